@@ -1,0 +1,64 @@
+# smtp-poplock.  GNU make.  conf-cc and conf-ld say how to compile and
+# link; conf-state is the compiled-in state directory, conf-home where
+# make install puts things (package/hier lists what goes where).
+
+PROGRAMS_ALL = relaylock showallowed relaygrant relayrevoke readlog \
+  logpopauth-pre logpopauth-post
+PROGRAMS = $(foreach p,$(PROGRAMS_ALL),$(if $(wildcard src/$(p).c),$(p)))
+
+# the library: every other .c in src/, one concern per file
+LIBSRC = $(filter-out $(PROGRAMS_ALL:%=src/%.c) src/auto_state.c,$(wildcard src/*.c))
+LIBOBJ = $(LIBSRC:.c=.o) src/auto_state.o
+
+# programs the tests drive the library with (tests/*.c)
+TESTTOOLS = $(patsubst %.c,%,$(wildcard tests/*.c))
+
+LIBS = src/libpoplock.a -lskarnet
+
+default: it
+
+it: $(PROGRAMS) $(TESTTOOLS)
+
+compile: conf-cc
+	( echo '#!/bin/sh' ; echo 'exec' "`head -1 conf-cc`" '-Isrc -c $${1+"$$@"}' ) > compile
+	chmod 755 compile
+
+load: conf-ld
+	( echo '#!/bin/sh' ; echo 'main="$$1"; shift' ; \
+	  echo 'exec' "`head -1 conf-ld`" '-o "$$main" "$$main".o $${1+"$$@"}' ) > load
+	chmod 755 load
+
+src/auto_state.c: conf-state
+	printf '/* generated from conf-state */\nchar const *auto_state = "%s" ;\n' "`head -1 conf-state`" > $@
+
+src/%.o: src/%.c src/*.h compile
+	./compile -o $@ $<
+
+tests/%.o: tests/%.c src/*.h compile
+	./compile -o $@ $<
+
+src/libpoplock.a: $(LIBOBJ)
+	rm -f $@
+	ar cr $@ $(LIBOBJ)
+	ranlib $@
+
+$(PROGRAMS): %: src/%.o src/libpoplock.a load
+	./load src/$@ $(LIBS) && mv -f src/$@ $@
+
+$(TESTTOOLS): %: %.o src/libpoplock.a load
+	./load $@ $(LIBS)
+
+check: it
+	tests/run
+
+install: it
+	package/install
+
+instcheck:
+	package/instcheck
+
+clean:
+	rm -f compile load src/*.o src/*.a src/auto_*.c tests/*.o $(PROGRAMS_ALL) $(TESTTOOLS)
+	rm -rf tests/out
+
+.PHONY: default it check install instcheck clean

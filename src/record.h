@@ -1,0 +1,114 @@
+/* ISC license. */
+
+#ifndef POPLOCK_RECORD_H
+#define POPLOCK_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "addr.h"
+
+/*
+ * A record is one line of text, the only format the state directory has:
+ *
+ *   TYPE SP TIME SP DUR SP ADDR SP SOURCE SP USER SP CRC LF
+ *
+ *   TYPE    '+' a grant, '-' a revocation
+ *   TIME    Unix seconds, decimal: the login, or the revocation
+ *   DUR     decimal seconds the grant lasts; 0 means the directory's grace
+ *   ADDR    canonical address (addr_fmt)
+ *   SOURCE  [A-Za-z0-9._/:-]{1,32}, e.g. dovecot/imap; "-" if unknown
+ *   USER    the user name, bytes outside 0x21..0x7e and '%' written %XX;
+ *           "-" if unknown (a user literally named "-" is written %2D)
+ *   CRC     8 lower-case hex digits: crc32 of everything before " CRC"
+ *
+ * The journal is a sequence of them; a snapshot value is 1 to 3 of them.
+ * A line that is not exactly this shape, or whose CRC is wrong, is not a
+ * record.
+ */
+#define RECORD_MAX 512
+#define SOURCE_MAX 32
+#define USER_MAX 64
+
+typedef struct record_s record ;
+struct record_s
+{
+  char type ;                     /* '+', '-', or 0 for none */
+  int64_t time ;
+  uint32_t dur ;
+  addr ip ;
+  char source[SOURCE_MAX + 1] ;   /* NUL-terminated; "" if unknown */
+  char user[USER_MAX] ;           /* raw bytes, userlen of them */
+  unsigned int userlen ;
+} ;
+#define RECORD_ZERO { .type = 0, .time = 0, .dur = 0, .ip = ADDR_ZERO, .source = "", .user = "", .userlen = 0 }
+
+/* sets source (filtered to the allowed set, cut at SOURCE_MAX) and user (cut at USER_MAX) */
+extern void record_setsource (record *r, char const *s, size_t len) ;
+extern void record_setuser (record *r, char const *s, size_t len) ;
+
+/* writes the whole line, LF included, into s (RECORD_MAX bytes); returns its length */
+extern size_t record_fmt (char *s, record const *r) ;
+
+/*
+ * record_scan: if s (len bytes) starts with one valid record line, fills
+ * *r and returns the line's length, LF included; 0 otherwise.
+ */
+extern size_t record_scan (char const *s, size_t len, record *r) ;
+
+/*
+ * records_scan: calls f on every valid record in s (len bytes: a whole
+ * journal, or a snapshot value), in order.  Bytes that are not part of a
+ * valid record (a torn tail, garbage, a partial line glued to a later
+ * one) are skipped, and the scan resynchronises on the next valid record
+ * even inside a damaged line.  A last line without its LF is not a
+ * record yet.  Returns -1 if f returned -1 (errno as f left it), else
+ * the number of records; *skipped gets the number of bytes skipped.
+ */
+typedef int record_fn (record const *r, void *data) ;
+extern long records_scan (char const *s, size_t len, record_fn *f, void *data, size_t *skipped) ;
+
+
+/*
+ * An entry is everything the state knows about one address: the fold of
+ * all its records.  Folding is commutative and idempotent (the newest
+ * wins), so records may be read in any order and more than once.
+ */
+typedef struct entry_s entry ;
+struct entry_s
+{
+  addr ip ;
+  record login ;    /* newest grant with dur 0 */
+  record timed ;    /* grant with dur > 0 that ends last */
+  record revoke ;   /* newest revocation */
+} ;
+
+extern void entry_init (entry *e, addr const *ip) ;
+extern void entry_fold (entry *e, record const *r) ;
+extern void entry_merge (entry *e, entry const *other) ;
+
+/*
+ * entry_allowed: 1 if the address may relay at time now, given the
+ * directory's grace.  A grant counts if it is newer than the newest
+ * revocation, not more than STATE_SKEW seconds in the future (a clock
+ * that went back does not make grants eternal), and not over.  *why gets
+ * the grant that allows (the one ending last), *until its end.
+ */
+#define STATE_SKEW 300
+extern int entry_allowed (entry const *e, int64_t now, uint32_t grace, record const **why, int64_t *until) ;
+
+/*
+ * entry_useful: 0 if nothing in e can matter any more at or after now
+ * (grants over, revocation older than any grant it could still cancel):
+ * compaction drops such entries.  keep: seconds to keep ended grants for
+ * audits.
+ */
+extern int entry_useful (entry const *e, int64_t now, uint32_t grace, uint32_t keep) ;
+
+/* snapshot value: the entry's records as lines (3 * RECORD_MAX bytes) */
+#define ENTRY_FMT (3 * RECORD_MAX)
+extern size_t entry_fmt (char *s, entry const *e) ;
+
+/* parses a snapshot value for the address ip; 1 if it holds at least one valid record for ip, 0 if not */
+extern int entry_scan (char const *s, size_t len, addr const *ip, entry *e) ;
+
+#endif

@@ -1,0 +1,98 @@
+/* ISC license. */
+
+#ifndef POPLOCK_STATE_H
+#define POPLOCK_STATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "addr.h"
+#include "net.h"
+#include "record.h"
+
+/*
+ * The state directory (doc/state.html):
+ *
+ *   journal       records appended by writers, O_APPEND, one write each
+ *   journal.old   the journal a compaction is folding (exists only then,
+ *                 or after a crash, until the next compaction)
+ *   snapshot.cdb  key: canonical address; value: its entry's records
+ *   snapshot.tmp  a snapshot being written (never read)
+ *   lock          flock(2)ed by the one compactor at work
+ *   grace         control: seconds a login allows relaying (default 1800)
+ *   allow         control: static networks, one per line, # comments
+ *   journalmax    control: journal size that triggers compaction
+ *
+ * Writers hold a shared flock on the journal while they append; the
+ * compactor takes it exclusively only for the instant of the rename of
+ * journal to journal.old.  Records move journal -> journal.old ->
+ * snapshot.cdb, each move adding downstream before removing upstream, and
+ * readers read upstream first (journal, journal.old, snapshot.cdb), so a
+ * reader never misses a record written before it began.
+ *
+ * Every function returns -1 and sets errno on a system error.
+ */
+
+#define STATE_GRACE_DEFAULT 1800
+#define STATE_JOURNALMAX_DEFAULT 65536
+#define STATE_COMPACT_AGE 300
+
+extern char const *auto_state ;   /* compiled-in default directory, from conf-state */
+
+/*
+ * Writers.  A state_writer keeps the journal open between appends (for
+ * readlog); one-shot writers use state_append.  A record's time later
+ * than now is clamped to now.  Records are written with one write(2)
+ * each batch, so concurrent writers never interleave.  If sync, the
+ * journal is fsynced before returning.
+ */
+typedef struct state_writer_s state_writer ;
+struct state_writer_s
+{
+  char const *dir ;
+  int fd ;
+} ;
+#define STATE_WRITER_ZERO { .dir = 0, .fd = -1 }
+extern int state_writer_append (state_writer *w, record const *r, unsigned int n, int sync) ;
+extern void state_writer_close (state_writer *w) ;
+extern int state_append (char const *dir, record const *r, int sync) ;
+
+/*
+ * Readers.  state_lookup folds what the directory knows of one address:
+ * 1 if it knows something, 0 if nothing, -1 on error (a missing state
+ * directory is an error; a missing file in it is not).  A damaged
+ * snapshot is an error (errno EPROTO); damaged journal bytes are skipped.
+ */
+extern int state_lookup (char const *dir, addr const *a, entry *e) ;
+
+/* state_scan calls f once for every address the directory knows; -1 stops it */
+typedef int entry_fn (entry const *e, void *data) ;
+extern int state_scan (char const *dir, entry_fn *f, void *data) ;
+
+/*
+ * Compaction: folds journal and snapshot into a new snapshot, dropping
+ * entries entry_useful says are over.  Returns 1 if done, 0 if another
+ * compactor holds the lock, -1 on error (the state is left as it was or
+ * as valid as after a crash).  state_compact_due says if the journal is
+ * larger than journalmax or the snapshot older than maxage seconds while
+ * the journal is not empty.
+ */
+extern int state_compact (char const *dir, int64_t now, uint32_t grace, uint32_t keep) ;
+extern int state_compact_due (char const *dir, int64_t now, uint32_t maxage) ;
+
+/*
+ * Control files.  state_grace: the grace period (the default when the
+ * file is missing): 1, or 0 with errno EINVAL if the file is not one
+ * decimal number of seconds, -1 on a read error.
+ */
+extern int state_grace (char const *dir, uint32_t *grace) ;
+extern int state_journalmax (char const *dir, uint64_t *max) ;
+
+/*
+ * state_allow_match: 1 if a lies in a network of DIR/allow (*n gets it),
+ * 0 if not or the file is missing, -1 on error; an invalid line makes it
+ * -1 with errno EINVAL and *line its number, so a typo is reported, not
+ * silently ignored.
+ */
+extern int state_allow_match (char const *dir, addr const *a, net *n, unsigned int *line) ;
+
+#endif
