@@ -1,0 +1,18 @@
+/* ISC license. */
+
+#ifndef POPLOCK_ESCAPE_H
+#define POPLOCK_ESCAPE_H
+
+#include <stddef.h>
+
+/*
+ * escape_user writes a user name as the state's records do (record.h):
+ * bytes outside 0x21..0x7e and '%' as %XX, "-" for an unknown (empty)
+ * name, %2D for a name that is literally "-".  User names come from
+ * clients, so anything printed for an admin goes through this.  s must
+ * hold ESCAPE_USER_FMT(len) bytes; no NUL is written; returns the length.
+ */
+#define ESCAPE_USER_FMT(len) ((len) ? 3 * (len) : 1)
+extern size_t escape_user (char *s, char const *user, size_t len) ;
+
+#endif
