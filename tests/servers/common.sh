@@ -1,0 +1,210 @@
+# Sourced by tests/servers/*.sh.  Each of those scripts runs one real
+# POP3/IMAP server on loopback, logs in to it from distinct 127.0.0.x
+# addresses (successfully, with wrong passwords, with adversarial user
+# names, aborting), stops it, and leaves its logs in OUTDIR:
+#
+#   tests/servers/NAME.sh OUTDIR
+#
+# For every log form LOG it writes OUTDIR/LOG (verbatim, as the server or
+# its logger wrote it) and OUTDIR/LOG.expect: one line per login that the
+# server really granted, in log order, "SOURCE ADDR USER", USER with the
+# bytes outside 0x21..0x7e and '%' written %XX.
+#
+# Exit codes: 0 done; 77 the server cannot run here (the reason is on
+# stderr, "NAME: skip: REASON"); 100 usage; 111 anything else failed.
+
+set -u
+SRVDIR=$(cd "$(dirname "$0")" && pwd)
+SRV=${0##*/}; SRV=${SRV%.sh}
+W=""
+stop_hooks=""
+
+die() { echo "$SRV: fatal: $*" >&2; exit 111; }
+srv_skip() { echo "$SRV: skip: $*" >&2; exit 77; }
+info() { [ -n "${SRV_VERBOSE:-}" ] && echo "$SRV: info: $*" >&2; return 0; }
+
+# Last registered, first run.
+on_stop() { stop_hooks="$1; $stop_hooks"; }
+srv_cleanup() {
+  eval "$stop_hooks"
+  stop_hooks=""
+  [ -n "$W" ] && [ -z "${SRV_KEEP:-}" ] && rm -rf "$W"
+}
+
+# srv_begin OUTDIR: a private work directory $W, removed at exit.
+srv_begin() {
+  [ $# = 1 ] || { echo "usage: $0 OUTDIR" >&2; exit 100; }
+  OUT=$1
+  mkdir -p "$OUT" || die "unable to create $OUT"
+  OUT=$(cd "$OUT" && pwd)
+  [ "$(id -u)" = 0 ] || srv_skip "needs root (private mounts, server users)"
+  for c in tcpclient tcpserver multilog rsyslogd unshare perl; do
+    command -v $c >/dev/null 2>&1 || srv_skip "$c is not installed"
+  done
+  W=$(mktemp -d "${TMPDIR:-/tmp}/poplock-$SRV.XXXXXX") || die "unable to create a temporary directory"
+  chmod 755 "$W"
+  trap 'srv_cleanup' EXIT
+  trap 'exit 111' INT TERM HUP
+}
+
+# freeport: a TCP port nothing listens on at 127.0.0.1.
+freeport() {
+  local p n=0
+  while [ $n -lt 50 ]; do
+    p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
+    if ! ss -Htln "sport = :$p" 2>/dev/null | grep -q .; then echo $p; return 0; fi
+    n=$((n + 1))
+  done
+  die "no free port found"
+}
+
+# waitfor SECONDS CMD...: polls CMD every 0.05 s until it succeeds.
+waitfor() {
+  local n=$(( $1 * 20 )); shift
+  while [ $n -gt 0 ]; do "$@" && return 0; sleep 0.05; n=$((n - 1)); done
+  return 1
+}
+
+listening() { ss -Htln "sport = :$1" 2>/dev/null | grep -q .; }
+gone() { ! kill -0 "$1" 2>/dev/null; }
+
+# stop_pid PID: TERM, then KILL after 5 s.  The pid need not be our child.
+stop_pid() {
+  [ -n "$1" ] || return 0
+  kill -TERM "$1" 2>/dev/null || return 0
+  waitfor 5 gone "$1" || { kill -KILL "$1" 2>/dev/null; waitfor 2 gone "$1"; }
+  wait "$1" 2>/dev/null
+  return 0
+}
+
+# ---- the expectation file ------------------------------------------------
+
+# encuser STRING: bytes outside 0x21..0x7e and '%' as %XX.
+encuser() {
+  LC_ALL=C perl -e 'my $s = shift; $s =~ s/([^\x21-\x24\x26-\x7e])/sprintf("%%%02X", ord $1)/ge; print $s, "\n"' -- "$1"
+}
+
+# granted LOG SOURCE ADDR USER: the server granted a login; appended to
+# every expectation file of this run (all forms see the same logins).
+# A server script whose server logs a user name otherwise than it was
+# sent (lowercased, sanitised, cut) defines canon_user NAME to say how.
+EXPECT=""
+granted() {
+  local u=$3
+  if declare -F canon_user >/dev/null; then u=$(canon_user "$u"); fi
+  printf '%s %s %s\n' "$1" "$2" "$(encuser "$u")" >> "$EXPECT"
+}
+
+# ---- clients --------------------------------------------------------------
+
+# client SRC PORT CHAT-ARGS...: connects from SRC to 127.0.0.1:PORT with
+# ucspi-tcp's tcpclient and runs tests/servers/chat over the connection.
+# Its exit code: 0 the login was granted, 1 refused, 2 protocol error.
+client() {
+  local src=$1 port=$2; shift 2
+  tcpclient -RHl0 -T5 -i "$src" 127.0.0.1 "$port" "$SRVDIR/chat" "$@" 2>>"$W/chat.err"
+}
+
+# login SOURCE SRC PORT PROTO ACTION USER PASS WANT: one login attempt
+# (ACTION login or plain, see chat); WANT is ok or fail.  A granted login is recorded for the expectation file; a
+# result other than WANT stops the run (the fixture would be a lie).
+login() {
+  local source=$1 src=$2 port=$3 proto=$4 action=$5 user=$6 pass=$7 want=$8 r
+  client "$src" "$port" "$proto" "$action" "$user" "$pass"
+  r=$?
+  case $r in
+    0) granted "$source" "$src" "$user"; [ "$want" = ok ] ;;
+    1) [ "$want" = fail ] ;;
+    *) false ;;
+  esac || die "$proto $action from $src as '$user': chat exit $r, wanted $want (see $W/chat.err: $(tail -3 "$W/chat.err" 2>/dev/null | tr '\n' ' '))"
+  info "$proto $src '$user' $want"
+}
+
+# ---- a private syslog ---------------------------------------------------
+
+# The server's syslog(3) writes to /dev/log.  ns_start runs rsyslogd and
+# the server inside a private mount namespace whose /dev is a copy of the
+# few nodes they need, so /dev/log there is ours alone: the machine's own
+# syslog (if any) is never touched.  rsyslogd writes two files:
+# $W/syslog (Debian's default RSYSLOG_TraditionalFileFormat) and
+# $W/syslog-iso (RSYSLOG_FileFormat, high-precision ISO 8601 stamps).
+
+rsyslog_conf() {
+  mkdir -p "$W/rsyslog.spool"
+  cat > "$W/rsyslog.conf" <<EOF
+global(workDirectory="$W/rsyslog.spool")
+module(load="imuxsock" SysSock.Name="/dev/log" SysSock.RateLimit.Interval="0")
+*.*	action(type="omfile" file="$W/syslog" template="RSYSLOG_TraditionalFileFormat")
+*.*	action(type="omfile" file="$W/syslog-iso" template="RSYSLOG_FileFormat")
+EOF
+}
+
+# ns_start CMD...: starts rsyslogd, then CMD, in the private namespace;
+# their pids land in $W/rsyslogd.pid and $W/server.pid.
+ns_start() {
+  rsyslog_conf
+  rm -f "$W/rsyslogd.pid" "$W/server.pid"
+  unshare -m --propagation private bash -c '
+    set -e
+    W=$1; shift
+    d=$W/dev
+    mkdir -p "$d/pts" "$d/shm"
+    for n in null zero full random urandom tty; do
+      : > "$d/$n"; mount --bind "/dev/$n" "$d/$n"
+    done
+    ln -s /proc/self/fd "$d/fd"
+    ln -s /proc/self/fd/0 "$d/stdin"; ln -s /proc/self/fd/1 "$d/stdout"; ln -s /proc/self/fd/2 "$d/stderr"
+    mount --rbind "$d" /dev
+    rsyslogd -n -f "$W/rsyslog.conf" -i "$W/rsyslogd.pidfile" &
+    echo $! > "$W/rsyslogd.pid"
+    n=0; while [ ! -S /dev/log ] && [ $n -lt 100 ]; do sleep 0.05; n=$((n+1)); done
+    [ -S /dev/log ]
+    "$@" &
+    echo $! > "$W/server.pid"
+    wait
+  ' ns "$W" "$@" >>"$W/ns.out" 2>&1 &
+  NSPID=$!
+  on_stop "ns_stop"
+  waitfor 10 test -s "$W/server.pid" || die "the private syslog did not start: $(tail -3 "$W/ns.out")"
+}
+
+# ns_stop: the server first, then rsyslogd (which flushes on TERM).
+ns_stop() {
+  [ -n "${NSPID:-}" ] || return 0
+  stop_pid "$(cat "$W/server.pid" 2>/dev/null)"
+  sleep 0.3
+  stop_pid "$(cat "$W/rsyslogd.pid" 2>/dev/null)"
+  stop_pid "$NSPID"
+  NSPID=""
+}
+
+# ---- stderr under multilog --------------------------------------------
+
+# ml_start DIR CMD...: CMD's stdout and stderr go to multilog t DIR, as a
+# daemontools service's log/run would have it.  $MLPID is CMD's pid.
+ml_start() {
+  local dir=$1; shift
+  mkdir -p "$dir"
+  rm -f "$W/ml.fifo"; mkfifo "$W/ml.fifo"
+  multilog t "$dir" < "$W/ml.fifo" &
+  MLLOGPID=$!
+  "$@" > "$W/ml.fifo" 2>&1 < /dev/null &
+  MLPID=$!
+  on_stop "ml_stop"
+}
+
+ml_stop() {
+  [ -n "${MLPID:-}" ] || return 0
+  stop_pid "$MLPID"
+  # multilog ends at end of input, once every writer is gone
+  waitfor 5 gone "$MLLOGPID" || stop_pid "$MLLOGPID"
+  wait "$MLLOGPID" 2>/dev/null
+  MLPID=""
+}
+
+# keep SRCFILE NAME: copies a log to OUTDIR/NAME with this run's
+# expectations beside it.
+keep() {
+  cat "$1" > "$OUT/$2" || die "unable to copy $1"
+  cat "$EXPECT" > "$OUT/$2.expect" || die "unable to copy $EXPECT"
+}

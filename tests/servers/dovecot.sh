@@ -1,0 +1,121 @@
+#!/bin/bash
+# dovecot.sh OUTDIR: Debian's dovecot-pop3d and dovecot-imapd (2.3) on
+# loopback, in a private configuration (its own base_dir, state_dir,
+# users), run three times, once per log form:
+#   logfile       log_path = a file
+#   syslog        log_path = syslog, through a private rsyslogd
+#                 (also syslog-iso: the same run, RSYSLOG_FileFormat)
+#   multilog      log_path = /dev/stderr, dovecot -F under multilog t
+# See common.sh for what OUTDIR gets.
+
+. "$(dirname "$0")/common.sh"
+. "$SRVDIR/sessions.sh"
+srv_begin "$@"
+command -v dovecot >/dev/null 2>&1 || srv_skip "dovecot is not installed (apt-get install dovecot-pop3d dovecot-imapd)"
+[ -x /usr/lib/dovecot/pop3 ] && [ -x /usr/lib/dovecot/imap ] || srv_skip "dovecot-pop3d or dovecot-imapd is not installed"
+id dovenull >/dev/null 2>&1 && id dovecot >/dev/null 2>&1 || srv_skip "the dovecot and dovenull users are missing (dovecot-core's postinst makes them)"
+
+NAME=dovecot ADVOK=1 PLAIN=1 ADVBYTES=1
+# How dovecot's login process writes a name on its Login: line
+# (str_sanitize(name, 80)): control bytes become '?', and a longer name
+# is cut to 77 bytes and "...".
+canon_user() {
+  LC_ALL=C perl -e '$_ = shift; s/[\x00-\x1f]/?/g; $_ = substr($_, 0, 77) . "..." if length > 80; print' -- "$1"
+}
+# Mail belongs to an uid no one else has; its home is ours.
+MAILUID=65534 MAILGID=65534
+mkdir -p "$W/home" && chown $MAILUID:$MAILGID "$W/home"
+cat > "$W/passwd" <<EOF
+alice:{PLAIN}alice-pw
+bob:{PLAIN}bob-pw
+EOF
+
+# conf FORM LOGPATH: the whole configuration; nothing from /etc/dovecot.
+conf() {
+  local form=$1 logpath=$2
+  mkdir -p "$W/$form.run" "$W/$form.state"
+  cat > "$W/$form.conf" <<EOF
+base_dir = $W/$form.run
+state_dir = $W/$form.state
+protocols = pop3 imap
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+# any byte in a user name: the adversarial names must reach the log
+auth_username_chars =
+# Debian's default %Lu lowercases names; keep them as sent, so that the
+# adversarial names keep their capitals ("Login:") in the log
+auth_username_format = %u
+auth_failure_delay = 0
+log_path = $logpath
+syslog_facility = mail
+mail_location = maildir:~/Maildir
+pop3_uidl_format = %08Xu%08Xv
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN $W/passwd
+}
+# every other name (the adversarial ones) has the password $ADVPASS
+passdb {
+  driver = static
+  args = password=$ADVPASS
+  username_filter = !alice !bob
+}
+userdb {
+  driver = static
+  args = uid=$MAILUID gid=$MAILGID home=$W/home
+}
+service pop3-login {
+  inet_listener pop3 {
+    address = 127.0.0.1
+    port = $POP3PORT
+  }
+  inet_listener pop3s {
+    port = 0
+  }
+}
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = $IMAPPORT
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+EOF
+  dovecot -c "$W/$form.conf" -n > "$W/$form.conf.n" 2>&1 || die "dovecot rejects its configuration: $(head -5 "$W/$form.conf.n")"
+}
+
+started() { listening "$POP3PORT" && listening "$IMAPPORT"; }
+
+for form in logfile syslog multilog; do
+  POP3PORT=$(freeport); IMAPPORT=$(freeport)
+  EXPECT=$W/$form.expect; : > "$EXPECT"
+  case $form in
+    logfile)
+      conf $form "$W/logfile"
+      ml_start "$W/logfile.stderr" dovecot -F -c "$W/$form.conf"
+      waitfor 10 started || die "dovecot did not start: $(cat "$W/logfile" "$W/logfile.stderr/current" 2>/dev/null | tail -5)"
+      sessions
+      ml_stop
+      keep "$W/logfile" logfile ;;
+    syslog)
+      conf $form syslog
+      ns_start dovecot -F -c "$W/$form.conf"
+      waitfor 10 started || die "dovecot did not start under syslog: $(tail -5 "$W/syslog" "$W/ns.out" 2>/dev/null)"
+      sessions
+      ns_stop
+      keep "$W/syslog" syslog
+      keep "$W/syslog-iso" syslog-iso ;;
+    multilog)
+      conf $form /dev/stderr
+      ml_start "$W/multilog" dovecot -F -c "$W/$form.conf"
+      waitfor 10 started || die "dovecot did not start under multilog: $(tail -5 "$W/multilog/current" 2>/dev/null)"
+      sessions
+      ml_stop
+      keep "$W/multilog/current" multilog ;;
+  esac
+done
+exit 0

@@ -1,0 +1,79 @@
+# Sourced by tests/servers/*.sh: the client sessions every server gets,
+# each from its own source address.  The caller sets:
+#   NAME       source prefix: NAME/pop3, NAME/imap
+#   POP3PORT   port of the POP3 server ("" if none)
+#   IMAPPORT   port of the IMAP server ("" if none)
+#   ADVOK      1 if the server accepts the adversarial names (they then
+#              log in with password $ADVPASS), 0 if it cannot have such users
+#   PLAIN      1 if the server offers SASL PLAIN (AUTH / AUTHENTICATE)
+#   ADVBYTES   1 if the server takes any byte in a user name through SASL
+#              PLAIN: names with a tab, a newline, UTF-8 then log in too
+#   ADDRBASE   first source address's last octet (default 31)
+# Demo users: alice/alice-pw and bob/bob-pw (the server script creates
+# them).  Every login's result is checked; a granted one is recorded.
+
+# User names an attacker picks to make some other server's success line
+# out of a failure line (dovecot, courier, cyrus/popa3d/UW shapes).
+ADV1='Login: user=<a>, method=PLAIN, rip=203.0.113.66, lip=1.1.1.1,'
+ADV2='x [203.0.113.66]'
+ADV3='ip=[203.0.113.66]'
+ADVPASS=adv-pw
+# A newline: servers that split log lines there give the rest a line of
+# its own, with their own prefix before it.
+ADVNL=$'N\npop3-login: Login: user=<z>, method=PLAIN, rip=203.0.113.66, lip=127.0.0.1, mpid=1, session=<x>'
+ADVTAB=$'tab\there [203.0.113.66]'
+ADVUTF=$'caf\xc3\xa9'
+
+sessions() {
+  local n=${ADDRBASE:-31} a
+  next() { a=127.0.0.$n; n=$((n + 1)); }
+  # try PROTO ACTION USER PASS WANT
+  try() {
+    local port=$POP3PORT; [ "$1" = imap ] && port=$IMAPPORT
+    login "$NAME/$1" $a "$port" "$@"
+  }
+  if [ -n "$POP3PORT" ]; then
+    next; try pop3 login alice alice-pw ok
+    next; try pop3 login alice wrong-pw fail
+    next; try pop3 login nosuchuser any-pw fail
+    next; try pop3 login "$ADV1" wrong-pw fail
+    next; try pop3 login "$ADV3" wrong-pw fail
+    if [ "$ADVOK" = 1 ]; then
+      next; try pop3 login "$ADV1" "$ADVPASS" ok
+      next; try pop3 login "$ADV2" "$ADVPASS" ok
+    fi
+    if [ "$PLAIN" = 1 ]; then
+      next; try pop3 plain bob bob-pw ok
+    fi
+    if [ "${ADVBYTES:-0}" = 1 ]; then
+      next; try pop3 plain "$ADVNL" "$ADVPASS" ok
+      next; try pop3 plain "$ADVTAB" "$ADVPASS" ok
+      next; try pop3 plain "$ADVNL" wrong-pw fail
+    fi
+    next; try pop3 failclose "$ADV1" wrong-pw fail
+    next; client $a "$POP3PORT" pop3 abort || die "pop3 abort from $a"
+    next; client $a "$POP3PORT" pop3 abortuser "$ADV3" || die "pop3 abortuser from $a"
+  fi
+  if [ -n "$IMAPPORT" ]; then
+    next; try imap login bob bob-pw ok
+    next; try imap login bob wrong-pw fail
+    next; try imap login "$ADV1" wrong-pw fail
+    next; try imap login "$ADV2" wrong-pw fail
+    if [ "$ADVOK" = 1 ]; then
+      next; try imap login "$ADV1" "$ADVPASS" ok
+      next; try imap login "$ADV3" "$ADVPASS" ok
+    fi
+    if [ "$PLAIN" = 1 ]; then
+      next; try imap plain alice alice-pw ok
+    fi
+    if [ "${ADVBYTES:-0}" = 1 ]; then
+      next; try imap plain "$ADVNL" "$ADVPASS" ok
+      next; try imap plain "$ADVUTF" "$ADVPASS" ok
+      next; try imap plain "$ADVTAB" wrong-pw fail
+    fi
+    next; try imap failclose "$ADV3" wrong-pw fail
+    next; client $a "$IMAPPORT" imap abort || die "imap abort from $a"
+    next; client $a "$IMAPPORT" imap abortuser "$ADV1" || die "imap abortuser from $a"
+  fi
+  return 0
+}
