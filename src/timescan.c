@@ -159,9 +159,9 @@ static size_t zone (char const *s, size_t len, int *off)
   if (s[0] != '+' && s[0] != '-') return 0 ;
   if (len < 3 || !dec(s + 1, 2, &h)) return 0 ;
   n = 3 ;
-  if (len >= 6 && s[3] == ':' && isdigit_(s[4]))
+  if (len >= 4 && s[3] == ':')
   {
-    if (!dec(s + 4, 2, &m)) return 0 ;
+    if (len < 6 || !dec(s + 4, 2, &m)) return 0 ;
     n = 6 ;
   }
   else if (len >= 5 && isdigit_(s[3]))
