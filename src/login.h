@@ -29,6 +29,7 @@ struct logline_s
   char const *tag ; size_t taglen ;    /* without [pid] */
   uint64_t pid ; int haspid ;
   char const *msg ; size_t msglen ;    /* after "TAG[PID]: " */
+  int64_t now ;                        /* as given: for stamps inside msg */
 } ;
 extern int logline_split (char const *s, size_t len, int64_t now, logline *l) ;
 
@@ -88,5 +89,8 @@ extern int login_format_index (char const *name, size_t len) ;
  * line is nobody's login.
  */
 extern int login_scan (char const *s, size_t len, int64_t now, uint64_t enabled, pidtab *p, login *out, char const **why) ;
+
+/* the same, and *fmt is the index of the format that refused, on -1 */
+extern int login_scan_fmt (char const *s, size_t len, int64_t now, uint64_t enabled, pidtab *p, login *out, char const **why, unsigned int *fmt) ;
 
 #endif

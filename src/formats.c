@@ -1,0 +1,19 @@
+/* ISC license. */
+
+#include "login.h"
+#include "fmt.h"
+
+/*
+ * Every format readlog knows, in the order they are tried.  A name is
+ * what admins write in the list of enabled formats; doc/formats.html
+ * describes each one.  At most 64 (the enabled set is a bit mask).
+ */
+
+#define F(n, f) { .name = n, .parse = &fmt_##f, .sample = fmt_##f##_sample }
+
+login_format const login_formats[] =
+{
+  F("dovecot", dovecot),
+} ;
+
+unsigned int const login_nformats = sizeof(login_formats) / sizeof(login_formats[0]) ;

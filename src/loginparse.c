@@ -1,0 +1,133 @@
+/* ISC license. */
+
+#include <string.h>
+#include "addr.h"
+#include "login.h"
+#include "loginparse.h"
+
+size_t lp_prefix (char const *s, size_t len, char const *p)
+{
+  size_t n = strlen(p) ;
+  return n <= len && !memcmp(s, p, n) ? n : 0 ;
+}
+
+int lp_suffix (char const *s, size_t len, char const *p)
+{
+  size_t n = strlen(p) ;
+  return n <= len && !memcmp(s + len - n, p, n) ;
+}
+
+int lp_tag (logline const *l, char const *name)
+{
+  size_t n = strlen(name) ;
+  return l->taglen == n && !memcmp(l->tag, name, n) ;
+}
+
+size_t lp_addr (char const *s, size_t len, char const *delim, addr *a)
+{
+  size_t n = addr_scan(s, len, a) ;
+  size_t d = strlen(delim) ;
+  if (!n) return 0 ;
+  if (!d) return n == len ? n : 0 ;
+  return lp_prefix(s + n, len - n, delim) ? n + d : 0 ;
+}
+
+long lp_rfind (char const *s, size_t len, char const *p)
+{
+  size_t n = strlen(p) ;
+  if (!n || n > len) return -1 ;
+  for (size_t i = len - n + 1 ; i-- ;)
+    if (!memcmp(s + i, p, n)) return (long)i ;
+  return -1 ;
+}
+
+long lp_find (char const *s, size_t len, char c)
+{
+  char const *x = memchr(s, c, len) ;
+  return x ? x - s : -1 ;
+}
+
+size_t lp_digits (char const *s, size_t len)
+{
+  size_t n = 0 ;
+  while (n < len && s[n] >= '0' && s[n] <= '9') n++ ;
+  return n ;
+}
+
+int lp_uint (char const *s, size_t len, uint64_t *u)
+{
+  uint64_t v = 0 ;
+  if (!len || len > 18 || lp_digits(s, len) != len) return 0 ;
+  for (size_t i = 0 ; i < len ; i++) v = v * 10 + (s[i] - '0') ;
+  *u = v ;
+  return 1 ;
+}
+
+int lp_grant (login *out, logline const *l, addr const *a, char const *user, size_t userlen, char const *source)
+{
+  out->ip = *a ;
+  out->time = l->time ;
+  out->user = user ;
+  out->userlen = user ? userlen : 0 ;
+  out->source = source ;
+  return 1 ;
+}
+
+int lp_refuse (char const **why, char const *reason)
+{
+  *why = reason ;
+  return 0 ;
+}
+
+/*
+ * tcpserver writes "ok PID LOCALHOST:LOCALIP:LOCALPORT
+ * REMOTEHOST:REMOTEIP:REMOTEINFO:REMOTEPORT".  It turns ':' and
+ * anything outside 0x21..0x7e in the host names and in REMOTEINFO into
+ * '?', so REMOTEHOST ends at the first ':' and REMOTEINFO and the port
+ * are the last two fields: what lies between is the address, whatever
+ * colons an IPv6 literal has.
+ */
+static int remote_addr (char const *s, size_t len, addr *a)
+{
+  long first = lp_find(s, len, ':') ;
+  long last = lp_rfind(s, len, ":") ;
+  long info ;
+  if (first < 0 || last <= first) return 0 ;
+  if (lp_digits(s + last + 1, len - last - 1) != len - last - 1 || last + 1 == (long)len) return 0 ;
+  info = lp_rfind(s, last, ":") ;
+  if (info <= first) return 0 ;
+  return addr_parse(s + first + 1, info - first - 1, a) ;
+}
+
+int lp_tcpserver (logline const *l, unsigned int fmt, pidtab *p)
+{
+  char const *s = l->msg ;
+  size_t len = l->msglen ;
+  size_t n, d ;
+  uint64_t pid ;
+  int ok = 0 ;
+  if (!lp_tag(l, "tcpserver")) return 0 ;
+  if ((n = lp_prefix(s, len, "ok "))) ok = 1 ;
+  else if (!(n = lp_prefix(s, len, "end ")) && !(n = lp_prefix(s, len, "deny "))) return 0 ;
+  s += n ; len -= n ;
+  d = lp_digits(s, len) ;
+  if (!d || d == len || s[d] != ' ' || !lp_uint(s, d, &pid)) return 0 ;
+  s += d + 1 ; len -= d + 1 ;
+  if (ok)
+  {
+    addr a ;
+    long sp = lp_find(s, len, ' ') ;
+    if (sp <= 0 || !remote_addr(s + sp + 1, len - sp - 1, &a)) return 0 ;
+    pidtab_put(p, fmt, pid, &a, l->time) ;
+  }
+  else pidtab_drop(p, fmt, pid) ;
+  return 1 ;
+}
+
+int lp_pidtake (pidtab *p, unsigned int fmt, uint64_t pid, int64_t when, addr *a)
+{
+  int64_t t ;
+  if (!pidtab_take(p, fmt, pid, a, &t)) return 0 ;
+  if (when >= 0 && t >= 0 && (when - t > LP_PIDTAB_WINDOW || t - when > 60)) return 0 ;
+  return 1 ;
+}

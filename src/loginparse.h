@@ -1,0 +1,67 @@
+/* ISC license. */
+
+#ifndef POPLOCK_LOGINPARSE_H
+#define POPLOCK_LOGINPARSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "addr.h"
+#include "login.h"
+
+/*
+ * Small tools the fmt_*.c parsers share.  Every one of them reads from a
+ * fixed position forward (or from the end backward): nothing here
+ * searches a message for a keyword, since a message holds text that
+ * clients chose.
+ */
+
+/* s (len bytes) starts with the string p: strlen(p), else 0 */
+extern size_t lp_prefix (char const *s, size_t len, char const *p) ;
+
+/* s (len bytes) ends with the string p: 1 if so */
+extern int lp_suffix (char const *s, size_t len, char const *p) ;
+
+/* the tag is exactly name */
+extern int lp_tag (logline const *l, char const *name) ;
+
+/*
+ * An address literal at s, followed by exactly delim ("" means the end
+ * of s).  Returns the bytes used, address and delimiter, or 0.  A zone
+ * id, a longer run or a partial literal leaves the wrong byte after the
+ * run, so they all fail here.
+ */
+extern size_t lp_addr (char const *s, size_t len, char const *delim, addr *a) ;
+
+/* last occurrence of the string p in s, as an offset, or -1 */
+extern long lp_rfind (char const *s, size_t len, char const *p) ;
+
+/* first occurrence of byte c in s, as an offset, or -1 */
+extern long lp_find (char const *s, size_t len, char c) ;
+
+/* count of decimal digits at s */
+extern size_t lp_digits (char const *s, size_t len) ;
+
+/* a whole run of decimal digits, up to 18 of them, as a number: 1 or 0 */
+extern int lp_uint (char const *s, size_t len, uint64_t *u) ;
+
+/* fills out; source static; returns 1 */
+extern int lp_grant (login *out, logline const *l, addr const *a, char const *user, size_t userlen, char const *source) ;
+
+/* sets *why (a refusal), returns 0 */
+extern int lp_refuse (char const **why, char const *reason) ;
+
+/*
+ * tcpserver -v's lines, for the formats of servers it runs: "ok PID
+ * LOCAL REMOTE" puts REMOTE's address in p under fmt, "done PID ..."
+ * drops it.  1 if l was one of those lines, 0 if not.
+ */
+extern int lp_tcpserver (logline const *l, unsigned int fmt, pidtab *p) ;
+
+/*
+ * The address a multi-line format remembered for pid: 1 with *a set, or
+ * 0 (unknown, or older than LP_PIDTAB_WINDOW seconds before when).
+ */
+#define LP_PIDTAB_WINDOW 3600
+extern int lp_pidtake (pidtab *p, unsigned int fmt, uint64_t pid, int64_t when, addr *a) ;
+
+#endif
