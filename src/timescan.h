@@ -34,7 +34,8 @@ extern size_t rfc3164_scan (char const *s, size_t len, int64_t now, int64_t *t) 
  */
 extern size_t iso8601_scan (char const *s, size_t len, int64_t *t) ;
 
-/* local broken-down time to Unix seconds; -1 if invalid */
+/* local broken-down time to Unix seconds; -1 if invalid (year as 2026, mon 1-12,
+   sec 0-59; a date like Feb 30 or a time skipped by a DST change is invalid) */
 extern int64_t localtime_to_unix (int year, int mon, int mday, int hour, int min, int sec) ;
 
 #endif
