@@ -1,0 +1,22 @@
+/* ISC license. */
+
+#include <errno.h>
+#include "state.h"
+#include "relay.h"
+
+int relay_check (char const *dir, addr const *a, int64_t now, uint32_t grace, relay *r)
+{
+  int k ;
+  r->how = RELAY_NO ;
+  r->allowerr = 0 ;
+  r->lookuperr = 0 ;
+  r->allowline = 0 ;
+  r->why = 0 ;
+  k = state_allow_match(dir, a, &r->n, &r->allowline) ;
+  if (k > 0) return (r->how = RELAY_NETWORK) ;
+  if (k < 0) r->allowerr = errno ;
+  k = state_lookup(dir, a, &r->e) ;
+  if (k < 0) r->lookuperr = errno ;
+  else if (k && entry_allowed(&r->e, now, grace, &r->why, &r->until)) r->how = RELAY_LOGIN ;
+  return r->how ;
+}

@@ -1,0 +1,35 @@
+/* ISC license. */
+
+#ifndef POPLOCK_RELAY_H
+#define POPLOCK_RELAY_H
+
+#include <stdint.h>
+#include "addr.h"
+#include "net.h"
+#include "record.h"
+
+/*
+ * The one decision relaylock and relaypolicy make: may this address
+ * relay now?  A static network of DIR/allow, or a login within the grace.
+ * Errors are reported, never turned into a yes: a check that could not
+ * be made counts as no.
+ */
+typedef struct relay_s relay ;
+struct relay_s
+{
+  int how ;              /* RELAY_NO, RELAY_NETWORK, RELAY_LOGIN */
+  net n ;                /* RELAY_NETWORK: the network */
+  entry e ;              /* what the state knows of the address */
+  record const *why ;    /* RELAY_LOGIN: the grant, in e */
+  int64_t until ;        /* RELAY_LOGIN: when it ends */
+  int allowerr ;         /* errno of reading DIR/allow, or 0 */
+  unsigned int allowline ;  /* with EINVAL: the bad line */
+  int lookuperr ;        /* errno of the state lookup, or 0 */
+} ;
+#define RELAY_NO 0
+#define RELAY_NETWORK 1
+#define RELAY_LOGIN 2
+
+extern int relay_check (char const *dir, addr const *a, int64_t now, uint32_t grace, relay *r) ;
+
+#endif
