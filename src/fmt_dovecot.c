@@ -20,7 +20,9 @@
  * session=<base64>): nothing there holds ", rip=", so the last ", rip="
  * of the line is the one Dovecot wrote, and it must be followed by the
  * address and ", lip=".  "Aborted login", "Disconnected" and the like
- * are other messages, never logins.
+ * are other messages, never logins.  The tag imap-login or pop3-login
+ * is only found in Dovecot's own files and on its stderr, which have no
+ * host: a line with a host and that tag is no line of Dovecot's.
  */
 
 static char const *process (char const *s, size_t len, size_t *n)
@@ -60,6 +62,8 @@ int fmt_dovecot (logline const *l, unsigned int fmt, pidtab *p, login *out, char
   {
     source = process(l->tag, l->taglen, &n) ;
     if (!source || n != l->taglen) return 0 ;
+    /* only syslog writes a host, and to syslog Dovecot's tag is "dovecot" */
+    if (l->host) return 0 ;
   }
   n = lp_prefix(s, len, "Info: ") ; s += n ; len -= n ;
   if (!(n = lp_prefix(s, len, "Login: ")))

@@ -19,6 +19,23 @@ static size_t token (char const *s, size_t len)
   return n ;
 }
 
+/*
+ * A syslog host name or address.  Checked, because a server's own log
+ * file has a stamp and no host: "STAMP pop3(x imap-login: Login: ..."
+ * must not read as host "pop3(x" and tag "imap-login" when a client
+ * chose the user name "x imap-login: Login: ...".
+ */
+static int ishost (char const *s, size_t len)
+{
+  for (size_t i = 0 ; i < len ; i++)
+  {
+    char c = s[i] ;
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+       || c == '.' || c == '-' || c == '_' || c == ':')) return 0 ;
+  }
+  return len > 0 ;
+}
+
 /* "NAME:" or "NAME[PID]:", the whole of s (len bytes) */
 static int tag_split (char const *s, size_t len, logline *l)
 {
@@ -70,7 +87,7 @@ int logline_split (char const *s, size_t len, int64_t now, logline *l)
   if (s[i+n-1] != ':')
   {
     /* a host stands only after a syslog stamp */
-    if (!stamped) return 0 ;
+    if (!stamped || !ishost(s + i, n)) return 0 ;
     l->host = s + i ; l->hostlen = n ;
     i += n ;
     if (i >= len) return 0 ;

@@ -1,0 +1,52 @@
+#!/bin/bash
+# Every log fixture through tests/logtool.  tests/fixtures/SERVER/ holds
+# logs captured from the real servers (tests/servers/*.sh), and
+# tests/fixtures/doc/ logs written from the documentation or source of
+# servers that are not in Debian.  For each LOG with a LOG.expect (or
+# NAME.log with NAME.expect), the logins logtool finds, as
+# "SOURCE ADDR USER" lines, are exactly those of the .expect file, in the
+# same number.  Then: each format recognises its own sample line, and
+# only its own format's parser is needed for it.
+. "$(dirname "$0")/lib.sh"
+L="$TOP/tests/logtool"
+FX="$TOP/tests/fixtures"
+
+n=0
+for e in "$FX"/*/*.expect; do
+  [ -e "$e" ] || continue
+  log=${e%.expect}
+  [ -f "$log" ] || log=$log.log
+  name=${log#"$FX"/}
+  if [ ! -f "$log" ]; then notok "$name: log for ${e#"$FX"/}" "no such file"; continue; fi
+  "$L" < "$log" > "$T/out" 2> "$T/err"; rc=$?
+  check "$name: logtool exits 0 with nothing on stderr" "0:" "$rc:$(cat "$T/err")"
+  awk '{ print $2, $3, $5 }' "$T/out" | LC_ALL=C sort > "$T/got"
+  LC_ALL=C sort "$e" > "$T/want"
+  if cmp -s "$T/got" "$T/want"; then ok "$name: logins are exactly those of ${e##*/} ($(wc -l < "$T/want"))"
+  else notok "$name: logins are exactly those of ${e##*/}" "$(diff "$T/want" "$T/got" | sed -n '1,20p')"; fi
+  # the adversarial user names carry 203.0.113.66: never an address granted
+  checknogrep "$name: no grant to an address from a user name" ' 203\.0\.113\.' <(awk '{ print " " $3 }' "$T/out")
+  # every line logtool prints is well-formed
+  check "$name: output lines are FORMAT SOURCE ADDR TIME USER" "" \
+    "$(grep -Ev '^[^ ]+ [^ /]+/[^ ]+ [0-9a-f.:]+ -?[0-9]+ [^ ]+$' "$T/out")"
+  n=$((n + 1))
+done
+[ $n -gt 0 ] || notok "fixtures found" "none under $FX"
+
+echo '--- each format recognises its own sample line'
+"$L" -L > "$T/formats"
+check "logtool -L lists formats" 0 $?
+while read -r f sample; do
+  out=$(printf '%s\n' "$sample" | "$L" -f "$f")
+  case $out in
+    "$f "*) ok "$f: sample recognised ($out)" ;;
+    *) notok "$f: sample recognised" "sample: $sample" "got: $out" ;;
+  esac
+  # and by no other format
+  others=$(cut -d' ' -f1 "$T/formats" | grep -vx "$f" | paste -sd, -)
+  out=$(printf '%s\n' "$sample" | "$L" -f "$others")
+  check "$f: sample not taken by another format" "" "$out"
+done < "$T/formats"
+
+echo '--- options'
+checkrun "unknown format name is a usage error" 100 'logtool: fatal: unknown format in: nosuch' "$L" -f nosuch
