@@ -67,6 +67,14 @@ extern size_t record_scan (char const *s, size_t len, record *r) ;
 typedef int record_fn (record const *r, void *data) ;
 extern long records_scan (char const *s, size_t len, record_fn *f, void *data, size_t *skipped) ;
 
+/*
+ * record_find: the first valid record at or after *pos, with the same
+ * resynchronisation as records_scan; sets *pos to its start and returns
+ * its length, or sets *pos to len and returns 0.  For callers that need
+ * to know where records are (the compactor keeps offsets, not copies).
+ */
+extern size_t record_find (char const *s, size_t len, size_t *pos, record *r) ;
+
 
 /*
  * An entry is everything the state knows about one address: the fold of
@@ -85,6 +93,15 @@ struct entry_s
 extern void entry_init (entry *e, addr const *ip) ;
 extern void entry_fold (entry *e, record const *r) ;
 extern void entry_merge (entry *e, entry const *other) ;
+
+/*
+ * The order entry_fold uses: entry_slot is 0 for a login, 1 for a timed
+ * grant, 2 for a revocation; entry_better says if a wins over b in their
+ * (common) slot.  It is a total order on record contents, so the fold
+ * does not depend on the order records are read in.
+ */
+extern unsigned int entry_slot (record const *r) ;
+extern int entry_better (record const *a, record const *b) ;
 
 /*
  * entry_allowed: 1 if the address may relay at time now, given the
