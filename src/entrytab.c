@@ -1,0 +1,135 @@
+/* ISC license. */
+
+#include <string.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <skalibs/stralloc.h>
+#include <skalibs/genalloc.h>
+#include <skalibs/alloc.h>
+#include <skalibs/djbunix.h>
+#include "addr.h"
+#include "record.h"
+#include "entrytab.h"
+
+static uint32_t hash (addr const *a)
+{
+  uint32_t h = 2166136261U ;
+  for (unsigned int i = 0 ; i < 16 ; i++) h = (h ^ a->ip[i]) * 16777619U ;
+  return (h ^ a->is6) * 16777619U ;
+}
+
+size_t entrytab_len (entrytab const *t)
+{
+  return genalloc_len(entrytab_slot, &t->slots) ;
+}
+
+entrytab_slot *entrytab_slotat (entrytab const *t, size_t i)
+{
+  return genalloc_s(entrytab_slot, &t->slots) + i ;
+}
+
+static uint32_t *probe (entrytab const *t, addr const *ip)
+{
+  uint32_t i = hash(ip) & t->mask ;
+  for (;;)
+  {
+    uint32_t *p = t->index + i ;
+    if (!*p || addr_equal(&entrytab_slotat(t, *p - 1)->ip, ip)) return p ;
+    i = (i + 1) & t->mask ;
+  }
+}
+
+entrytab_slot *entrytab_find (entrytab const *t, addr const *ip)
+{
+  uint32_t *p ;
+  if (!t->index) return 0 ;
+  p = probe(t, ip) ;
+  return *p ? entrytab_slotat(t, *p - 1) : 0 ;
+}
+
+static int grow (entrytab *t)
+{
+  size_t n = entrytab_len(t) ;
+  uint32_t size = t->index ? (t->mask + 1) << 1 : 1024 ;
+  uint32_t *old = t->index ;
+  if (!size || size > UINT32_MAX / 2) return (errno = ENOMEM, 0) ;
+  t->index = alloc(size * sizeof(uint32_t)) ;
+  if (!t->index) { t->index = old ; return 0 ; }
+  memset(t->index, 0, size * sizeof(uint32_t)) ;
+  t->mask = size - 1 ;
+  for (size_t i = 0 ; i < n ; i++) *probe(t, &entrytab_slotat(t, i)->ip) = i + 1 ;
+  alloc_free(old) ;
+  return 1 ;
+}
+
+static int fold (entrytab *t, record const *r, uint32_t off)
+{
+  uint32_t *p ;
+  entrytab_slot *s ;
+  unsigned int k = entry_slot(r) ;
+  if (!t->index || (entrytab_len(t) + 1) * 2 > (size_t)t->mask + 1)
+    if (!grow(t)) return 0 ;
+  p = probe(t, &r->ip) ;
+  if (!*p)
+  {
+    entrytab_slot new = { .ip = r->ip, .done = 0, .off = { ENTRYTAB_NONE, ENTRYTAB_NONE, ENTRYTAB_NONE } } ;
+    if (!genalloc_append(entrytab_slot, &t->slots, &new)) return 0 ;
+    *p = entrytab_len(t) ;
+  }
+  s = entrytab_slotat(t, *p - 1) ;
+  if (s->off[k] != ENTRYTAB_NONE)
+  {
+    record cur ;
+    record_scan(t->buf.s + s->off[k], t->buf.len - s->off[k], &cur) ;
+    if (!entry_better(r, &cur)) return 1 ;
+  }
+  s->off[k] = off ;
+  return 1 ;
+}
+
+int entrytab_load (entrytab *t, char const *path)
+{
+  size_t start = t->buf.len, pos ;
+  record r ;
+  int fd = open(path, O_RDONLY | O_CLOEXEC) ;
+  struct stat st ;
+  if (fd < 0) return errno == ENOENT ? 0 : -1 ;
+  /* one allocation of the right size, not a series of growths */
+  if (fstat(fd, &st) < 0 || !stralloc_readyplus(&t->buf, st.st_size + 4097)
+   || !slurp(&t->buf, fd)) { fd_close(fd) ; return -1 ; }
+  fd_close(fd) ;
+  /* keep a torn tail from gluing itself to the next file's first line */
+  if (!stralloc_catb(&t->buf, "\n", 1)) return -1 ;
+  if (t->buf.len >= ENTRYTAB_NONE) return (errno = EFBIG, -1) ;
+  pos = start ;
+  for (;;)
+  {
+    size_t n = record_find(t->buf.s, t->buf.len, &pos, &r) ;
+    if (!n) break ;
+    if (!fold(t, &r, pos)) return -1 ;
+    pos += n ;
+  }
+  return 1 ;
+}
+
+void entrytab_entry (entrytab const *t, entrytab_slot const *s, entry *e)
+{
+  entry_init(e, &s->ip) ;
+  for (unsigned int k = 0 ; k < 3 ; k++)
+    if (s->off[k] != ENTRYTAB_NONE)
+    {
+      record r ;
+      if (record_scan(t->buf.s + s->off[k], t->buf.len - s->off[k], &r)) entry_fold(e, &r) ;
+    }
+}
+
+void entrytab_free (entrytab *t)
+{
+  stralloc_free(&t->buf) ;
+  genalloc_free(entrytab_slot, &t->slots) ;
+  alloc_free(t->index) ;
+  t->index = 0 ;
+  t->mask = 0 ;
+}

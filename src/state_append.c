@@ -1,0 +1,142 @@
+/* ISC license. */
+
+#include <unistd.h>
+#include <fcntl.h>
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+#include <sys/stat.h>
+#include <sys/file.h>
+#include <skalibs/stralloc.h>
+#include <skalibs/djbunix.h>
+#include "record.h"
+#include "state.h"
+
+/*
+ * When root creates a file in the directory (an admin's relaygrant), it
+ * hands it to the directory's owner, so that the account running readlog
+ * can still append to it.
+ */
+static void giveaway (int fd, char const *dir)
+{
+  struct stat st ;
+  if (geteuid()) return ;
+  if (stat(dir, &st) < 0) return ;
+  if (fchown(fd, st.st_uid, st.st_gid) < 0) return ;
+}
+
+static int journal_open (char const *dir, char const *path)
+{
+  for (unsigned int tries = 0 ; tries < 100 ; tries++)
+  {
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0644) ;
+    if (fd >= 0)
+    {
+      /* the umask may have taken read bits that readers need */
+      if (fchmod(fd, 0644) < 0) { fd_close(fd) ; return -1 ; }
+      giveaway(fd, dir) ;
+      return fd ;
+    }
+    if (errno != EEXIST) return -1 ;
+    fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC) ;
+    if (fd >= 0) return fd ;
+    if (errno != ENOENT) return -1 ;
+    /* renamed away between the two opens: try again */
+  }
+  return (errno = EBUSY, -1) ;
+}
+
+/*
+ * The shared lock keeps the compactor from renaming the journal while we
+ * write; once we hold it, the file must still be the one named journal,
+ * or the compactor moved it before we got the lock and we reopen.
+ */
+static int journal_lock (state_writer *w, char const *path)
+{
+  for (unsigned int tries = 0 ; tries < 100 ; tries++)
+  {
+    struct stat st, sf ;
+    if (w->fd < 0)
+    {
+      w->fd = journal_open(w->dir, path) ;
+      if (w->fd < 0) return 0 ;
+    }
+    while (flock(w->fd, LOCK_SH) < 0) if (errno != EINTR) return 0 ;
+    if (fstat(w->fd, &sf) < 0) return 0 ;
+    if (stat(path, &st) == 0)
+    {
+      if (st.st_dev == sf.st_dev && st.st_ino == sf.st_ino) return 1 ;
+    }
+    else if (errno != ENOENT) return 0 ;
+    fd_close(w->fd) ;
+    w->fd = -1 ;
+  }
+  return (errno = EBUSY, 0) ;
+}
+
+int state_writer_append (state_writer *w, record const *r, unsigned int n, int sync)
+{
+  size_t dirlen = strlen(w->dir) ;
+  char path[dirlen + 9] ;
+  char small[4 * RECORD_MAX] ;
+  stralloc sa = STRALLOC_ZERO ;
+  char *buf = small ;
+  size_t len = 0 ;
+  int64_t now = time(0) ;
+  ssize_t k ;
+  int e ;
+
+  if (!n) return 0 ;
+  if (n > sizeof(small) / RECORD_MAX)
+  {
+    if (!stralloc_ready(&sa, (size_t)n * RECORD_MAX)) return -1 ;
+    buf = sa.s ;
+  }
+  for (unsigned int i = 0 ; i < n ; i++)
+  {
+    record x = r[i] ;
+    if (x.time > now) x.time = now ;
+    len += record_fmt(buf + len, &x) ;
+  }
+  memcpy(path, w->dir, dirlen) ;
+  memcpy(path + dirlen, "/journal", 9) ;
+
+  if (!journal_lock(w, path)) goto err ;
+  /* one write: concurrent writers' batches never interleave */
+  do k = write(w->fd, buf, len) ; while (k < 0 && errno == EINTR) ;
+  if (k < 0) goto errunlock ;
+  if ((size_t)k < len) { errno = ENOSPC ; goto errunlock ; }
+  if (sync && fsync(w->fd) < 0 && errno != EINVAL) goto errunlock ;
+  flock(w->fd, LOCK_UN) ;
+  stralloc_free(&sa) ;
+  return 0 ;
+
+ errunlock:
+  e = errno ;
+  flock(w->fd, LOCK_UN) ;
+  errno = e ;
+ err:
+  e = errno ;
+  stralloc_free(&sa) ;
+  errno = e ;
+  return -1 ;
+}
+
+void state_writer_close (state_writer *w)
+{
+  if (w->fd >= 0) fd_close(w->fd) ;
+  w->fd = -1 ;
+}
+
+int state_append (char const *dir, record const *r, int sync)
+{
+  state_writer w = STATE_WRITER_ZERO ;
+  int e ;
+  int k ;
+  w.dir = dir ;
+  k = state_writer_append(&w, r, 1, sync) ;
+  e = errno ;
+  state_writer_close(&w) ;
+  errno = e ;
+  return k ;
+}

@@ -1,0 +1,224 @@
+/* ISC license. */
+
+#include <string.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <sys/file.h>
+#include <skalibs/djbunix.h>
+#include "addr.h"
+#include "record.h"
+#include "entrytab.h"
+#include "cdbwrite.h"
+#include "state.h"
+
+/*
+ * Records move journal -> journal.old -> snapshot.cdb.  Each step adds
+ * downstream (rename, or a new snapshot made durable) before it removes
+ * upstream (unlink of journal.old), so a crash between any two steps
+ * leaves every record in at least one place; folding is idempotent, so
+ * a record found in two places is harmless.
+ */
+
+struct paths_s
+{
+  size_t dirlen ;
+  char const *dir ;
+  char *buf ;
+} ;
+
+static char const *path (struct paths_s *p, char const *name)
+{
+  size_t n = strlen(name) ;
+  memcpy(p->buf, p->dir, p->dirlen) ;
+  p->buf[p->dirlen] = '/' ;
+  memcpy(p->buf + p->dirlen + 1, name, n + 1) ;
+  return p->buf ;
+}
+
+static int dir_sync (char const *dir)
+{
+  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
+  int e ;
+  if (fd < 0) return 0 ;
+  if (fsync(fd) < 0 && errno != EINVAL) { e = errno ; fd_close(fd) ; errno = e ; return 0 ; }
+  fd_close(fd) ;
+  return 1 ;
+}
+
+/* root compacting for an admin: the files stay the directory owner's */
+static void giveaway (int fd, char const *dir)
+{
+  struct stat st ;
+  if (geteuid()) return ;
+  if (stat(dir, &st) < 0) return ;
+  if (fchown(fd, st.st_uid, st.st_gid) < 0) return ;
+}
+
+struct fold_s
+{
+  entrytab *t ;
+  cdbwrite *c ;
+  int64_t now ;
+  uint32_t grace ;
+  uint32_t keep ;
+} ;
+
+static int emit (struct fold_s *x, char const *key, size_t keylen, entry const *e)
+{
+  char value[ENTRY_FMT] ;
+  size_t len ;
+  if (!entry_useful(e, x->now, x->grace, x->keep)) return 0 ;
+  len = entry_fmt(value, e) ;
+  return cdbwrite_add(x->c, key, keylen, value, len) ? 0 : -1 ;
+}
+
+static int merge_one (char const *key, size_t keylen, entry const *e, void *data)
+{
+  struct fold_s *x = data ;
+  entrytab_slot *s = entrytab_find(x->t, &e->ip) ;
+  if (s)
+  {
+    entry m = *e, j ;
+    entrytab_entry(x->t, s, &j) ;
+    entry_merge(&m, &j) ;
+    s->done = 1 ;
+    return emit(x, key, keylen, &m) ;
+  }
+  return emit(x, key, keylen, e) ;
+}
+
+/* snapshot.cdb + journal.old -> snapshot.cdb, then journal.old goes */
+static int fold_old (struct paths_s *p, int64_t now, uint32_t grace, uint32_t keep)
+{
+  entrytab t = ENTRYTAB_ZERO ;
+  cdbwrite c ;
+  struct fold_s x = { .t = &t, .c = &c, .now = now, .grace = grace, .keep = keep } ;
+  int fd = -1, e ;
+  int had ;
+
+  had = entrytab_load(&t, path(p, "journal.old")) ;
+  if (had < 0) goto err ;
+  fd = open(path(p, "snapshot.tmp"), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) ;
+  if (fd < 0) goto err ;
+  if (fchmod(fd, 0644) < 0) goto err ;
+  giveaway(fd, p->dir) ;
+  if (!cdbwrite_start(&c, fd)) goto err ;
+  if (snapshot_stream(path(p, "snapshot.cdb"), &merge_one, &x) < 0) goto errc ;
+  for (size_t i = 0 ; i < entrytab_len(&t) ; i++)
+  {
+    entrytab_slot *s = entrytab_slotat(&t, i) ;
+    char key[ADDR_FMT] ;
+    entry m ;
+    if (s->done) continue ;
+    entrytab_entry(&t, s, &m) ;
+    if (emit(&x, key, addr_fmt(key, &m.ip), &m) < 0) goto errc ;
+  }
+  if (!cdbwrite_finish(&c)) goto errc ;
+  cdbwrite_free(&c) ;
+  entrytab_free(&t) ;
+  if (fsync(fd) < 0) goto err ;
+  fd_close(fd) ; fd = -1 ;
+  {
+    char tmp[p->dirlen + 14] ;
+    memcpy(tmp, path(p, "snapshot.tmp"), p->dirlen + 14) ;
+    if (rename(tmp, path(p, "snapshot.cdb")) < 0) goto err ;
+  }
+  if (!dir_sync(p->dir)) goto err ;
+  if (had)
+  {
+    if (unlink(path(p, "journal.old")) < 0 && errno != ENOENT) goto err ;
+    if (!dir_sync(p->dir)) goto err ;
+  }
+  return 1 ;
+
+ errc:
+  e = errno ;
+  cdbwrite_free(&c) ;
+  errno = e ;
+ err:
+  e = errno ;
+  entrytab_free(&t) ;
+  if (fd >= 0)
+  {
+    fd_close(fd) ;
+    unlink(path(p, "snapshot.tmp")) ;
+  }
+  errno = e ;
+  return 0 ;
+}
+
+/*
+ * The exclusive lock waits for the appends in progress and keeps new
+ * ones out for the instant of the rename; writers that then get their
+ * shared lock see the name moved and reopen.
+ */
+static int move_journal (struct paths_s *p)
+{
+  char from[p->dirlen + 9] ;
+  struct stat st ;
+  int e ;
+  int fd ;
+  memcpy(from, path(p, "journal"), p->dirlen + 9) ;
+  fd = open(from, O_RDONLY | O_CLOEXEC) ;
+  if (fd < 0) return errno == ENOENT ;
+  while (flock(fd, LOCK_EX) < 0) if (errno != EINTR) goto err ;
+  if (fstat(fd, &st) < 0) goto err ;
+  if (st.st_size)
+  {
+    if (rename(from, path(p, "journal.old")) < 0) goto err ;
+    if (!dir_sync(p->dir)) goto err ;
+  }
+  fd_close(fd) ;  /* and the lock with it */
+  return 1 ;
+ err:
+  e = errno ;
+  fd_close(fd) ;
+  errno = e ;
+  return 0 ;
+}
+
+int state_compact (char const *dir, int64_t now, uint32_t grace, uint32_t keep)
+{
+  size_t dirlen = strlen(dir) ;
+  char buf[dirlen + 14] ;
+  struct paths_s p = { .dirlen = dirlen, .dir = dir, .buf = buf } ;
+  struct stat st ;
+  int lockfd, e ;
+
+  /* read-only is enough for flock, and works whoever created the file */
+  lockfd = open(path(&p, "lock"), O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644) ;
+  if (lockfd >= 0)
+  {
+    if (fchmod(lockfd, 0644) < 0) { e = errno ; fd_close(lockfd) ; errno = e ; return -1 ; }
+    giveaway(lockfd, dir) ;
+  }
+  else if (errno == EEXIST) lockfd = open(p.buf, O_RDONLY | O_CLOEXEC) ;
+  if (lockfd < 0) return -1 ;
+  if (flock(lockfd, LOCK_EX | LOCK_NB) < 0)
+  {
+    e = errno ;
+    fd_close(lockfd) ;
+    if (e == EWOULDBLOCK) return 0 ;
+    errno = e ;
+    return -1 ;
+  }
+  /* a leftover from a compactor that died: its records come first */
+  if (stat(path(&p, "journal.old"), &st) == 0)
+  {
+    if (!fold_old(&p, now, grace, keep)) goto err ;
+  }
+  else if (errno != ENOENT) goto err ;
+  if (!move_journal(&p)) goto err ;
+  if (!fold_old(&p, now, grace, keep)) goto err ;
+  fd_close(lockfd) ;
+  return 1 ;
+
+ err:
+  e = errno ;
+  fd_close(lockfd) ;
+  errno = e ;
+  return -1 ;
+}

@@ -1,0 +1,130 @@
+/* ISC license. */
+
+#include <string.h>
+#include <errno.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <skalibs/stralloc.h>
+#include <skalibs/djbunix.h>
+#include "addr.h"
+#include "net.h"
+#include "state.h"
+
+/* control files are small: reading one never allocates */
+#define CONTROL_MAX 64
+
+static int isspace_ (char c)
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' ;
+}
+
+/* DIR/name holds one decimal number, maybe between blanks: 1, 0 if missing, -1 error (EINVAL if bad) */
+static int control_number (char const *dir, char const *name, uint64_t max, uint64_t *u)
+{
+  size_t dirlen = strlen(dir), namelen = strlen(name) ;
+  char path[dirlen + namelen + 2] ;
+  char buf[CONTROL_MAX + 1] ;
+  ssize_t r ;
+  size_t i = 0, j ;
+  uint64_t v = 0 ;
+  memcpy(path, dir, dirlen) ;
+  path[dirlen] = '/' ;
+  memcpy(path + dirlen + 1, name, namelen + 1) ;
+  r = openreadnclose(path, buf, CONTROL_MAX + 1) ;
+  if (r < 0) return errno == ENOENT ? 0 : -1 ;
+  if (r > CONTROL_MAX) return (errno = EINVAL, -1) ;
+  while (i < (size_t)r && isspace_(buf[i])) i++ ;
+  for (j = i ; j < (size_t)r && buf[j] >= '0' && buf[j] <= '9' ; j++)
+  {
+    unsigned int d = buf[j] - '0' ;
+    if (v > (max - d) / 10) return (errno = EINVAL, -1) ;
+    v = v * 10 + d ;
+  }
+  if (j == i) return (errno = EINVAL, -1) ;
+  while (j < (size_t)r && isspace_(buf[j])) j++ ;
+  if (j < (size_t)r) return (errno = EINVAL, -1) ;
+  *u = v ;
+  return 1 ;
+}
+
+int state_grace (char const *dir, uint32_t *grace)
+{
+  uint64_t u ;
+  int r = control_number(dir, "grace", UINT32_MAX, &u) ;
+  if (r < 0) return errno == EINVAL ? 0 : -1 ;
+  *grace = r ? (uint32_t)u : STATE_GRACE_DEFAULT ;
+  return 1 ;
+}
+
+int state_journalmax (char const *dir, uint64_t *max)
+{
+  uint64_t u ;
+  int r = control_number(dir, "journalmax", UINT64_MAX, &u) ;
+  if (r < 0) return errno == EINVAL ? 0 : -1 ;
+  *max = r ? u : STATE_JOURNALMAX_DEFAULT ;
+  return 1 ;
+}
+
+/*
+ * The whole file is checked before anything matches, so that a typo is
+ * reported whichever line it is on and whatever address is asked about.
+ */
+int state_allow_match (char const *dir, addr const *a, net *n, unsigned int *line)
+{
+  size_t dirlen = strlen(dir) ;
+  char path[dirlen + 7] ;
+  stralloc sa = STRALLOC_ZERO ;
+  size_t pos = 0 ;
+  unsigned int lineno = 0 ;
+  int found = 0 ;
+  memcpy(path, dir, dirlen) ;
+  memcpy(path + dirlen, "/allow", 7) ;
+  if (!openslurpclose(&sa, path)) return errno == ENOENT ? 0 : -1 ;
+  while (pos < sa.len)
+  {
+    char *eol = memchr(sa.s + pos, '\n', sa.len - pos) ;
+    size_t end = eol ? (size_t)(eol - sa.s) : sa.len ;
+    size_t i = pos, j ;
+    char *hash = memchr(sa.s + pos, '#', end - pos) ;
+    net x ;
+    lineno++ ;
+    j = hash ? (size_t)(hash - sa.s) : end ;
+    while (i < j && isspace_(sa.s[i])) i++ ;
+    while (j > i && isspace_(sa.s[j-1])) j-- ;
+    if (j > i)
+    {
+      if (!net_parse(sa.s + i, j - i, &x))
+      {
+        stralloc_free(&sa) ;
+        if (line) *line = lineno ;
+        return (errno = EINVAL, -1) ;
+      }
+      if (!found && net_match(&x, a))
+      {
+        found = 1 ;
+        if (n) *n = x ;
+        if (line) *line = lineno ;
+      }
+    }
+    pos = end + 1 ;
+  }
+  stralloc_free(&sa) ;
+  return found ;
+}
+
+int state_compact_due (char const *dir, int64_t now, uint32_t maxage)
+{
+  size_t dirlen = strlen(dir) ;
+  char path[dirlen + 14] ;
+  struct stat st ;
+  uint64_t max ;
+  if (state_journalmax(dir, &max) <= 0) return -1 ;  /* errno EINVAL if 0 */
+  memcpy(path, dir, dirlen) ;
+  memcpy(path + dirlen, "/journal", 9) ;
+  if (stat(path, &st) < 0) return errno == ENOENT ? 0 : -1 ;
+  if (!st.st_size) return 0 ;
+  if ((uint64_t)st.st_size > max) return 1 ;
+  memcpy(path + dirlen, "/snapshot.cdb", 14) ;
+  if (stat(path, &st) < 0) return errno == ENOENT ? 1 : -1 ;
+  return st.st_mtime + (int64_t)maxage <= now ;
+}

@@ -1,0 +1,129 @@
+/* ISC license. */
+
+/* memmem(3) is a GNU extension in glibc's headers, not a default one */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include <string.h>
+#include <errno.h>
+#include <sys/stat.h>
+#include <skalibs/stralloc.h>
+#include <skalibs/djbunix.h>
+#include <skalibs/cdb.h>
+#include "addr.h"
+#include "record.h"
+#include "state.h"
+
+struct fold_s
+{
+  entry *e ;
+  unsigned int n ;
+} ;
+
+static int fold_one (record const *r, void *data)
+{
+  struct fold_s *x = data ;
+  if (!addr_equal(&x->e->ip, &r->ip)) return 0 ;
+  entry_fold(x->e, r) ;
+  x->n++ ;
+  return 0 ;
+}
+
+/*
+ * Only lines containing " ADDR " can hold a record for the address, and
+ * memmem finds them much faster than parsing every line would.  A
+ * record never spans lines, so the resynchronising scan of each such
+ * line alone finds what a scan of the whole journal would.
+ */
+static void journal_fold (char const *s, size_t len, char const *key, size_t keylen, struct fold_s *x)
+{
+  size_t pos = 0 ;
+  while (pos < len)
+  {
+    char const *hit = memmem(s + pos, len - pos, key, keylen) ;
+    char const *start, *end ;
+    if (!hit) break ;
+    start = hit ;
+    while (start > s + pos && start[-1] != '\n') start-- ;
+    end = memchr(hit + keylen - 1, '\n', len - (hit + keylen - 1 - s)) ;
+    if (!end) break ;  /* the unterminated last line is no record */
+    records_scan(start, end + 1 - start, &fold_one, x, 0) ;
+    pos = end + 1 - s ;
+  }
+}
+
+static int journal_read (char const *dir, size_t dirlen, char const *name, stralloc *sa, char const *key, size_t keylen, struct fold_s *x)
+{
+  size_t namelen = strlen(name) ;
+  char path[dirlen + namelen + 2] ;
+  memcpy(path, dir, dirlen) ;
+  path[dirlen] = '/' ;
+  memcpy(path + dirlen + 1, name, namelen + 1) ;
+  sa->len = 0 ;
+  if (!openslurpclose(sa, path)) return errno == ENOENT ? 0 : -1 ;
+  journal_fold(sa->s, sa->len, key, keylen, x) ;
+  return 0 ;
+}
+
+static int snapshot_read (char const *dir, size_t dirlen, char const *key, size_t keylen, struct fold_s *x)
+{
+  char path[dirlen + 14] ;
+  cdb c = CDB_ZERO ;
+  cdb_data d ;
+  entry f ;
+  int r ;
+  memcpy(path, dir, dirlen) ;
+  memcpy(path + dirlen, "/snapshot.cdb", 14) ;
+  if (!cdb_init(&c, path))
+  {
+    if (errno == ENOENT) return 0 ;
+    /* an empty file cannot be mapped, and is no cdb either */
+    if (errno == EINVAL) errno = EPROTO ;
+    return -1 ;
+  }
+  if (c.size < 2048) { cdb_free(&c) ; return (errno = EPROTO, -1) ; }
+  r = cdb_find(&c, &d, key, keylen) ;
+  if (r < 0) { cdb_free(&c) ; return (errno = EPROTO, -1) ; }
+  if (r)
+  {
+    /* entry_scan copies the records: nothing points into the map after cdb_free */
+    if (!entry_scan(d.s, d.len, &x->e->ip, &f)) { cdb_free(&c) ; return (errno = EPROTO, -1) ; }
+    entry_merge(x->e, &f) ;
+    x->n++ ;
+  }
+  cdb_free(&c) ;
+  return 0 ;
+}
+
+int state_lookup (char const *dir, addr const *a, entry *e)
+{
+  size_t dirlen = strlen(dir) ;
+  stralloc sa = STRALLOC_ZERO ;
+  char key[ADDR_FMT + 2] ;
+  size_t keylen ;
+  struct fold_s x = { .e = e, .n = 0 } ;
+  struct stat st ;
+  int err ;
+
+  /* a missing directory is a misconfiguration, not an empty state */
+  if (stat(dir, &st) < 0) return -1 ;
+  if (!S_ISDIR(st.st_mode)) return (errno = ENOTDIR, -1) ;
+  entry_init(e, a) ;
+  key[0] = ' ' ;
+  keylen = 1 + addr_fmt(key + 1, a) ;
+  key[keylen++] = ' ' ;
+
+  /* upstream first: a record moves downstream only after it is there */
+  if (journal_read(dir, dirlen, "journal", &sa, key, keylen, &x) < 0) goto err ;
+  if (journal_read(dir, dirlen, "journal.old", &sa, key, keylen, &x) < 0) goto err ;
+  stralloc_free(&sa) ;
+  if (snapshot_read(dir, dirlen, key + 1, keylen - 2, &x) < 0) return -1 ;
+  return x.n > 0 ;
+
+ err:
+  err = errno ;
+  stralloc_free(&sa) ;
+  errno = err ;
+  return -1 ;
+}

@@ -1,0 +1,96 @@
+/* ISC license. */
+
+#include <string.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <skalibs/uint32.h>
+#include <skalibs/djbunix.h>
+#include "addr.h"
+#include "record.h"
+#include "entrytab.h"
+
+/*
+ * The compactor reads the whole old snapshot once, in order: plain
+ * buffered reads keep its memory constant, where a map of a large
+ * snapshot would count in full against the compactor's size.
+ */
+
+struct reader_s
+{
+  int fd ;
+  size_t p, n ;
+  char buf[65536] ;
+} ;
+
+/* 1 if len bytes were read, 0 at a premature end, -1 on error */
+static int get (struct reader_s *r, char *s, size_t len)
+{
+  while (len)
+  {
+    size_t k ;
+    if (r->p == r->n)
+    {
+      ssize_t w ;
+      do w = read(r->fd, r->buf, sizeof(r->buf)) ; while (w < 0 && errno == EINTR) ;
+      if (w < 0) return -1 ;
+      if (!w) return 0 ;
+      r->p = 0 ; r->n = w ;
+    }
+    k = r->n - r->p < len ? r->n - r->p : len ;
+    memcpy(s, r->buf + r->p, k) ;
+    r->p += k ; s += k ; len -= k ;
+  }
+  return 1 ;
+}
+
+static int stream (struct reader_s *r, snapshot_fn *f, void *data)
+{
+  struct stat st ;
+  char head[2048] ;
+  char key[ADDR_FMT + 1] ;
+  char value[ENTRY_FMT] ;
+  uint32_t eod, pos = 2048 ;
+  int k ;
+  if (fstat(r->fd, &st) < 0) return -1 ;
+  if (st.st_size < 2048 || st.st_size > UINT32_MAX) return (errno = EPROTO, -1) ;
+  k = get(r, head, 2048) ;
+  if (k <= 0) return k < 0 ? -1 : (errno = EPROTO, -1) ;
+  /* records end where the first hash table begins */
+  uint32_unpack(head, &eod) ;
+  if (eod < 2048 || eod > st.st_size) return (errno = EPROTO, -1) ;
+  while (pos < eod)
+  {
+    char h[8] ;
+    uint32_t klen, dlen ;
+    addr ip ;
+    entry e ;
+    if (eod - pos < 8) return (errno = EPROTO, -1) ;
+    k = get(r, h, 8) ;
+    if (k <= 0) return k < 0 ? -1 : (errno = EPROTO, -1) ;
+    uint32_unpack(h, &klen) ;
+    uint32_unpack(h + 4, &dlen) ;
+    if (klen > ADDR_FMT || dlen > ENTRY_FMT || klen + dlen > eod - pos - 8) return (errno = EPROTO, -1) ;
+    k = get(r, key, klen) ;
+    if (k > 0) k = get(r, value, dlen) ;
+    if (k <= 0) return k < 0 ? -1 : (errno = EPROTO, -1) ;
+    if (!addr_parse(key, klen, &ip) || !entry_scan(value, dlen, &ip, &e)) return (errno = EPROTO, -1) ;
+    if ((*f)(key, klen, &e, data) < 0) return -1 ;
+    pos += 8 + klen + dlen ;
+  }
+  return 1 ;
+}
+
+int snapshot_stream (char const *path, snapshot_fn *f, void *data)
+{
+  struct reader_s r = { .fd = -1, .p = 0, .n = 0 } ;
+  int k, e ;
+  r.fd = open(path, O_RDONLY | O_CLOEXEC) ;
+  if (r.fd < 0) return errno == ENOENT ? 0 : -1 ;
+  k = stream(&r, f, data) ;
+  e = errno ;
+  fd_close(r.fd) ;
+  errno = e ;
+  return k ;
+}
