@@ -1,0 +1,102 @@
+/* ISC license. */
+
+#include <errno.h>
+#include <string.h>
+#include <stdio.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <skalibs/uint32.h>
+#include <skalibs/uint64.h>
+#include <skalibs/djbunix.h>
+#include <skalibs/allreadwrite.h>
+#include <skalibs/stralloc.h>
+#include "crc32.h"
+#include "cursor.h"
+
+/* DIR/cursor.XXXXXXXX[.tmp] into sa, NUL-terminated */
+static int cursor_file (stralloc *sa, char const *dir, char const *path, int tmp)
+{
+  char hex[8] ;
+  uint320_xfmt(hex, crc32(path, strlen(path)), 8) ;
+  return stralloc_cats(sa, dir) && stralloc_cats(sa, "/cursor.")
+    && stralloc_catb(sa, hex, 8) && (!tmp || stralloc_cats(sa, ".tmp"))
+    && stralloc_0(sa) ;
+}
+
+int cursor_load (char const *dir, char const *path, cursor *c)
+{
+  stralloc sa = STRALLOC_ZERO ;
+  char buf[4200] ;
+  ssize_t r ;
+  size_t i = 0, m ;
+  uint64_t fplen, crc ;
+  if (!cursor_file(&sa, dir, path, 0)) return -1 ;
+  r = openreadnclose(sa.s, buf, sizeof(buf)) ;
+  stralloc_free(&sa) ;
+  if (r < 0) return errno == ENOENT ? 0 : -1 ;
+  if (!r || buf[r-1] != '\n') goto bad ;
+  m = uint64_scan(buf, &c->ino) ; if (!m || buf[m] != ' ') goto bad ; i = m + 1 ;
+  m = uint64_scan(buf + i, &c->off) ; if (!m || buf[i+m] != ' ') goto bad ; i += m + 1 ;
+  m = uint64_scan(buf + i, &fplen) ; if (!m || buf[i+m] != ' ' || fplen > CURSOR_FPMAX || fplen > c->off) goto bad ; i += m + 1 ;
+  m = uint64_xscan(buf + i, &crc) ; if (m != 8 || buf[i+m] != ' ') goto bad ; i += m + 1 ;
+  c->fplen = fplen ; c->crc = crc ;
+  /* a different path with the same crc32 has its own cursor: not ours */
+  if ((size_t)r - 1 - i != strlen(path) || memcmp(buf + i, path, r - 1 - i)) return 0 ;
+  return 1 ;
+ bad:
+  errno = EPROTO ;
+  return -1 ;
+}
+
+int cursor_save (char const *dir, char const *path, cursor const *c)
+{
+  stralloc tmp = STRALLOC_ZERO, fn = STRALLOC_ZERO ;
+  stralloc line = STRALLOC_ZERO ;
+  char fmt[UINT64_FMT] ;
+  int fd, e ;
+  if (!cursor_file(&tmp, dir, path, 1) || !cursor_file(&fn, dir, path, 0)) goto err ;
+  if (!stralloc_catb(&line, fmt, uint64_fmt(fmt, c->ino))
+   || !stralloc_catb(&line, " ", 1)
+   || !stralloc_catb(&line, fmt, uint64_fmt(fmt, c->off))
+   || !stralloc_catb(&line, " ", 1)
+   || !stralloc_catb(&line, fmt, uint32_fmt(fmt, c->fplen))
+   || !stralloc_catb(&line, " ", 1)
+   || !stralloc_catb(&line, fmt, uint320_xfmt(fmt, c->crc, 8))
+   || !stralloc_catb(&line, " ", 1)
+   || !stralloc_cats(&line, path)
+   || !stralloc_catb(&line, "\n", 1)) goto err ;
+  fd = open(tmp.s, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) ;
+  if (fd < 0) goto err ;
+  if (allwrite(fd, line.s, line.len) < line.len || fd_sync(fd) < 0) { e = errno ; fd_close(fd) ; errno = e ; goto err ; }
+  if (close(fd) < 0 || rename(tmp.s, fn.s) < 0) goto err ;
+  stralloc_free(&tmp) ; stralloc_free(&fn) ; stralloc_free(&line) ;
+  return 0 ;
+ err:
+  e = errno ;
+  stralloc_free(&tmp) ; stralloc_free(&fn) ; stralloc_free(&line) ;
+  errno = e ;
+  return -1 ;
+}
+
+int cursor_syncdir (char const *dir)
+{
+  int e, fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
+  if (fd < 0) return -1 ;
+  if (fd_sync(fd) < 0) { e = errno ; fd_close(fd) ; errno = e ; return -1 ; }
+  fd_close(fd) ;
+  return 0 ;
+}
+
+int cursor_match (int fd, cursor const *c, int anyino)
+{
+  struct stat st ;
+  char buf[CURSOR_FPMAX] ;
+  ssize_t r ;
+  if (fstat(fd, &st) < 0) return -1 ;
+  if ((!anyino && (uint64_t)st.st_ino != c->ino) || (uint64_t)st.st_size < c->off) return 0 ;
+  if (!c->fplen) return !anyino ;
+  r = pread(fd, buf, c->fplen, c->off - c->fplen) ;
+  if (r < 0) return -1 ;
+  return (size_t)r == c->fplen && crc32(buf, c->fplen) == c->crc ;
+}

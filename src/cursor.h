@@ -1,0 +1,47 @@
+/* ISC license. */
+
+#ifndef POPLOCK_CURSOR_H
+#define POPLOCK_CURSOR_H
+
+#include <stdint.h>
+
+/*
+ * Where readlog stopped in one source: just after the last line it
+ * processed.  A file is identified by its inode, and the position is
+ * confirmed by a fingerprint, the crc32 of up to CURSOR_FPMAX bytes just
+ * before off (the end of that last line), so a reused inode number or a
+ * file truncated and rewritten is not taken for the old one.
+ *
+ * In the state directory, the cursor of a source whose absolute path is
+ * P is the file cursor.XXXXXXXX (crc32 of P in hex), one line of data:
+ *
+ *   INO SP OFF SP FPLEN SP CRC SP P LF
+ *
+ * replaced atomically (written to cursor.XXXXXXXX.tmp, fsynced, renamed).
+ */
+#define CURSOR_FPMAX 256
+
+typedef struct cursor_s cursor ;
+struct cursor_s
+{
+  uint64_t ino ;
+  uint64_t off ;
+  uint32_t fplen ;
+  uint32_t crc ;
+} ;
+#define CURSOR_ZERO { .ino = 0, .off = 0, .fplen = 0, .crc = 0 }
+
+/* 1 if loaded, 0 if there is none for path, -1 on error (EPROTO: garbage in the file) */
+extern int cursor_load (char const *dir, char const *path, cursor *c) ;
+
+/* writes the cursor file, fsynced; the caller fsyncs dir once after a batch of them */
+extern int cursor_save (char const *dir, char const *path, cursor const *c) ;
+extern int cursor_syncdir (char const *dir) ;
+
+/*
+ * 1 if the file open on fd holds c's position, 0 if not, -1 on error.
+ * anyino: the inode may differ (a copy, as copytruncate leaves).
+ */
+extern int cursor_match (int fd, cursor const *c, int anyino) ;
+
+#endif

@@ -1,0 +1,379 @@
+/* ISC license. */
+
+#include <errno.h>
+#include <string.h>
+#include <signal.h>
+#include <time.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <skalibs/types.h>
+#include <skalibs/sgetopt.h>
+#include <skalibs/strerr.h>
+#include <skalibs/buffer.h>
+#include <skalibs/alloc.h>
+#include <skalibs/tai.h>
+#include <skalibs/iopause.h>
+#include <skalibs/selfpipe.h>
+#include <skalibs/sig.h>
+#include <skalibs/djbunix.h>
+#include "addr.h"
+#include "record.h"
+#include "state.h"
+#include "login.h"
+#include "escape.h"
+#include "cursor.h"
+#include "source.h"
+#include "follow.h"
+
+#define USAGE "readlog [ -1 ] [ -n ] [ -v ] [ -t ] [ -d dir ] [ -g seconds ] [ -F formats ] source..."
+#define dieusage() strerr_dieusage(100, USAGE)
+
+#define BATCH 256          /* grants per journal write */
+#define CURSOR_DELAY 1     /* seconds a cursor may wait when no grant needs it */
+#define IDLE_CHECK 60      /* seconds between compaction checks while idle */
+#define COMPACT_KEEP 0     /* ended grants are not kept for audits */
+
+static char const *dir ;
+static int dryrun = 0, verbose = 0, passthru = 0, oneshot = 0 ;
+static uint32_t dur = 0, grace = STATE_GRACE_DEFAULT ;
+static uint64_t enabled = ~(uint64_t)0 ;
+
+static source *src ;
+static unsigned int nsrc ;
+static state_writer w = STATE_WRITER_ZERO ;
+static record batch[BATCH] ;
+static unsigned int nbatch = 0 ;
+static pidtab pt = PIDTAB_ZERO ;
+static int appended = 0 ;
+static int64_t lastsave = 0 ;
+static struct { uint64_t lines, logins, toolong, refused, nologin ; } count ;
+
+static void counters (void)
+{
+  char fmt[5][UINT64_FMT] ;
+  fmt[0][uint64_fmt(fmt[0], count.lines)] = 0 ;
+  fmt[1][uint64_fmt(fmt[1], count.logins)] = 0 ;
+  fmt[2][uint64_fmt(fmt[2], count.toolong)] = 0 ;
+  fmt[3][uint64_fmt(fmt[3], count.refused)] = 0 ;
+  fmt[4][uint64_fmt(fmt[4], count.nologin)] = 0 ;
+  strerr_warni("lines ", fmt[0], " logins ", fmt[1], " skipped: toolong ", fmt[2],
+    " refused ", fmt[3], " nologin ", fmt[4]) ;
+}
+
+static void out (char const *s, size_t len)
+{
+  if (buffer_put(buffer_1, s, len) < 0) strerr_diefu1sys(111, "write to stdout") ;
+}
+
+static void outs (char const *s) { out(s, strlen(s)) ; }
+
+/* a line as the admin may see it: bytes outside 0x20..0x7e and '%' as %XX */
+static void outsafe (char const *s, size_t len)
+{
+  static char const hex[] = "0123456789ABCDEF" ;
+  for (size_t i = 0 ; i < len ; i++)
+  {
+    unsigned char c = s[i] ;
+    if (c >= 0x20 && c <= 0x7e && c != '%') out(s + i, 1) ;
+    else { char e[3] = { '%', hex[c >> 4], hex[c & 15] } ; out(e, 3) ; }
+  }
+}
+
+static void savecursors (void)
+{
+  int any = 0 ;
+  for (unsigned int i = 0 ; i < nsrc ; i++)
+  {
+    if (!src[i].dirty || src[i].kind == SOURCE_STDIN) continue ;
+    if (cursor_save(dir, src[i].path.s, &src[i].cur) < 0)
+      strerr_diefu4sys(111, "save the position in ", src[i].name, " to ", dir) ;
+    src[i].dirty = 0 ;
+    any = 1 ;
+  }
+  if (any && cursor_syncdir(dir) < 0) strerr_diefu2sys(111, "fsync ", dir) ;
+  lastsave = time(0) ;
+}
+
+/*
+ * The grants first, synced, then the positions: after a crash between
+ * the two, the lines are read again and give the same grants (same
+ * address, same time), so nothing is lost and nothing is added.
+ */
+static void commit (void)
+{
+  if (dryrun) { nbatch = 0 ; return ; }
+  if (!nbatch) return ;
+  if (state_writer_append(&w, batch, nbatch, 1) < 0)
+    strerr_diefu3sys(111, "append to ", dir, "/journal") ;
+  nbatch = 0 ;
+  appended = 1 ;
+  savecursors() ;
+}
+
+static void compact (void)
+{
+  int64_t now = time(0) ;
+  int r ;
+  if (dryrun) return ;
+  r = state_compact_due(dir, now, STATE_COMPACT_AGE) ;
+  if (r < 0) { strerr_warnwu2sys("check the state in ", dir) ; return ; }
+  if (!r) return ;
+  if (state_compact(dir, now, grace, COMPACT_KEEP) < 0)
+    strerr_warnwu2sys("compact ", dir) ;
+}
+
+static void readcontrol (void)
+{
+  int r ;
+  if (dryrun) return ;
+  r = state_grace(dir, &grace) ;
+  if (r < 0) strerr_diefu3sys(111, "read ", dir, "/grace") ;
+  if (!r) strerr_dief3x(100, "invalid ", dir, "/grace") ;
+}
+
+static int online (source *s, char const *line, size_t len, int toolong, void *data)
+{
+  login lg ;
+  char const *why ;
+  unsigned int fmt = 0 ;
+  int r ;
+  (void)s ; (void)data ;
+  count.lines++ ;
+  if (toolong) { count.toolong++ ; return 0 ; }
+  r = login_scan_fmt(line, len, time(0), enabled, &pt, &lg, &why, &fmt) ;
+  if (r == -2) { count.nologin++ ; return 0 ; }
+  if (r == -1)
+  {
+    count.refused++ ;
+    if (dryrun && verbose)
+    {
+      outs("refused ") ; outs(login_formats[fmt].name) ;
+      outs(" (") ; outs(why ? why : "?") ; outs("): ") ;
+      outsafe(line, len) ; out("\n", 1) ;
+    }
+    return 0 ;
+  }
+  count.logins++ ;
+  if (dryrun)
+  {
+    char fmtbuf[ESCAPE_USER_FMT(USER_MAX) + ADDR_FMT + UINT64_FMT + 1] ;
+    outs(login_formats[r].name) ; out(" ", 1) ;
+    outs(lg.source && lg.source[0] ? lg.source : "-") ; out(" ", 1) ;
+    out(fmtbuf, addr_fmt(fmtbuf, &lg.ip)) ; out(" ", 1) ;
+    out(fmtbuf, int64_fmt(fmtbuf, lg.time)) ; out(" ", 1) ;
+    out(fmtbuf, escape_user(fmtbuf, lg.user, lg.userlen > USER_MAX ? USER_MAX : lg.userlen)) ;
+    out("\n", 1) ;
+    return 0 ;
+  }
+  if (nbatch == BATCH) commit() ;
+  {
+    record *rec = batch + nbatch++ ;
+    *rec = (record)RECORD_ZERO ;
+    rec->type = '+' ;
+    rec->time = lg.time ;
+    rec->dur = dur ;
+    rec->ip = lg.ip ;
+    if (lg.source) record_setsource(rec, lg.source, strlen(lg.source)) ;
+    record_setuser(rec, lg.user, lg.user ? lg.userlen : 0) ;
+  }
+  return 0 ;
+}
+
+static int onraw (source *s, char const *b, size_t len, void *data)
+{
+  (void)s ; (void)data ;
+  out(b, len) ;
+  return 0 ;
+}
+
+static void onnote (source *s, char const *what, char const *file, void *data)
+{
+  (void)data ;
+  if (verbose) strerr_warni(s->name, ": ", what, " ", file) ;
+}
+
+static source_handler const handler = { .line = &online, .raw = &onraw, .note = &onnote, .data = 0 } ;
+static source_handler handler_now ;
+
+static void startall (void)
+{
+  for (unsigned int i = 0 ; i < nsrc ; i++)
+  {
+    if (source_start(src + i, &handler_now) < 0) strerr_diefu2sys(111, "open ", src[i].name) ;
+    if (src[i].kind != SOURCE_STDIN && follow_watch(src[i].dir.s) < 0 && errno != ENOENT)
+      strerr_diefu2sys(111, "watch ", src[i].dir.s) ;
+  }
+}
+
+static void enable (char const *list)
+{
+  enabled = 0 ;
+  while (*list)
+  {
+    size_t n = strcspn(list, ",") ;
+    int i = login_format_index(list, n) ;
+    if (n)
+    {
+      if (i < 0) { char name[n + 1] ; memcpy(name, list, n) ; name[n] = 0 ; strerr_dief2x(100, "unknown format: ", name) ; }
+      enabled |= (uint64_t)1 << i ;
+    }
+    list += n ;
+    if (*list) list++ ;
+  }
+}
+
+int main (int argc, char const *const *argv)
+{
+  PROG = "readlog" ;
+  int ifd, pfd, stop = 0 ;
+  tain idle ;
+  dir = auto_state ;
+  {
+    subgetopt l = SUBGETOPT_ZERO ;
+    for (;;)
+    {
+      int opt = subgetopt_r(argc, argv, "1nvtd:g:F:", &l) ;
+      if (opt == -1) break ;
+      switch (opt)
+      {
+        case '1' : oneshot = 1 ; break ;
+        case 'n' : dryrun = 1 ; break ;
+        case 'v' : verbose = 1 ; break ;
+        case 't' : passthru = 1 ; break ;
+        case 'd' : dir = l.arg ; break ;
+        case 'g' : if (!uint320_scan(l.arg, &dur) || !dur) dieusage() ; break ;
+        case 'F' : enable(l.arg) ; break ;
+        default : dieusage() ;
+      }
+    }
+    argc -= l.ind ; argv += l.ind ;
+  }
+  if (!argc) dieusage() ;
+  if (dryrun && passthru) strerr_dief1x(100, "-n and -t both write to stdout") ;
+  handler_now = handler ;
+  if (!passthru) handler_now.raw = 0 ;
+
+  if (!dryrun)
+  {
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
+    if (fd < 0) strerr_diefu2sys(111, "open the state directory ", dir) ;
+    fd_close(fd) ;
+    w.dir = dir ;
+  }
+  readcontrol() ;
+
+  src = (source *)alloc(argc * sizeof(source)) ;
+  if (!src) strerr_diefu1sys(111, "allocate") ;
+  nsrc = argc ;
+  for (unsigned int i = 0 ; i < nsrc ; i++)
+  {
+    if (source_init(src + i, argv[i]) < 0) strerr_diefu2sys(111, "set up ", argv[i]) ;
+    for (unsigned int j = 0 ; j < i ; j++)
+      if (!strcmp(src[i].path.s, src[j].path.s)) strerr_dief2x(100, "source given twice: ", argv[i]) ;
+    if (!dryrun && src[i].kind != SOURCE_STDIN)
+    {
+      int r = cursor_load(dir, src[i].path.s, &src[i].cur) ;
+      if (r < 0)
+      {
+        if (errno != EPROTO) strerr_diefu4sys(111, "read the position in ", argv[i], " from ", dir) ;
+        strerr_warnw3x("invalid cursor for ", argv[i], ", reading it from the beginning") ;
+        src[i].cur = (cursor)CURSOR_ZERO ;
+      }
+    }
+  }
+
+  pfd = selfpipe_init() ;
+  if (pfd < 0) strerr_diefu1sys(111, "selfpipe_init") ;
+  if (selfpipe_trap(SIGTERM) < 0 || selfpipe_trap(SIGINT) < 0
+   || selfpipe_trap(SIGHUP) < 0 || selfpipe_trap(SIGUSR1) < 0)
+    strerr_diefu1sys(111, "trap signals") ;
+  if (sig_ignore(SIGPIPE) < 0) strerr_diefu1sys(111, "ignore SIGPIPE") ;
+  ifd = follow_init() ;
+  startall() ;
+
+  tain_now_set_stopwatch_g() ;
+  tain_addsec_g(&idle, IDLE_CHECK) ;
+  {
+    int stdinready = 0 ;
+    int hasstdin = 0, stdineof = 0 ;
+    for (unsigned int i = 0 ; i < nsrc ; i++) if (src[i].kind == SOURCE_STDIN) hasstdin = 1 ;
+    for (;;)
+    {
+      iopause_fd x[3] ;
+      unsigned int n = 1, xin = 0, xfo = 0 ;
+      int more = 0, dirty = 0 ;
+      tain deadline ;
+
+      for (unsigned int i = 0 ; i < nsrc ; i++)
+      {
+        int r ;
+        /* standard input is read only when it is ready, so never blocks */
+        if (src[i].kind == SOURCE_STDIN && !stdinready) continue ;
+        r = source_step(src + i, &handler_now) ;
+        if (r < 0) strerr_diefu2sys(111, "read ", src[i].name) ;
+        if (src[i].kind == SOURCE_STDIN) { if (src[i].eof) stdineof = 1 ; }
+        else if (r) more = 1 ;
+        if (src[i].dirty) dirty = 1 ;
+      }
+      stdinready = 0 ;
+      commit() ;
+      if (buffer_flush(buffer_1) < 0) strerr_diefu1sys(111, "write to stdout") ;
+      if (appended) { compact() ; appended = 0 ; tain_addsec_g(&idle, IDLE_CHECK) ; }
+      if (stop) break ;
+      if (stdineof && (!oneshot || !more)) break ;
+      if (oneshot && !more && !hasstdin) break ;
+
+      x[0].fd = pfd ; x[0].events = IOPAUSE_READ ;
+      if (ifd >= 0) { xfo = n ; x[n].fd = ifd ; x[n++].events = IOPAUSE_READ ; }
+      if (hasstdin) { xin = n ; x[n].fd = 0 ; x[n++].events = IOPAUSE_READ ; }
+      tain_now_g() ;
+      if (more) deadline = STAMP ;
+      else if (ifd < 0 && !oneshot)
+      {
+        tain t ;
+        tain_from_millisecs(&t, FOLLOW_POLL_MS) ;
+        tain_add_g(&deadline, &t) ;
+      }
+      else deadline = idle ;
+      if (dirty && !dryrun)
+      {
+        tain t ;
+        tain_addsec_g(&t, CURSOR_DELAY) ;
+        if (tain_less(&t, &deadline)) deadline = t ;
+        if (time(0) - lastsave >= CURSOR_DELAY) { savecursors() ; continue ; }
+      }
+      if (iopause_g(x, n, &deadline) < 0) strerr_diefu1sys(111, "iopause") ;
+      if (!tain_less(&STAMP, &idle)) { compact() ; tain_addsec_g(&idle, IDLE_CHECK) ; }
+      if (xfo && x[xfo].revents) follow_drain() ;
+      if (xin && x[xin].revents & IOPAUSE_READ) stdinready = 1 ;
+      if (xin && x[xin].revents & IOPAUSE_EXCEPT) stdinready = 1 ;
+      if (x[0].revents & IOPAUSE_READ)
+      {
+        for (;;)
+        {
+          int sig = selfpipe_read() ;
+          if (sig < 0) strerr_diefu1sys(111, "selfpipe_read") ;
+          if (!sig) break ;
+          switch (sig)
+          {
+            case SIGTERM : case SIGINT : stop = 1 ; break ;
+            case SIGUSR1 : counters() ; break ;
+            case SIGHUP :
+              readcontrol() ;
+              for (unsigned int i = 0 ; i < nsrc ; i++)
+                if (src[i].kind != SOURCE_STDIN) source_close(src + i) ;
+              startall() ;
+              break ;
+          }
+        }
+        /* the lines in hand are committed; nothing more is read */
+        if (stop) break ;
+      }
+    }
+  }
+  commit() ;
+  if (!dryrun) savecursors() ;
+  if (buffer_flush(buffer_1) < 0) strerr_diefu1sys(111, "write to stdout") ;
+  counters() ;
+  return 0 ;
+}

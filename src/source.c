@@ -1,0 +1,479 @@
+/* ISC license. */
+
+#include <errno.h>
+#include <string.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <skalibs/stralloc.h>
+#include <skalibs/djbunix.h>
+#include <skalibs/direntry.h>
+#include "crc32.h"
+#include "cursor.h"
+#include "source.h"
+
+#define MLNAME 27   /* "@" 24 hex digits ".s" or ".u" */
+
+int source_init (source *src, char const *name)
+{
+  struct stat st ;
+  size_t i ;
+  src->name = name ;
+  src->fd = -1 ; src->ino = 0 ; src->rpos = 0 ; src->len = 0 ;
+  src->mlname[0] = 0 ; src->skipping = 0 ; src->eof = 0 ; src->dirty = 0 ;
+  src->cur = (cursor)CURSOR_ZERO ;
+  src->path = stralloc_zero ; src->dir = stralloc_zero ;
+  if (!strcmp(name, "-"))
+  {
+    src->kind = SOURCE_STDIN ;
+    return stralloc_copys(&src->path, "-") && stralloc_0(&src->path) ? 0 : -1 ;
+  }
+  if (name[0] != '/' && (sagetcwd(&src->path) < 0 || !stralloc_catb(&src->path, "/", 1))) return -1 ;
+  if (!stralloc_cats(&src->path, name)) return -1 ;
+  while (src->path.len > 1 && src->path.s[src->path.len - 1] == '/') src->path.len-- ;
+  if (!stralloc_0(&src->path)) return -1 ;
+  src->kind = stat(src->path.s, &st) == 0 && S_ISDIR(st.st_mode) ? SOURCE_MULTILOG : SOURCE_FILE ;
+  if (src->kind == SOURCE_MULTILOG) return stralloc_copy(&src->dir, &src->path) ? 0 : -1 ;
+  i = src->path.len - 1 ;
+  while (src->path.s[i] != '/') i-- ;
+  if (!stralloc_catb(&src->dir, src->path.s, i ? i : 1) || !stralloc_0(&src->dir)) return -1 ;
+  return 0 ;
+}
+
+void source_close (source *src)
+{
+  if (src->fd >= 0 && src->kind != SOURCE_STDIN) fd_close(src->fd) ;
+  src->fd = -1 ; src->len = 0 ; src->skipping = 0 ;
+}
+
+static void note (source *src, source_handler const *h, char const *what, char const *file)
+{
+  if (h->note) (*h->note)(src, what, file, h->data) ;
+}
+
+/* the position after buf[0..end) is now processed: move the cursor there */
+static void advance (source *src, size_t end)
+{
+  size_t n = end < CURSOR_FPMAX ? end : CURSOR_FPMAX ;
+  src->cur.ino = src->ino ;
+  src->cur.off = src->rpos + end ;
+  src->cur.fplen = n ;
+  src->cur.crc = crc32(src->buf + end - n, n) ;
+  src->dirty = 1 ;
+}
+
+/* hands every complete line in buf to the handler; keeps the tail */
+static int lines (source *src, source_handler const *h)
+{
+  size_t start = 0 ;
+  for (;;)
+  {
+    char *nl = memchr(src->buf + start, '\n', src->len - start) ;
+    size_t end ;
+    int r ;
+    if (!nl) break ;
+    end = nl - src->buf ;
+    if (src->skipping || end - start > SOURCE_LINEMAX)
+      r = (*h->line)(src, 0, 0, 1, h->data) ;
+    else
+      r = (*h->line)(src, src->buf + start, end - start, 0, h->data) ;
+    if (r < 0) return -1 ;
+    src->skipping = 0 ;
+    advance(src, end + 1) ;
+    start = end + 1 ;
+  }
+  if (!src->skipping && src->len - start > SOURCE_LINEMAX) src->skipping = 1 ;
+  if (src->skipping) start = src->len ;  /* the text of a long line is never kept */
+  memmove(src->buf, src->buf + start, src->len - start) ;
+  src->len -= start ;
+  src->rpos += start ;
+  return 0 ;
+}
+
+/* the unterminated tail of a file that will not grow any more is a line too */
+static int flushtail (source *src, source_handler const *h)
+{
+  int r ;
+  if (!src->len && !src->skipping) return 0 ;
+  r = src->skipping ? (*h->line)(src, 0, 0, 1, h->data) : (*h->line)(src, src->buf, src->len, 0, h->data) ;
+  if (r < 0) return -1 ;
+  if (src->len) advance(src, src->len) ;
+  src->rpos += src->len ; src->len = 0 ; src->skipping = 0 ;
+  return 0 ;
+}
+
+/* -1 error, 0 end of file, 1 budget spent, 2 nothing more for now (stdin) */
+static int readall (source *src, source_handler const *h, size_t *budget)
+{
+  for (;;)
+  {
+    ssize_t r ;
+    if (!*budget) return 1 ;
+    r = read(src->fd, src->buf + src->len, SOURCE_BUFSIZE - src->len) ;
+    if (r < 0)
+    {
+      if (errno == EINTR) continue ;
+      return errno == EAGAIN || errno == EWOULDBLOCK ? 2 : -1 ;
+    }
+    if (!r) return 0 ;
+    if (h->raw && (*h->raw)(src, src->buf + src->len, r, h->data) < 0) return -1 ;
+    *budget = (size_t)r < *budget ? *budget - r : 0 ;
+    src->len += r ;
+    if (lines(src, h) < 0) return -1 ;
+  }
+}
+
+/* opens file (absolute) at offset off; 1 if open, 0 if it does not exist */
+static int openat_off (source *src, char const *file, uint64_t off)
+{
+  struct stat st ;
+  int fd = open(file, O_RDONLY | O_NONBLOCK | O_CLOEXEC) ;
+  if (fd < 0) return errno == ENOENT ? 0 : -1 ;
+  if (fstat(fd, &st) < 0 || (off && lseek(fd, off, SEEK_SET) < 0))
+  {
+    int e = errno ; fd_close(fd) ; errno = e ; return -1 ;
+  }
+  src->fd = fd ; src->ino = st.st_ino ; src->rpos = off ; src->len = 0 ; src->skipping = 0 ;
+  return 1 ;
+}
+
+static int cat3 (stralloc *sa, char const *a, char const *b)
+{
+  sa->len = 0 ;
+  return stralloc_cats(sa, a) && stralloc_catb(sa, "/", 1) && stralloc_cats(sa, b) && stralloc_0(sa) ;
+}
+
+
+/* multilog */
+
+static int ml_isname (char const *s)
+{
+  size_t i ;
+  if (strlen(s) != MLNAME || s[0] != '@' || s[25] != '.' || (s[26] != 's' && s[26] != 'u')) return 0 ;
+  for (i = 1 ; i < 25 ; i++)
+    if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) return 0 ;
+  return 1 ;
+}
+
+static int ml_cmp (void const *a, void const *b)
+{
+  return memcmp(a, b, MLNAME) ;
+}
+
+/* the @ files of the directory, MLNAME bytes each, oldest first */
+static int ml_list (source *src, stralloc *names)
+{
+  DIR *d = opendir(src->path.s) ;
+  names->len = 0 ;
+  if (!d) return -1 ;
+  for (;;)
+  {
+    direntry *de ;
+    errno = 0 ;
+    de = readdir(d) ;
+    if (!de) break ;
+    if (ml_isname(de->d_name) && !stralloc_catb(names, de->d_name, MLNAME)) { dir_close(d) ; return -1 ; }
+  }
+  if (errno) { int e = errno ; dir_close(d) ; errno = e ; return -1 ; }
+  dir_close(d) ;
+  qsort(names->s, names->len / MLNAME, MLNAME, &ml_cmp) ;
+  return 0 ;
+}
+
+/*
+ * The file after the one open on fd (or the first one if none is open):
+ * the oldest @ file newer than it, else current.  Files are renamed
+ * current -> @stamp and removed oldest first, so the open file is found
+ * by its inode (it cannot be reused while it is open), and if it has
+ * been removed every @ file left is newer.  current is opened before the
+ * directory is listed, so a current renamed in between is seen as an @
+ * file.  1 if it moved on, 0 if there is nothing new yet.
+ */
+static int ml_next (source *src, source_handler const *h)
+{
+  stralloc names = STRALLOC_ZERO, fn = STRALLOC_ZERO ;
+  int r = -1 ;
+  for (;;)
+  {
+    size_t i, n ;
+    int cfd ;
+    if (!cat3(&fn, src->path.s, "current")) goto end ;
+    cfd = open(fn.s, O_RDONLY | O_NONBLOCK | O_CLOEXEC) ;
+    if (cfd < 0 && errno != ENOENT) goto end ;
+    if (ml_list(src, &names) < 0) { if (cfd >= 0) fd_close(cfd) ; goto end ; }
+    n = names.len / MLNAME ;
+    if (src->fd >= 0 && !src->mlname[0])
+      for (i = 0 ; i < n ; i++)
+      {
+        struct stat st ;
+        char name[MLNAME + 1] ;
+        memcpy(name, names.s + i * MLNAME, MLNAME) ; name[MLNAME] = 0 ;
+        if (!cat3(&fn, src->path.s, name)) { if (cfd >= 0) fd_close(cfd) ; goto end ; }
+        if (stat(fn.s, &st) == 0 && (uint64_t)st.st_ino == src->ino) { memcpy(src->mlname, name, MLNAME + 1) ; break ; }
+      }
+    for (i = 0 ; i < n ; i++)
+      if (!src->mlname[0] || memcmp(names.s + i * MLNAME, src->mlname, MLNAME) > 0) break ;
+    if (i < n)
+    {
+      char name[MLNAME + 1] ;
+      int fd = src->fd ;
+      if (cfd >= 0) fd_close(cfd) ;
+      memcpy(name, names.s + i * MLNAME, MLNAME) ; name[MLNAME] = 0 ;
+      if (!cat3(&fn, src->path.s, name)) goto end ;
+      src->fd = -1 ;
+      r = openat_off(src, fn.s, 0) ;
+      if (r < 0) { src->fd = fd ; goto end ; }
+      memcpy(src->mlname, name, MLNAME + 1) ;
+      if (!r) { src->fd = fd ; continue ; }  /* removed meanwhile: its successors are newer still */
+      if (fd >= 0) fd_close(fd) ;
+      note(src, h, "reading", name) ;
+      r = 1 ; goto end ;
+    }
+    if (cfd >= 0)
+    {
+      struct stat st ;
+      if (fstat(cfd, &st) < 0) { fd_close(cfd) ; goto end ; }
+      if (src->fd >= 0 && (uint64_t)st.st_ino == src->ino) { fd_close(cfd) ; r = 0 ; goto end ; }
+      if (src->fd >= 0) fd_close(src->fd) ;
+      src->fd = cfd ; src->ino = st.st_ino ; src->rpos = 0 ; src->len = 0 ; src->skipping = 0 ;
+      src->mlname[0] = 0 ;
+      note(src, h, "reading", "current") ;
+      r = 1 ; goto end ;
+    }
+    r = 0 ; goto end ;
+  }
+ end:
+  stralloc_free(&names) ; stralloc_free(&fn) ;
+  return r ;
+}
+
+/* finds the file and offset of src->cur among current and the @ files */
+static int ml_start (source *src, source_handler const *h)
+{
+  stralloc names = STRALLOC_ZERO, fn = STRALLOC_ZERO ;
+  size_t i, n ;
+  int r ;
+  src->fd = -1 ; src->mlname[0] = 0 ;
+  if (src->cur.off)
+  {
+    if (ml_list(src, &names) < 0) goto err ;
+    n = names.len / MLNAME ;
+    for (i = 0 ; i <= n ; i++)
+    {
+      char name[MLNAME + 1] = "current" ;
+      if (i) { memcpy(name, names.s + (n - i) * MLNAME, MLNAME) ; name[MLNAME] = 0 ; }
+      if (!cat3(&fn, src->path.s, name)) goto err ;
+      r = openat_off(src, fn.s, 0) ;
+      if (r < 0) goto err ;
+      if (!r) continue ;
+      r = cursor_match(src->fd, &src->cur, 0) ;
+      if (r < 0) goto err ;
+      if (r)
+      {
+        if (lseek(src->fd, src->cur.off, SEEK_SET) < 0) goto err ;
+        src->rpos = src->cur.off ;
+        if (i) memcpy(src->mlname, name, MLNAME + 1) ;
+        note(src, h, "resuming in", name) ;
+        stralloc_free(&names) ; stralloc_free(&fn) ;
+        return 0 ;
+      }
+      source_close(src) ;
+    }
+    note(src, h, "position lost, reading all of", src->path.s) ;
+  }
+  stralloc_free(&names) ; stralloc_free(&fn) ;
+  return ml_next(src, h) < 0 ? -1 : 0 ;
+ err:
+  { int e = errno ; source_close(src) ; stralloc_free(&names) ; stralloc_free(&fn) ; errno = e ; }
+  return -1 ;
+}
+
+static int ml_step (source *src, source_handler const *h)
+{
+  size_t budget = SOURCE_BUDGET ;
+  if (src->fd < 0)
+  {
+    int r = ml_next(src, h) ;
+    if (r <= 0) return r ;
+  }
+  for (;;)
+  {
+    struct stat st ;
+    int r = readall(src, h, &budget) ;
+    if (r == 1 || r < 0) return r ;
+    if (!src->mlname[0])
+    {
+      stralloc fn = STRALLOC_ZERO ;
+      if (!cat3(&fn, src->path.s, "current")) return -1 ;
+      r = stat(fn.s, &st) ;
+      stralloc_free(&fn) ;
+      if (r < 0 && errno != ENOENT) return -1 ;
+      if (!r && (uint64_t)st.st_ino == src->ino) return 0 ;
+      /* multilog finishes current before renaming it: read to its very end */
+      r = readall(src, h, &budget) ;
+      if (r == 1 || r < 0) return r ;
+    }
+    if (flushtail(src, h) < 0) return -1 ;
+    r = ml_next(src, h) ;
+    if (r <= 0) return r ;
+  }
+}
+
+
+/* plain files */
+
+static int compressed (char const *s)
+{
+  static char const *const suf[] = { ".gz", ".bz2", ".xz", ".zst", ".Z", ".lz4", 0 } ;
+  size_t n = strlen(s) ;
+  for (char const *const *p = suf ; *p ; p++)
+  {
+    size_t m = strlen(*p) ;
+    if (n > m && !strcmp(s + n - m, *p)) return 1 ;
+  }
+  return 0 ;
+}
+
+/*
+ * After a restart, the file at cur may have been rotated away: look for
+ * it (or for copytruncate's copy of it) among the uncompressed siblings
+ * NAME.*, NAME-*, NAME_*.  1 if found and open at cur, 0 if not.
+ */
+static int file_sibling (source *src)
+{
+  char const *base = strrchr(src->path.s, '/') + 1 ;
+  size_t blen = strlen(base) ;
+  stralloc fn = STRALLOC_ZERO ;
+  DIR *d ;
+  int r = 0 ;
+  d = opendir(src->dir.s) ;
+  if (!d) return errno == ENOENT ? 0 : -1 ;
+  for (;;)
+  {
+    direntry *de = readdir(d) ;
+    int anyino ;
+    if (!de) break ;
+    if (strncmp(de->d_name, base, blen) || !strchr(".-_", de->d_name[blen]) || !de->d_name[blen] || compressed(de->d_name)) continue ;
+    if (!cat3(&fn, src->dir.s, de->d_name)) { r = -1 ; break ; }
+    for (anyino = 0 ; anyino < 2 ; anyino++)
+    {
+      r = openat_off(src, fn.s, 0) ;
+      if (r <= 0) break ;
+      r = cursor_match(src->fd, &src->cur, anyino) ;
+      if (r) break ;
+      source_close(src) ;
+    }
+    if (r) break ;
+  }
+  dir_close(d) ;
+  stralloc_free(&fn) ;
+  if (r > 0)
+  {
+    if (lseek(src->fd, src->cur.off, SEEK_SET) < 0) { source_close(src) ; return -1 ; }
+    src->rpos = src->cur.off ;
+  }
+  return r ;
+}
+
+static int file_start (source *src, source_handler const *h)
+{
+  int r = openat_off(src, src->path.s, 0) ;
+  if (r < 0) return -1 ;
+  if (!src->cur.off) return 0 ;
+  if (r)
+  {
+    r = cursor_match(src->fd, &src->cur, 0) ;
+    if (r < 0) return -1 ;
+    if (r)
+    {
+      if (lseek(src->fd, src->cur.off, SEEK_SET) < 0) return -1 ;
+      src->rpos = src->cur.off ;
+      note(src, h, "resuming in", src->path.s) ;
+      return 0 ;
+    }
+    source_close(src) ;
+  }
+  r = file_sibling(src) ;
+  if (r < 0) return -1 ;
+  if (r) { note(src, h, "resuming in a rotated file of", src->path.s) ; return 0 ; }
+  note(src, h, "position lost, reading all of", src->path.s) ;
+  return openat_off(src, src->path.s, 0) < 0 ? -1 : 0 ;
+}
+
+static int file_step (source *src, source_handler const *h)
+{
+  size_t budget = SOURCE_BUDGET ;
+  if (src->fd < 0)
+  {
+    int r = openat_off(src, src->path.s, 0) ;
+    if (r <= 0) return r ;
+    note(src, h, "reading", src->path.s) ;
+  }
+  for (;;)
+  {
+    struct stat st ;
+    int r = readall(src, h, &budget) ;
+    if (r == 1 || r < 0) return r ;
+    if (fstat(src->fd, &st) < 0) return -1 ;
+    if ((uint64_t)st.st_size < src->rpos + src->len)
+    {
+      /* copytruncate: the file starts again; an unfinished line is gone */
+      if (lseek(src->fd, 0, SEEK_SET) < 0) return -1 ;
+      src->rpos = 0 ; src->len = 0 ; src->skipping = 0 ;
+      note(src, h, "truncated, reading from the start", src->path.s) ;
+      continue ;
+    }
+    if (stat(src->path.s, &st) < 0)
+    {
+      if (errno != ENOENT) return -1 ;
+      return 0 ;
+    }
+    if ((uint64_t)st.st_ino == src->ino) return 0 ;
+    /*
+     * Renamed or removed: the writer may go on writing the old file
+     * until it reopens (syslogd before its HUP), so the old file is
+     * read until the new one has its first byte.
+     */
+    if (!st.st_size) return 0 ;
+    r = readall(src, h, &budget) ;
+    if (r == 1 || r < 0) return r ;
+    if (flushtail(src, h) < 0) return -1 ;
+    source_close(src) ;
+    r = openat_off(src, src->path.s, 0) ;
+    if (r <= 0) return r ;
+    note(src, h, "rotated, reading", src->path.s) ;
+  }
+}
+
+
+int source_start (source *src, source_handler const *h)
+{
+  switch (src->kind)
+  {
+    case SOURCE_STDIN :
+      src->fd = 0 ; src->len = 0 ; src->skipping = 0 ;
+      return ndelay_on(0) < 0 && errno != EBADF ? -1 : 0 ;
+    case SOURCE_MULTILOG : return ml_start(src, h) ;
+    default : return file_start(src, h) ;
+  }
+}
+
+int source_step (source *src, source_handler const *h)
+{
+  switch (src->kind)
+  {
+    case SOURCE_STDIN :
+    {
+      size_t budget = SOURCE_BUDGET ;
+      int r ;
+      if (src->eof) return 0 ;
+      r = readall(src, h, &budget) ;
+      if (r == 0) { src->eof = 1 ; return flushtail(src, h) ; }
+      return r == 2 ? 0 : r ;
+    }
+    case SOURCE_MULTILOG : return ml_step(src, h) ;
+    default : return file_step(src, h) ;
+  }
+}
