@@ -12,5 +12,6 @@
   extern char const fmt_##name##_sample[]
 
 FMT_DECLARE(dovecot) ;
+FMT_DECLARE(courier) ;
 
 #endif

@@ -14,6 +14,7 @@
 login_format const login_formats[] =
 {
   F("dovecot", dovecot),
+  F("courier", courier),
 } ;
 
 unsigned int const login_nformats = sizeof(login_formats) / sizeof(login_formats[0]) ;

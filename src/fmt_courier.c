@@ -1,0 +1,100 @@
+/* ISC license. */
+
+#include "login.h"
+#include "loginparse.h"
+#include "fmt.h"
+
+/*
+ * Courier-IMAP / Courier POP3.  The login programs write to stderr
+ *
+ *   INFO: LOGIN, user=U, ip=[IP], port=[PORT], protocol=IMAP   (imaplogin)
+ *   INFO: LOGIN, user=U, ip=[IP], port=[PORT]                  (courierpop3login)
+ *
+ * (some versions add ", stls=1"; old ones: "LOGIN, user=U, ip=[IP]"), which courierlogger sends
+ * to syslog under the program's name (imapd, imapd-ssl, pop3d, pop3d-ssl,
+ * courierpop3login, ...), and which multilog takes as it is, with no tag
+ * but "INFO".  The user name comes first and is written as the client
+ * sent it, so the fields are read from the end: the line must end with
+ * Courier's own "], port=[DIGITS]" (then ", protocol=PROTO" if any),
+ * and the address is what stands between the last ", ip=[" and that.  "LOGIN FAILED, ..." is never a login.
+ */
+
+static int tagok (logline const *l, char const **proto)
+{
+  static char const *const pop3[] = { "pop3d", "pop3d-ssl", "courierpop3login", "courierpop3d", "pop3login", 0 } ;
+  static char const *const imap[] = { "imapd", "imapd-ssl", "imaplogin", "courierimaplogin", "courierimapd", 0 } ;
+  for (unsigned int i = 0 ; pop3[i] ; i++) if (lp_tag(l, pop3[i])) { *proto = "courier/pop3" ; return 1 ; }
+  for (unsigned int i = 0 ; imap[i] ; i++) if (lp_tag(l, imap[i])) { *proto = "courier/imap" ; return 1 ; }
+  /* stderr under multilog: the level is the only tag, and there is no host */
+  if (lp_tag(l, "INFO") && !l->host && !l->haspid) { *proto = "courier" ; return 1 ; }
+  return 0 ;
+}
+
+/* ", protocol=PROTO" ends s: its offset, or -1 */
+static long protocol (char const *s, size_t len, char const **source)
+{
+  long p = lp_rfind(s, len, ", protocol=") ;
+  char const *v ;
+  size_t vlen ;
+  if (p < 0) return -1 ;
+  v = s + p + 11 ; vlen = len - p - 11 ;
+  if (!vlen) return -1 ;
+  for (size_t i = 0 ; i < vlen ; i++)
+    if (!((v[i] >= 'A' && v[i] <= 'Z') || (v[i] >= '0' && v[i] <= '9'))) return -1 ;
+  if (lp_prefix(v, vlen, "POP3")) *source = "courier/pop3" ;
+  else if (lp_prefix(v, vlen, "IMAP")) *source = "courier/imap" ;
+  return p ;
+}
+
+/* "], port=[DIGITS]" ends s: the offset of its "]", or -1 */
+static long port (char const *s, size_t len)
+{
+  long p = lp_rfind(s, len, "], port=[") ;
+  if (p < 0 || !len || s[len-1] != ']') return -1 ;
+  if (!lp_digits(s + p + 9, len - p - 9) || lp_digits(s + p + 9, len - p - 9) != len - p - 10) return -1 ;
+  return p ;
+}
+
+int fmt_courier (logline const *l, unsigned int fmt, pidtab *p, login *out, char const **why)
+{
+  char const *s = l->msg ;
+  size_t len = l->msglen, n ;
+  char const *source ;
+  long ip, pt, end ;
+  addr a ;
+  (void)fmt ; (void)p ;
+
+  if (!tagok(l, &source)) return 0 ;
+  if (!lp_tag(l, "INFO")) { n = lp_prefix(s, len, "INFO: ") ; s += n ; len -= n ; }
+  if (lp_prefix(s, len, "LOGIN FAILED")) return lp_refuse(why, "not a successful login") ;
+  if (!(n = lp_prefix(s, len, "LOGIN, user="))) return 0 ;
+  s += n ; len -= n ;
+
+  /* from the end: [", stls=1"], [", protocol=PROTO"], "], port=[N]" */
+  if (lp_suffix(s, len, ", stls=1")) len -= 8 ;
+  end = protocol(s, len, &source) ;
+  if (end >= 0) len = end ;
+  /* Courier's IMAP login always names its protocol; its POP3 one may not */
+  else if (lp_tag(l, "INFO")) source = "courier/pop3" ;
+  pt = port(s, len) ;
+  if (pt >= 0)
+  {
+    ip = lp_rfind(s, pt, ", ip=[") ;
+    if (ip < 0) return lp_refuse(why, "no ip= field") ;
+    if (!lp_addr(s + ip + 6, pt - ip - 6, "", &a)) return lp_refuse(why, "ip is not an address") ;
+  }
+  else if (end >= 0) return lp_refuse(why, "no port= field before protocol=") ;
+  else
+  {
+    /* the old form ends with the address; a second ", ip=[" would leave
+       doubt about which one Courier wrote */
+    ip = lp_rfind(s, len, ", ip=[") ;
+    if (ip < 0) return lp_refuse(why, "no ip= field") ;
+    if (lp_rfind(s, ip, ", ip=[") >= 0) return lp_refuse(why, "more than one ip= field") ;
+    if (lp_addr(s + ip + 6, len - ip - 6, "]", &a) != len - ip - 6) return lp_refuse(why, "ip is not an address") ;
+  }
+  return lp_grant(out, l, &a, s, ip, source) ;
+}
+
+char const fmt_courier_sample[] =
+  "Nov 23 21:30:00 mail imapd: LOGIN, user=alice, ip=[::ffff:192.0.2.7], port=[41234], protocol=IMAP" ;
