@@ -1,0 +1,63 @@
+/* ISC license. */
+
+/*
+ * relaygrant: lets an address relay for a while, as if it had just
+ * logged in.  The grant is a record in the journal, synced before we
+ * exit, so the next SMTP connection sees it.  Without -s its duration
+ * is 0, "the directory's grace", exactly like a login: it is then the
+ * newest login of the address, which also wins over older revocations.
+ */
+
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+
+#include <skalibs/types.h>
+#include <skalibs/sgetopt.h>
+#include <skalibs/strerr.h>
+
+#include "addr.h"
+#include "record.h"
+#include "state.h"
+
+#define USAGE "relaygrant [ -d dir ] [ -s seconds ] [ -u user ] address"
+#define dieusage() strerr_dieusage(100, USAGE)
+
+int main (int argc, char const *const *argv)
+{
+  char const *dir = auto_state ;
+  char const *user = 0 ;
+  uint32_t dur = 0 ;
+  record r = RECORD_ZERO ;
+  PROG = "relaygrant" ;
+  {
+    subgetopt l = SUBGETOPT_ZERO ;
+    for (;;)
+    {
+      int opt = subgetopt_r(argc, argv, "d:s:u:", &l) ;
+      if (opt == -1) break ;
+      switch (opt)
+      {
+        case 'd' : dir = l.arg ; break ;
+        case 's' :
+          if (!l.arg[0] || l.arg[uint320_scan(l.arg, &dur)] || !dur) dieusage() ;
+          break ;
+        case 'u' : user = l.arg ; break ;
+        default : dieusage() ;
+      }
+    }
+    argc -= l.ind ; argv += l.ind ;
+  }
+  if (argc != 1) dieusage() ;
+  if (!addr_parse(argv[0], strlen(argv[0]), &r.ip))
+    strerr_dief2x(100, "invalid address: ", argv[0]) ;
+
+  r.type = '+' ;
+  r.time = time(0) ;
+  r.dur = dur ;
+  record_setsource(&r, "relaygrant", 10) ;
+  if (user) record_setuser(&r, user, strlen(user)) ;
+  if (state_append(dir, &r, 1) == -1)
+    strerr_diefu3sys(111, "append a grant to ", dir, "/journal") ;
+  return 0 ;
+}
