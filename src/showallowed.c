@@ -1,0 +1,303 @@
+/* ISC license. */
+
+/*
+ * showallowed: who may relay, now or at an audit time, from what the
+ * state directory knows.  One line per address, sorted by address.
+ */
+
+#include <stdint.h>
+#include <string.h>
+#include <stdlib.h>
+#include <errno.h>
+#include <time.h>
+
+#include <skalibs/types.h>
+#include <skalibs/sgetopt.h>
+#include <skalibs/strerr.h>
+#include <skalibs/buffer.h>
+#include <skalibs/stralloc.h>
+#include <skalibs/genalloc.h>
+
+#include "addr.h"
+#include "net.h"
+#include "record.h"
+#include "state.h"
+#include "timescan.h"
+#include "escape.h"
+
+#define USAGE "showallowed [ -d dir ] [ -g seconds ] [ -a ] [ -x ] [ -m ] [ -t time ]"
+#define dieusage() strerr_dieusage(100, USAGE)
+
+/* one output line: a host (a /32 or /128) with its grant, or a static network */
+typedef struct row_s row ;
+struct row_s
+{
+  net n ;
+  char const *status ;   /* allowed, expired, revoked, future, network */
+  record g ;
+  int64_t until ;
+} ;
+
+typedef struct ctx_s ctx ;
+struct ctx_s
+{
+  genalloc rows ;        /* row */
+  int64_t now ;
+  uint32_t grace ;
+  int asof ;             /* -t: forget what happened after now */
+  int expired ;          /* -x */
+} ;
+
+static void oom (void)
+{
+  strerr_diefu1sys(111, "allocate memory") ;
+}
+
+/* the grant that ends last, or 0 if the entry has none */
+static record const *lastgrant (entry const *e, uint32_t grace, int64_t *end)
+{
+  record const *best = 0 ;
+  record const *g[2] = { &e->login, &e->timed } ;
+  for (unsigned int i = 0 ; i < 2 ; i++)
+  {
+    int64_t x ;
+    if (g[i]->type != '+') continue ;
+    x = g[i]->time + (g[i]->dur ? g[i]->dur : grace) ;
+    if (!best || x > *end) { best = g[i] ; *end = x ; }
+  }
+  return best ;
+}
+
+static int addrow (entry const *e0, void *data)
+{
+  ctx *c = data ;
+  entry e = *e0 ;
+  row w ;
+  record const *why ;
+  int64_t until ;
+  if (c->asof)
+  {
+    /* at an audit time, a record written later did not exist yet */
+    if (e.login.time > c->now) e.login.type = 0 ;
+    if (e.timed.time > c->now) e.timed.type = 0 ;
+    if (e.revoke.time > c->now) e.revoke.type = 0 ;
+  }
+  if (entry_allowed(&e, c->now, c->grace, &why, &until)) w.status = "allowed" ;
+  else
+  {
+    if (!c->expired) return 0 ;
+    why = lastgrant(&e, c->grace, &until) ;
+    if (!why) return 0 ;
+    if (e.revoke.type == '-' && e.revoke.time >= why->time)
+    {
+      w.status = "revoked" ;
+      if (e.revoke.time < until) until = e.revoke.time ;  /* it ended there */
+    }
+    else if (why->time > c->now) w.status = "future" ;
+    else w.status = "expired" ;
+  }
+  w.n.a = e.ip ;
+  w.n.bits = e.ip.is6 ? 128 : 32 ;
+  w.g = *why ;
+  w.until = until ;
+  if (!genalloc_append(row, &c->rows, &w)) oom() ;
+  return 0 ;
+}
+
+static int addnet (net const *n, void *data)
+{
+  ctx *c = data ;
+  row w = { .n = *n, .status = "network", .g = RECORD_ZERO, .until = 0 } ;
+  if (!genalloc_append(row, &c->rows, &w)) oom() ;
+  return 0 ;
+}
+
+/* IPv4 before IPv6, then numerically; a network before the hosts in it */
+static int rowcmp (void const *a, void const *b)
+{
+  row const *x = a ;
+  row const *y = b ;
+  int r ;
+  if (x->n.a.is6 != y->n.a.is6) return x->n.a.is6 ? 1 : -1 ;
+  r = memcmp(x->n.a.ip, y->n.a.ip, 16) ;
+  if (r) return r ;
+  if (x->n.bits != y->n.bits) return x->n.bits < y->n.bits ? -1 : 1 ;
+  return 0 ;
+}
+
+static size_t fmtaddr (char *s, row const *w)
+{
+  return w->status[0] == 'n' ? net_fmt(s, &w->n) : addr_fmt(s, &w->n.a) ;
+}
+
+static size_t fmtlocal (char *s, int64_t t)
+{
+  struct tm tm ;
+  time_t tt = (time_t)t ;
+  if (!localtime_r(&tt, &tm)) return 0 ;
+  return strftime(s, 32, "%Y-%m-%d %H:%M:%S", &tm) ;
+}
+
+static void put (char const *s, size_t len)
+{
+  if (buffer_put(buffer_1, s, len) == -1) strerr_diefu1sys(111, "write to stdout") ;
+}
+
+static void puts_ (char const *s)
+{
+  put(s, strlen(s)) ;
+}
+
+static void putpad (char const *s, size_t len, size_t width)
+{
+  put(s, len) ;
+  while (len++ < width) put(" ", 1) ;
+}
+
+/*
+ * Machine format, one line per row, fields separated by tabs:
+ * address status login until left source user; Unix seconds, "-" where
+ * a network has no value; the user escaped as in records.
+ */
+static void machine (row const *w, int64_t now)
+{
+  char fmt[ESCAPE_USER_FMT(USER_MAX) + NET_FMT + 1] ;
+  int net = w->status[0] == 'n' ;
+  put(fmt, fmtaddr(fmt, w)) ;
+  put("\t", 1) ; puts_(w->status) ;
+  if (net) { puts_("\t-\t-\t-\t-\t-\n") ; return ; }
+  put("\t", 1) ; put(fmt, int64_fmt(fmt, w->g.time)) ;
+  put("\t", 1) ; put(fmt, int64_fmt(fmt, w->until)) ;
+  put("\t", 1) ; put(fmt, int64_fmt(fmt, w->until > now ? w->until - now : 0)) ;
+  put("\t", 1) ; puts_(w->g.source[0] ? w->g.source : "-") ;
+  put("\t", 1) ; put(fmt, escape_user(fmt, w->g.user, w->g.userlen)) ;
+  put("\n", 1) ;
+}
+
+/* human format: the same facts, local time, columns lined up */
+static void human (row const *rows, size_t n, int64_t now)
+{
+  size_t wa = 0, wl = 0, ws = 0 ;
+  char fmt[ESCAPE_USER_FMT(USER_MAX) + NET_FMT + 1] ;
+  for (size_t i = 0 ; i < n ; i++)
+  {
+    size_t len = fmtaddr(fmt, rows + i) ;
+    if (len > wa) wa = len ;
+    len = strlen(rows[i].g.source) ;
+    if (len > ws) ws = len ;
+    if (rows[i].status[0] == 'a')
+    {
+      len = int64_fmt(fmt, rows[i].until - now) + 1 ;
+      if (len > wl) wl = len ;
+    }
+    else if (strlen(rows[i].status) > wl) wl = strlen(rows[i].status) ;
+  }
+  if (ws < 1) ws = 1 ;
+  for (size_t i = 0 ; i < n ; i++)
+  {
+    row const *w = rows + i ;
+    size_t len ;
+    putpad(fmt, fmtaddr(fmt, w), wa) ;
+    if (w->status[0] == 'n')
+    {
+      puts_("  static network (allow)\n") ;
+      continue ;
+    }
+    put("  ", 2) ;
+    len = fmtlocal(fmt, w->g.time) ;
+    if (!len) { memcpy(fmt, "?", 1) ; len = 1 ; }
+    put(fmt, len) ;
+    put("  ", 2) ;
+    if (w->status[0] == 'a')
+    {
+      len = int64_fmt(fmt, w->until - now) ;
+      fmt[len++] = 's' ;
+      putpad(fmt, len, wl) ;
+    }
+    else putpad(w->status, strlen(w->status), wl) ;
+    put("  ", 2) ;
+    putpad(w->g.source[0] ? w->g.source : "-", w->g.source[0] ? strlen(w->g.source) : 1, ws) ;
+    put("  ", 2) ;
+    put(fmt, escape_user(fmt, w->g.user, w->g.userlen)) ;
+    put("\n", 1) ;
+  }
+}
+
+static int64_t scantime (char const *s)
+{
+  size_t len = strlen(s) ;
+  uint64_t u ;
+  int64_t t ;
+  if (len && uint640_scan(s, &u) == len && u <= INT64_MAX) return (int64_t)u ;
+  if (len && iso8601_scan(s, len, &t) == len) return t ;
+  strerr_dief2x(100, "invalid time: ", s) ;
+}
+
+int main (int argc, char const *const *argv)
+{
+  char const *dir = auto_state ;
+  ctx c = { .rows = GENALLOC_ZERO, .now = 0, .grace = 0, .asof = 0, .expired = 0 } ;
+  int hasgrace = 0, statics = 0, mach = 0 ;
+  PROG = "showallowed" ;
+  {
+    subgetopt l = SUBGETOPT_ZERO ;
+    for (;;)
+    {
+      int opt = subgetopt_r(argc, argv, "d:g:axmt:", &l) ;
+      if (opt == -1) break ;
+      switch (opt)
+      {
+        case 'd' : dir = l.arg ; break ;
+        case 'g' :
+          if (!l.arg[0] || l.arg[uint320_scan(l.arg, &c.grace)]) dieusage() ;
+          hasgrace = 1 ; break ;
+        case 'a' : statics = 1 ; break ;
+        case 'x' : c.expired = 1 ; break ;
+        case 'm' : mach = 1 ; break ;
+        case 't' : c.now = scantime(l.arg) ; c.asof = 1 ; break ;
+        default : dieusage() ;
+      }
+    }
+    argc -= l.ind ; argv += l.ind ;
+  }
+  if (argc) dieusage() ;
+  if (!c.asof) c.now = time(0) ;
+
+  if (!hasgrace)
+  {
+    int r = state_grace(dir, &c.grace) ;
+    if (r == -1) strerr_diefu3sys(111, "read ", dir, "/grace") ;
+    if (!r) strerr_dief3x(100, "invalid grace period in ", dir, "/grace") ;
+  }
+
+  if (state_scan(dir, &addrow, &c) == -1)
+  {
+    if (errno == EPROTO) strerr_diefu3sys(111, "read ", dir, "/snapshot.cdb") ;
+    strerr_diefu2sys(111, "read the state in ", dir) ;
+  }
+
+  if (statics)
+  {
+    unsigned int line ;
+    if (state_allow_list(dir, &addnet, &c, &line) == -1)
+    {
+      if (errno == EINVAL)
+      {
+        char fmt[UINT_FMT] ;
+        fmt[uint_fmt(fmt, line)] = 0 ;
+        strerr_dief4x(100, "invalid network in ", dir, "/allow line ", fmt) ;
+      }
+      strerr_diefu3sys(111, "read ", dir, "/allow") ;
+    }
+  }
+
+  {
+    row *rows = genalloc_s(row, &c.rows) ;
+    size_t n = genalloc_len(row, &c.rows) ;
+    qsort(rows, n, sizeof(row), &rowcmp) ;
+    if (mach) for (size_t i = 0 ; i < n ; i++) machine(rows + i, c.now) ;
+    else human(rows, n, c.now) ;
+  }
+  if (!buffer_flush(buffer_1)) strerr_diefu1sys(111, "write to stdout") ;
+  return 0 ;
+}
