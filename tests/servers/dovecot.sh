@@ -91,7 +91,7 @@ EOF
 started() { listening "$POP3PORT" && listening "$IMAPPORT"; }
 
 for form in logfile syslog multilog; do
-  POP3PORT=$(freeport); IMAPPORT=$(freeport)
+  POP3PORT=$(freeport); IMAPPORT=$(freeport $POP3PORT)
   EXPECT=$W/$form.expect; : > "$EXPECT"
   case $form in
     logfile)
