@@ -54,7 +54,7 @@ else
 fi
 
 # --- behind ucspi-tcp-ipv6's tcpserver on ::1 (PROTO=TCP6, TCP6REMOTEIP)
-if ! ip -6 addr show dev lo 2>/dev/null | grep -q 'inet6 ::1/'; then
+if ! grep -q '^0\{31\}1 .* lo$' /proc/net/if_inet6 2>/dev/null; then
   skip "relaylock on ::1" "no IPv6 loopback here"
 elif ! needcmd apt-get || ! (cd "$T" && apt-get download ucspi-tcp-ipv6 >/dev/null 2>&1); then
   skip "relaylock on ::1" "unable to download ucspi-tcp-ipv6 with apt-get"
