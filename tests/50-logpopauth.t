@@ -1,0 +1,256 @@
+#!/bin/bash
+# logpopauth-post and logpopauth-pre run directly, the way tcpserver,
+# qmail-popup and checkpassword would run them: post without pre (the
+# log line readlog reads), pre and post together (the grant in the state
+# directory), and every failure path, each with its exit code and its
+# stderr, and the inner program still run.  The real POP3 chain is
+# 51-logpopauth-chain.t.
+. "$(dirname "$0")/lib.sh"
+
+for p in logpopauth-pre logpopauth-post; do
+  [ -x "$TOP/$p" ] || { notok "$p is not built"; exit 1; }
+done
+
+# the inner program: says it ran, and whether POPLOCKFD reached it
+INNER='echo "inner ${POPLOCKFD-unset}"'
+# a clean environment, as a server would give
+e() { env -i PATH="$PATH" "$@"; }
+
+# prerun NAME CMD...: runs CMD (a chain starting with logpopauth-pre),
+# stdout in $T/NAME.out, stderr in $T/NAME.err, exit code in $T/NAME.rc,
+# and returns only when every holder of its stderr has closed it: pre's
+# recorder keeps a stderr that is not a socket, so this waits for the
+# recorder to be done.
+prerun() {
+  local n=$1; shift
+  { "$@" 2>&1 >"$T/$n.out" </dev/null; echo $? > "$T/$n.rc"; } | cat > "$T/$n.err"
+}
+
+# records ADDR DIR: the grants for ADDR in DIR's journal, as "USER SOURCE"
+records() {
+  [ -f "$2/journal" ] || return 0
+  awk -v a="$1" '$1 == "+" && $4 == a && NF == 7 { print $6, $5 }' "$2/journal"
+}
+
+# allowed ADDR DIR: what relaylock says of ADDR ("set:" or "unset")
+allowed() {
+  e TCPREMOTEIP="$1" relaylock -d "$2" sh -c 'if [ "${RELAYCLIENT+x}" ]; then echo set:; else echo unset; fi' 2>&1
+}
+haverelaylock() { [ -x "$TOP/relaylock" ]; }
+
+echo "--- logpopauth-post without pre: one line on stderr for readlog"
+checkrun "post: TCPREMOTEIP and USER give the login line" 0 \
+  'logpopauth-post: info: login 127\.0\.0\.5 alice' \
+  e TCPREMOTEIP=127.0.0.5 USER=alice logpopauth-post sh -c "$INNER"
+check "post: the inner program ran, no POPLOCKFD" "inner unset" "$(cat "$T/out")"
+checkrun "post: \${PROTO}REMOTEIP, mapped IPv6 written as IPv4" 0 \
+  'logpopauth-post: info: login 127\.0\.0\.6 bob' \
+  e PROTO=TCP6 TCP6REMOTEIP=::ffff:127.0.0.6 USER=bob logpopauth-post sh -c "$INNER"
+checkrun "post: \$IP when TCPREMOTEIP is unset (Dovecot post-login)" 0 \
+  'logpopauth-post: info: login 2001:db8::1 carol' \
+  e IP=2001:DB8:0:0::1 USER=carol logpopauth-post sh -c "$INNER"
+check "post: \$IP: the inner program ran" "inner unset" "$(cat "$T/out")"
+checkrun "post: TCPREMOTEIP wins over IP" 0 \
+  'logpopauth-post: info: login 127\.0\.0\.7 dave' \
+  e TCPREMOTEIP=127.0.0.7 IP=127.0.0.8 USER=dave logpopauth-post true
+checkrun "post: user name escaped as records write it" 0 \
+  'logpopauth-post: info: login 127\.0\.0\.5 a%20b%25c%0Alogpopauth-post:%20info:%20login%201\.2\.3\.4%20x' \
+  e TCPREMOTEIP=127.0.0.5 USER="$(printf 'a b%%c\nlogpopauth-post: info: login 1.2.3.4 x')" logpopauth-post true
+checkrun "post: a user named - is %2D" 0 'logpopauth-post: info: login 127\.0\.0\.5 %2D' \
+  e TCPREMOTEIP=127.0.0.5 USER=- logpopauth-post true
+checkrun "post: no USER: user -" 0 'logpopauth-post: info: login 127\.0\.0\.5 -' \
+  e TCPREMOTEIP=127.0.0.5 logpopauth-post true
+
+echo "--- post: no address, a bad address: a warning, no login line, the session goes on"
+checkrun "post: address missing: warning, exit 0" 0 \
+  'logpopauth-post: warning: no client address in the environment: login not recorded' \
+  e USER=alice logpopauth-post sh -c "$INNER"
+check "post: address missing: the inner program ran" "inner unset" "$(cat "$T/out")"
+checkrun "post: address invalid: warning, exit 0" 0 \
+  'logpopauth-post: warning: invalid client address in TCPREMOTEIP: 300\.1\.1\.1: login not recorded' \
+  e TCPREMOTEIP=300.1.1.1 USER=alice logpopauth-post sh -c "$INNER"
+check "post: address invalid: the inner program ran" "inner unset" "$(cat "$T/out")"
+checkrun "post: invalid \$IP named in the warning" 0 \
+  'logpopauth-post: warning: invalid client address in IP: fe80::1%25eth0: login not recorded' \
+  e IP=fe80::1%eth0 USER=alice logpopauth-post sh -c "$INNER"
+checkrun "post: a forged line in the address stays one escaped warning" 0 \
+  'logpopauth-post: warning: invalid client address in TCPREMOTEIP: 1\.2%0Alogpopauth-post:%20info:%20login%201\.1\.1\.1%20x: login not recorded' \
+  e TCPREMOTEIP="$(printf '1.2\nlogpopauth-post: info: login 1.1.1.1 x')" USER=x logpopauth-post true
+
+echo "--- post: usage and exec errors"
+checkrun "post: no program: usage, exit 100" 100 'logpopauth-post: usage: logpopauth-post prog\.\.\.' \
+  e TCPREMOTEIP=127.0.0.5 USER=alice logpopauth-post
+checkrun "post: a missing program: exit 127 after the login line" 127 \
+  'logpopauth-post: info: login 127\.0\.0\.5 alice
+logpopauth-post: fatal: unable to exec /nonexistent/prog: No such file or directory' \
+  e TCPREMOTEIP=127.0.0.5 USER=alice logpopauth-post /nonexistent/prog
+
+echo "--- post with POPLOCKFD: the user name down the pipe, nothing on stderr"
+mkfifo "$T/fifo"
+cat "$T/fifo" > "$T/got" & catpid=$!
+checkrun "post: POPLOCKFD: exit 0, stderr empty" 0 '' \
+  e TCPREMOTEIP=127.0.0.5 USER=alice POPLOCKFD=7 logpopauth-post sh -c "$INNER; ls /proc/\$\$/fd" 7>"$T/fifo"
+wait $catpid
+check "post: POPLOCKFD: the pipe got the user name and a newline" "alice." "$(tr '\n' . < "$T/got")"
+check "post: POPLOCKFD: removed from the inner program's environment" "inner unset" "$(head -1 "$T/out")"
+checknogrep "post: POPLOCKFD: descriptor 7 closed before the exec" '^7$' "$T/out"
+long=$(printf 'u%.0s' $(seq 100))
+cat "$T/fifo" > "$T/got" & catpid=$!
+checkrun "post: POPLOCKFD: a long user name" 0 '' \
+  e USER="$long" POPLOCKFD=7 logpopauth-post true 7>"$T/fifo"
+wait $catpid
+check "post: POPLOCKFD: the user name cut at 64 bytes" "$(printf 'u%.0s' $(seq 64))." "$(tr '\n' . < "$T/got")"
+cat "$T/fifo" > "$T/got" & catpid=$!
+checkrun "post: POPLOCKFD: a user name with a newline" 0 '' \
+  e USER="$(printf 'a\nb')" POPLOCKFD=7 logpopauth-post true 7>"$T/fifo"
+wait $catpid
+check "post: POPLOCKFD: a user name with a newline is sent as unknown" "." "$(tr '\n' . < "$T/got")"
+checkrun "post: POPLOCKFD naming stdout: refused, the login line instead" 0 \
+  'logpopauth-post: warning: invalid POPLOCKFD: not a pipe descriptor
+logpopauth-post: info: login 127\.0\.0\.5 alice' \
+  e TCPREMOTEIP=127.0.0.5 USER=alice POPLOCKFD=1 logpopauth-post sh -c "$INNER"
+check "post: POPLOCKFD=1: nothing written to stdout but the inner program's" "inner unset" "$(cat "$T/out")"
+checkrun "post: POPLOCKFD not a number: refused, the login line instead" 0 \
+  'logpopauth-post: warning: invalid POPLOCKFD: not a pipe descriptor
+logpopauth-post: info: login 127\.0\.0\.5 alice' \
+  e TCPREMOTEIP=127.0.0.5 USER=alice POPLOCKFD=7x logpopauth-post sh -c "$INNER"
+# the reader is gone: EPIPE, not a death by SIGPIPE
+exec 8<> "$T/fifo"; exec 9> "$T/fifo"; exec 8<&-
+checkrun "post: the recorder gone: warning, the login line instead, exit 0" 0 \
+  'logpopauth-post: warning: unable to write to POPLOCKFD: Broken pipe
+logpopauth-post: info: login 127\.0\.0\.5 alice' \
+  e TCPREMOTEIP=127.0.0.5 USER=alice POPLOCKFD=9 logpopauth-post sh -c "$INNER"
+exec 9>&-
+check "post: the recorder gone: the inner program ran" "inner unset" "$(cat "$T/out")"
+
+echo "--- pre and post: the grant in the state directory"
+d=$(newstate)
+chmod 700 "$d"
+prerun ok e TCPREMOTEIP=127.0.0.41 logpopauth-pre -d "$d" \
+  sh -c "echo \"pre \${POPLOCKFD-unset}\"; USER=alice logpopauth-post sh -c '$INNER; ls /proc/\$\$/fd'"
+check "pre+post: exit 0" 0 "$(cat "$T/ok.rc")"
+check "pre+post: nothing on stderr" "" "$(cat "$T/ok.err")"
+checkgrep "pre+post: pre passed a descriptor in POPLOCKFD" '^pre [0-9]+$' "$T/ok.out"
+checkgrep "pre+post: the inner program ran without POPLOCKFD" '^inner unset$' "$T/ok.out"
+fd=$(sed -n 's/^pre //p' "$T/ok.out")
+checknogrep "pre+post: the inner program does not hold the pipe" "^$fd\$" <(sed 1,2d "$T/ok.out")
+check "pre+post: one grant for 127.0.0.41, user alice, source logpopauth/pop3" \
+  "alice logpopauth/pop3" "$(records 127.0.0.41 "$d")"
+checkgrep "pre+post: the record: + TIME 0 ADDR SOURCE USER CRC" \
+  '^\+ [0-9]+ 0 127\.0\.0\.41 logpopauth/pop3 alice [0-9a-f]{8}$' "$d/journal"
+if haverelaylock; then
+  check "pre+post: relaylock allows 127.0.0.41" "set:" "$(allowed 127.0.0.41 "$d")"
+  check "pre+post: relaylock does not allow 127.0.0.42" "unset" "$(allowed 127.0.0.42 "$d")"
+else
+  skip "pre+post: relaylock allows 127.0.0.41" "relaylock is not built yet"
+fi
+
+prerun src e PROTO=TCP6 TCP6REMOTEIP=::1 logpopauth-pre -s courier/pop3 -d "$d" \
+  sh -c "USER='x y' logpopauth-post true"
+check "pre -s, PROTO=TCP6: exit 0, quiet" "0:" "$(cat "$T/src.rc"):$(cat "$T/src.err")"
+check "pre -s: the grant has the source, the user escaped" "x%20y courier/pop3" "$(records ::1 "$d")"
+
+prerun fail e TCPREMOTEIP=127.0.0.43 logpopauth-pre -d "$d" sh -c "$INNER"
+check "pre, no login (post never ran): exit 0, quiet" "0:" "$(cat "$T/fail.rc"):$(cat "$T/fail.err")"
+checkgrep "pre, no login: the session was served" '^inner [0-9]+$' "$T/fail.out"
+check "pre, no login: no grant once the recorder is done" "" "$(records 127.0.0.43 "$d")"
+
+prerun pw e TCPREMOTEIP=127.0.0.44 POPLOCKFD=5 logpopauth-pre -d "$d" sh -c "USER=bob logpopauth-post true"
+check "pre: a POPLOCKFD from outside is replaced by pre's own: quiet, the grant made" "0::bob logpopauth/pop3" \
+  "$(cat "$T/pw.rc"):$(cat "$T/pw.err"):$(records 127.0.0.44 "$d")"
+
+echo "--- pre: failures are warnings, and the session goes on without POPLOCKFD"
+prerun nodir e TCPREMOTEIP=127.0.0.45 POPLOCKFD=5 logpopauth-pre -d "$T/nonexistent" sh -c "$INNER"
+check "pre: state directory missing: exit 0" 0 "$(cat "$T/nodir.rc")"
+check "pre: state directory missing: the warning" \
+  "logpopauth-pre: warning: unable to use the state directory $T/nonexistent: No such file or directory" \
+  "$(cat "$T/nodir.err")"
+check "pre: state directory missing: the session was served, no POPLOCKFD" "inner unset" "$(cat "$T/nodir.out")"
+prerun nodir2 e TCPREMOTEIP=127.0.0.45 logpopauth-pre -d "$T/nonexistent" \
+  sh -c "USER=alice logpopauth-post sh -c '$INNER'"
+check "pre: state directory missing: post falls back to the login line" \
+  "logpopauth-pre: warning: unable to use the state directory $T/nonexistent: No such file or directory
+logpopauth-post: info: login 127.0.0.45 alice" "$(cat "$T/nodir2.err")"
+: > "$T/afile"
+prerun notdir e TCPREMOTEIP=127.0.0.45 logpopauth-pre -d "$T/afile" sh -c "$INNER"
+check "pre: state directory is a file: warning, session served" \
+  "0:logpopauth-pre: warning: the state directory $T/afile is not a directory: login not recorded:inner unset" \
+  "$(cat "$T/notdir.rc"):$(cat "$T/notdir.err"):$(cat "$T/notdir.out")"
+prerun noaddr e POPLOCKFD=5 logpopauth-pre -d "$d" sh -c "$INNER"
+check "pre: address missing: warning, session served, no POPLOCKFD" \
+  "0:logpopauth-pre: warning: no client address in the environment: login not recorded:inner unset" \
+  "$(cat "$T/noaddr.rc"):$(cat "$T/noaddr.err"):$(cat "$T/noaddr.out")"
+prerun badaddr e TCPREMOTEIP=1.2.3 logpopauth-pre -d "$d" sh -c "$INNER"
+check "pre: address invalid: warning, session served, no POPLOCKFD" \
+  "0:logpopauth-pre: warning: invalid client address in TCPREMOTEIP: 1.2.3: login not recorded:inner unset" \
+  "$(cat "$T/badaddr.rc"):$(cat "$T/badaddr.err"):$(cat "$T/badaddr.out")"
+check "pre: no grant for a bad address" "" "$(grep -c ' 1\.2\.3 ' "$d/journal" | grep -v '^0$')"
+
+if isroot; then
+  ro=$(newstate); chmod 500 "$ro"; chown nobody "$ro"
+  prerun ro2 e TCPREMOTEIP=127.0.0.46 logpopauth-pre -d "$ro" sh -c "USER=alice logpopauth-post true"
+  checkgrep "pre: the recorder cannot write: a warning in pre's log, the login went on (exit 0)" \
+    '^logpopauth-pre: warning: unable to record the login from 127\.0\.0\.46 in .*: Permission denied$' "$T/ro2.err"
+  check "pre: the recorder cannot write: exit 0" 0 "$(cat "$T/ro2.rc")"
+  # the recorder runs as the directory's owner, so what it creates is that account's
+  own=$(newstate); chown nobody:nogroup "$own"; chmod 700 "$own"
+  prerun own e TCPREMOTEIP=127.0.0.47 logpopauth-pre -d "$own" sh -c "USER=alice logpopauth-post true"
+  check "pre: the recorder writes as the state directory's owner" "nobody" "$(stat -c %U "$own/journal" 2>&1)"
+  check "pre: the grant is there" "alice logpopauth/pop3" "$(records 127.0.0.47 "$own")"
+else
+  skip "pre: the recorder as the state directory's owner" "needs root"
+fi
+
+echo "--- pre: usage"
+checkrun "pre: no program: usage, exit 100" 100 \
+  'logpopauth-pre: usage: logpopauth-pre \[ -d dir \] \[ -s source \] \[ -k \] prog\.\.\.' \
+  e TCPREMOTEIP=127.0.0.5 logpopauth-pre -d "$d"
+checkrun "pre: unknown option: usage, exit 100" 100 \
+  'logpopauth-pre: usage: logpopauth-pre \[ -d dir \] \[ -s source \] \[ -k \] prog\.\.\.' \
+  e TCPREMOTEIP=127.0.0.5 logpopauth-pre -x true
+checkrun "pre: a source with a space: usage, exit 100" 100 \
+  'logpopauth-pre: usage: logpopauth-pre \[ -d dir \] \[ -s source \] \[ -k \] prog\.\.\.' \
+  e TCPREMOTEIP=127.0.0.5 logpopauth-pre -s 'a b' true
+checkrun "pre: a source longer than 32: usage, exit 100" 100 \
+  'logpopauth-pre: usage: logpopauth-pre \[ -d dir \] \[ -s source \] \[ -k \] prog\.\.\.' \
+  e TCPREMOTEIP=127.0.0.5 logpopauth-pre -s "$(printf 'a%.0s' $(seq 33))" true
+checkrun "pre: a missing program: exit 127" 127 \
+  'logpopauth-pre: fatal: unable to exec /nonexistent/prog: No such file or directory' \
+  e TCPREMOTEIP=127.0.0.5 logpopauth-pre -d "$T/nonexistent2" /nonexistent/prog
+
+echo "--- pre -k: the grant lives as long as the session, then grace seconds"
+k=$(newstate)
+echo 2 > "$k/grace"
+prerun keep e TCPREMOTEIP=127.0.0.48 logpopauth-pre -k -d "$k" \
+  sh -c 'USER=alice logpopauth-post sh -c "date +%s; sleep 4; date +%s"'
+check "pre -k: exit 0, quiet" "0:" "$(cat "$T/keep.rc"):$(cat "$T/keep.err")"
+start=$(head -1 "$T/keep.out"); end=$(tail -1 "$T/keep.out")
+times=$(awk '$1 == "+" && $4 == "127.0.0.48" { print $2 }' "$k/journal")
+n=$(echo "$times" | grep -c .)
+last=$(echo "$times" | sort -n | tail -1)
+if [ "$n" -ge 3 ]; then ok "pre -k: the grant renewed while the session ran ($n grants)"
+else notok "pre -k: the grant renewed while the session ran" "grants at: $times" "session $start..$end"; fi
+if [ "$last" -ge "$end" ]; then ok "pre -k: the last grant is from the session's end, so it ends grace seconds after"
+else notok "pre -k: the last grant is from the session's end" "last grant $last, session ended $end"; fi
+if ! haverelaylock; then
+  skip "pre -k: allowed, then not, seen by relaylock" "relaylock is not built yet"
+elif [ "$(date +%s)" -gt $((last + 1)) ]; then
+  skip "pre -k: allowed, then not, seen by relaylock" "this machine took more than a second since the session's end"
+else
+  check "pre -k: allowed just after the session" "set:" "$(allowed 127.0.0.48 "$k")"
+  waitfor 10 sh -c "[ \$(date +%s) -gt $((last + 2)) ]"
+  check "pre -k: not allowed once grace seconds have passed" "unset" "$(allowed 127.0.0.48 "$k")"
+fi
+prerun keepfail e TCPREMOTEIP=127.0.0.49 logpopauth-pre -k -d "$k" sh -c "sleep 1"
+check "pre -k, no login: no grant once the session is over" "0::" \
+  "$(cat "$T/keepfail.rc"):$(cat "$T/keepfail.err"):$(records 127.0.0.49 "$k")"
+if [ -x "$TOP/relayrevoke" ]; then
+  prerun keeprev e TCPREMOTEIP=127.0.0.50 logpopauth-pre -k -d "$k" \
+    sh -c "USER=alice logpopauth-post sh -c 'sleep 2; relayrevoke -d \"$k\" 127.0.0.50; sleep 3'"
+  check "pre -k: exit 0 when revoked during the session" "0" "$(cat "$T/keeprev.rc")"
+  rev=$(awk '$1 == "-" && $4 == "127.0.0.50" { print $2 }' "$k/journal" | tail -1)
+  after=$(awk -v r="$rev" '$1 == "+" && $4 == "127.0.0.50" && $2 > r' "$k/journal")
+  check "pre -k: a relayrevoke during the session stops the renewals" "" "$after"
+else
+  skip "pre -k: relayrevoke stops the renewals" "relayrevoke is not built yet"
+fi

@@ -1,0 +1,155 @@
+#!/bin/bash
+# The real chain on loopback: tcpserver, logpopauth-pre (root), mailfront's
+# pop3front-auth with cvm's cvm-pwfile (the user maps to an unprivileged
+# uid), logpopauth-post (as that uid), pop3front-maildir on a real
+# Maildir; the client is perl's Net::POP3 from a distinct 127.0.0.x.
+. "$(dirname "$0")/lib.sh"
+PATH="$PATH:/usr/sbin:/sbin"
+
+for p in logpopauth-pre logpopauth-post; do
+  [ -x "$TOP/$p" ] || { notok "$p is not built"; exit 1; }
+done
+isroot || { skip "the real POP3 chain" "needs root: pop3front-auth changes to the user's uid"; exit 0; }
+for c in tcpserver pop3front-auth pop3front-maildir cvm-pwfile perl; do
+  needcmd $c || { skip "the real POP3 chain" "$c is not installed (package/test installs it)"; exit 0; }
+done
+perl -MNet::POP3 -e 1 2>/dev/null || { skip "the real POP3 chain" "perl's Net::POP3 is missing"; exit 0; }
+
+CVM=$(command -v cvm-pwfile)
+UID_U=4242   # the POP user's uid: nobody else's
+
+# the mail account: a password file for cvm-pwfile, a home, a Maildir
+C="$T/chain"
+mkdir -p "$C/home/Maildir/cur" "$C/home/Maildir/new" "$C/home/Maildir/tmp" "$C/fds"
+printf 'From: a@example.org\nSubject: t\n\nhello\n' > "$C/home/Maildir/new/1000.1.test"
+echo "alice:sekret:$UID_U:$UID_U:Alice:$C/home:/bin/false" > "$C/passwd"
+chown -R $UID_U:$UID_U "$C/home" "$C/fds"
+chmod 755 "$C"
+export CVM_PWFILE_PATH="$C/passwd"
+
+# the state directory: root's, mode 0700; the POP user cannot even look in
+S="$C/state"
+mkdir -m 700 "$S"
+
+# server NAME PROG...: tcpserver on 127.0.0.1, port in $port, cwd $C (so
+# the recorders it starts can be told from other tests' by their cwd)
+server() {
+  local name=$1; shift
+  ( cd "$C" && exec tcpserver -1 -R -H -l0 127.0.0.1 0 "$@" ) > "$T/$name.port" 2> "$T/$name.log" &
+  local pid=$!
+  on_exit "kill $pid 2>/dev/null; wait $pid 2>/dev/null"
+  waitfor 10 test -s "$T/$name.port" || return 1
+  port=$(head -1 "$T/$name.port")
+}
+
+# pop FROM USER PASS: a POP3 session from 127.0.0.FROM: login, STAT, QUIT;
+# prints "login ok N" (N messages) or "login failed"
+pop() {
+  perl -MNet::POP3 -e '
+    my ($port, $from, $user, $pass) = @ARGV;
+    my $p = Net::POP3->new("127.0.0.1", Port => $port, LocalAddr => $from, Timeout => 10)
+      or die "no connection: $@\n";
+    my $n = $p->login($user, $pass);
+    if (defined $n) { my ($c) = $p->popstat; print "login ok $c\n" } else { print "login failed\n" }
+    $p->quit;' "$port" "$1" "$2" "$3" 2>&1
+}
+
+# the recorders started from $C are all done (a zombie has no cwd)
+norecorder() {
+  local f p
+  for f in /proc/[0-9]*/comm; do
+    [ "$(cat "$f" 2>/dev/null)" = logpopauth-pre ] || continue
+    p=${f%/comm}
+    [ "$(readlink "$p/cwd" 2>/dev/null)" = "$C" ] && return 1
+  done
+  return 0
+}
+
+# grants ADDR: the users granted for ADDR in the journal
+grants() { awk -v a="$1" '$1 == "+" && $4 == a && NF == 7 { print $6 }' "$S/journal" 2>/dev/null; }
+
+# allowed ADDR: what relaylock says of ADDR
+allowed() {
+  env -i PATH="$PATH" TCPREMOTEIP="$1" relaylock -d "$S" \
+    sh -c 'if [ "${RELAYCLIENT+x}" ]; then echo set:; else echo unset; fi' 2>&1
+}
+
+INNER="pop3front-maildir $C/home/Maildir"
+if ! server pop logpopauth-pre -d "$S" pop3front-auth "$CVM" logpopauth-post $INNER; then
+  notok "tcpserver with the chain came up" "$(cat "$T/pop.log")"; exit 1
+fi
+
+echo "--- a login with the right password"
+check "127.0.0.51: POP3 login as alice, one message" "login ok 1" "$(pop 127.0.0.51 alice sekret)"
+waitfor 10 test -s "$S/journal"
+check "127.0.0.51: granted, as alice" "alice" "$(grants 127.0.0.51)"
+checkgrep "the record: source logpopauth/pop3, dur 0, a crc" \
+  '^\+ [0-9]+ 0 127\.0\.0\.51 logpopauth/pop3 alice [0-9a-f]{8}$' "$S/journal"
+check "the state directory is still root's, mode 0700" "root 700" "$(stat -c '%U %a' "$S")"
+check "the journal is root's: the POP user wrote nothing there" "root" "$(stat -c %U "$S/journal")"
+checkgrep "post ran as the POP user (pop3front-maildir served)" 'pop3front-maildir\[[0-9]+\]: \+OK 1 ' "$T/pop.log"
+checknogrep "nothing from logpopauth on the server's stderr" 'logpopauth' "$T/pop.log"
+
+echo "--- a wrong password"
+check "127.0.0.52: wrong password refused" "login failed" "$(pop 127.0.0.52 alice wrong)"
+check "127.0.0.53: unknown user refused" "login failed" "$(pop 127.0.0.53 mallory sekret)"
+if waitfor 10 norecorder; then
+  check "127.0.0.52: no grant once its recorder is done" "" "$(grants 127.0.0.52)"
+  check "127.0.0.53: no grant once its recorder is done" "" "$(grants 127.0.0.53)"
+else
+  notok "the recorders of the failed logins ended with their sessions"
+fi
+check "exactly one grant in all" "1" "$(grep -c '^+ ' "$S/journal")"
+
+echo "--- what relaylock and showallowed say"
+if [ -x "$TOP/relaylock" ]; then
+  check "relaylock: 127.0.0.51 may relay" "set:" "$(allowed 127.0.0.51)"
+  check "relaylock: 127.0.0.52 may not" "unset" "$(allowed 127.0.0.52)"
+else
+  skip "relaylock: 127.0.0.51 may relay, .52 not" "relaylock is not built yet"
+fi
+if [ -x "$TOP/showallowed" ]; then
+  showallowed -d "$S" > "$T/show" 2>&1
+  checkgrep "showallowed: 127.0.0.51 (alice)" '127\.0\.0\.51.*alice' "$T/show"
+  checknogrep "showallowed: not 127.0.0.52" '127\.0\.0\.52' "$T/show"
+else
+  skip "showallowed: 127.0.0.51, not .52" "showallowed is not built yet"
+fi
+
+echo "--- the POP server inherits no descriptor our programs added"
+# the inner program lists its descriptors, then serves; sockets and pipes
+# are named by kind only (their inode differs per connection), and the
+# server's log file by its role
+cat > "$C/listfds" <<'EOF'
+#!/usr/bin/perl
+# listfds OUT NAME PROG...: writes this process's descriptors to OUT, then execs PROG
+my ($out, $name, @prog) = @ARGV;
+opendir my $d, "/proc/self/fd" or die "listfds: /proc/self/fd: $!\n";
+my $own = fileno $d;
+my @l;
+for my $fd (sort { $a <=> $b } grep { /^\d+$/ && $_ != $own } readdir $d) {
+  my $t = readlink("/proc/self/fd/$fd") // '?';
+  $t =~ s/^(socket|pipe|anon_inode):.*/$1/;
+  $t =~ s/\Q$name\E\.log$/SERVER.log/;
+  push @l, "$fd $t\n";
+}
+closedir $d;
+open my $o, '>', $out or die "listfds: $out: $!\n";
+print $o @l;
+close $o;
+exec { $prog[0] } @prog or die "listfds: $prog[0]: $!\n";
+EOF
+chmod 755 "$C/listfds"
+if server with logpopauth-pre -d "$S" pop3front-auth "$CVM" logpopauth-post "$C/listfds" "$C/fds/with" with $INNER &&
+   check "with our programs: login ok" "login ok 1" "$(pop 127.0.0.54 alice sekret)" &&
+   server without pop3front-auth "$CVM" "$C/listfds" "$C/fds/without" without $INNER &&
+   check "without our programs: login ok" "login ok 1" "$(pop 127.0.0.55 alice sekret)"; then
+  if [ -s "$C/fds/with" ] && [ -s "$C/fds/without" ]; then
+    check "the same descriptors with and without logpopauth-pre/post" \
+      "$(cat "$C/fds/without")" "$(cat "$C/fds/with")"
+  else
+    notok "the inner program listed its descriptors" "$(ls -l "$C/fds")"
+  fi
+  waitfor 10 sh -c "grep -q ' 127\.0\.0\.54 ' '$S/journal'"
+  check "with the listing inner program: 127.0.0.54 granted too" "alice" "$(grants 127.0.0.54)"
+fi
