@@ -254,3 +254,25 @@ if [ -x "$TOP/relayrevoke" ]; then
 else
   skip "pre -k: relayrevoke stops the renewals" "relayrevoke is not built yet"
 fi
+
+echo "--- post's line, in a real multilog, read by readlog"
+rd=$(newstate)
+if ! [ -x "$TOP/readlog" ]; then
+  skip "readlog grants what post logged" "readlog is not built yet"
+elif ! readlog -1 -n -F logpopauth -d "$rd" /dev/null 2>/dev/null; then
+  skip "readlog grants what post logged" "readlog has no logpopauth format yet"
+elif ! needcmd multilog; then
+  skip "readlog grants what post logged" "multilog is not installed (daemontools)"
+else
+  { e TCPREMOTEIP=127.0.0.58 USER=zoe logpopauth-post true
+    e TCPREMOTEIP=127.0.0.59 USER='o dd' logpopauth-post true
+    e TCPREMOTEIP=1.2.3 USER=zoe logpopauth-post true; } 2>&1 | multilog t "$T/ml"
+  checkrun "readlog -1 -F logpopauth reads the POP service's multilog: exit 0" 0 '' \
+    readlog -1 -F logpopauth -d "$rd" "$T/ml"
+  check "readlog: 127.0.0.58 granted to zoe" "zoe" "$(records 127.0.0.58 "$rd" | cut -d' ' -f1)"
+  check "readlog: 127.0.0.59 granted, the user as escaped" "o%20dd" "$(records 127.0.0.59 "$rd" | cut -d' ' -f1)"
+  check "readlog: the warning line grants nothing" "" "$(grep -c '1\.2\.3' "$rd/journal" | grep -v '^0$')"
+  if haverelaylock; then
+    check "relaylock allows 127.0.0.58 after readlog" "set:" "$(allowed 127.0.0.58 "$rd")"
+  fi
+fi

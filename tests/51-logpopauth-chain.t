@@ -153,3 +153,73 @@ if server with logpopauth-pre -d "$S" pop3front-auth "$CVM" logpopauth-post "$C/
   waitfor 10 sh -c "grep -q ' 127\.0\.0\.54 ' '$S/journal'"
   check "with the listing inner program: 127.0.0.54 granted too" "alice" "$(grants 127.0.0.54)"
 fi
+
+echo "--- Dovecot: logpopauth-post as a post-login script (the address in \$IP)"
+dovecot_skip() { skip "Dovecot post-login" "$1"; }
+if ! needcmd dovecot || ! [ -x /usr/lib/dovecot/pop3 ] || ! [ -x /usr/lib/dovecot/script-login ]; then
+  dovecot_skip "dovecot-pop3d is not installed"
+elif ! id dovenull >/dev/null 2>&1 || ! id dovecot >/dev/null 2>&1; then
+  dovecot_skip "the dovecot and dovenull users are missing"
+else
+  D="$T/dovecot"
+  mkdir -p "$D/run" "$D/state" "$D/home/Maildir/new" "$D/home/Maildir/cur" "$D/home/Maildir/tmp"
+  chown -R $UID_U:$UID_U "$D/home"
+  echo 'alice:{PLAIN}alice-pw' > "$D/passwd"
+  dport=$(perl -MIO::Socket::INET -e 'print IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1:0")->sockport')
+  cat > "$D/dovecot.conf" <<EOF
+base_dir = $D/run
+state_dir = $D/state
+protocols = pop3
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_failure_delay = 0
+log_path = /dev/stderr
+log_timestamp =
+mail_location = maildir:~/Maildir
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN $D/passwd
+}
+userdb {
+  driver = static
+  args = uid=$UID_U gid=$UID_U home=$D/home
+}
+service pop3-login {
+  inet_listener pop3 {
+    address = 127.0.0.1
+    port = $dport
+  }
+  inet_listener pop3s {
+    port = 0
+  }
+}
+service pop3 {
+  executable = pop3 pop3-postlogin
+}
+service pop3-postlogin {
+  executable = script-login -d $TOP/logpopauth-post
+  unix_listener pop3-postlogin {
+  }
+}
+EOF
+  if ! dovecot -c "$D/dovecot.conf" -n > "$D/conf.n" 2>&1; then
+    dovecot_skip "this dovecot refuses the configuration: $(head -1 "$D/conf.n")"
+  else
+    dovecot -F -c "$D/dovecot.conf" 2> "$D/log" &
+    dpid=$!
+    on_exit "kill $dpid 2>/dev/null; wait $dpid 2>/dev/null"
+    port=$dport
+    if waitfor 10 sh -c "perl -MIO::Socket::INET -e 'IO::Socket::INET->new(\"127.0.0.1:$dport\") or exit 1'"; then
+      check "Dovecot: POP3 login from 127.0.0.62 through the post-login script" "login ok 0" "$(pop 127.0.0.62 alice alice-pw)"
+      check "Dovecot: a wrong password" "login failed" "$(pop 127.0.0.63 alice wrong)"
+      kill $dpid; wait $dpid 2>/dev/null
+      checkgrep "Dovecot: post's line, from \$IP, as Dovecot logs a script's stderr" \
+        '^pop3-postlogin: Error: logpopauth-post: info: login 127\.0\.0\.62 alice$' "$D/log"
+      checknogrep "Dovecot: no line for the wrong password" '127\.0\.0\.63' <(grep logpopauth "$D/log")
+      checknogrep "Dovecot: no warning from post" 'logpopauth-post: (warning|fatal)' "$D/log"
+    else
+      notok "Dovecot started" "$(tail -5 "$D/log")"
+    fi
+  fi
+fi
