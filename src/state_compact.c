@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <sys/stat.h>
 #include <sys/file.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <skalibs/djbunix.h>
 #include "addr.h"
 #include "record.h"
@@ -21,6 +23,25 @@
  * leaves every record in at least one place; folding is idempotent, so
  * a record found in two places is harmless.
  */
+
+/*
+ * For tests/12-crash.t: with POPLOCK_CRASH_AT=N in its environment, the
+ * compactor kills itself with SIGKILL at its Nth step, so that a crash
+ * between any two steps can be tested, not only where random kills land.
+ */
+static unsigned int crash_at = 0, step = 0 ;
+
+static void crashpoint (void)
+{
+  if (crash_at && ++step == crash_at) kill(getpid(), SIGKILL) ;
+}
+
+static void crash_init (void)
+{
+  char const *x = getenv("POPLOCK_CRASH_AT") ;
+  crash_at = x ? strtoul(x, 0, 10) : 0 ;
+  step = 0 ;
+}
 
 struct paths_s
 {
@@ -101,6 +122,7 @@ static int fold_old (struct paths_s *p, int64_t now, uint32_t grace, uint32_t ke
 
   had = entrytab_load(&t, path(p, "journal.old")) ;
   if (had < 0) goto err ;
+  crashpoint() ;
   fd = open(path(p, "snapshot.tmp"), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) ;
   if (fd < 0) goto err ;
   if (fchmod(fd, 0644) < 0) goto err ;
@@ -117,19 +139,24 @@ static int fold_old (struct paths_s *p, int64_t now, uint32_t grace, uint32_t ke
     if (emit(&x, key, addr_fmt(key, &m.ip), &m) < 0) goto errc ;
   }
   if (!cdbwrite_finish(&c)) goto errc ;
+  crashpoint() ;
   cdbwrite_free(&c) ;
   entrytab_free(&t) ;
   if (fsync(fd) < 0) goto err ;
   fd_close(fd) ; fd = -1 ;
+  crashpoint() ;
   {
     char tmp[p->dirlen + 14] ;
     memcpy(tmp, path(p, "snapshot.tmp"), p->dirlen + 14) ;
     if (rename(tmp, path(p, "snapshot.cdb")) < 0) goto err ;
   }
+  crashpoint() ;
   if (!dir_sync(p->dir)) goto err ;
+  crashpoint() ;
   if (had)
   {
     if (unlink(path(p, "journal.old")) < 0 && errno != ENOENT) goto err ;
+    crashpoint() ;
     if (!dir_sync(p->dir)) goto err ;
   }
   return 1 ;
@@ -165,11 +192,14 @@ static int move_journal (struct paths_s *p)
   fd = open(from, O_RDONLY | O_CLOEXEC) ;
   if (fd < 0) return errno == ENOENT ;
   while (flock(fd, LOCK_EX) < 0) if (errno != EINTR) goto err ;
+  crashpoint() ;
   if (fstat(fd, &st) < 0) goto err ;
   if (st.st_size)
   {
     if (rename(from, path(p, "journal.old")) < 0) goto err ;
+    crashpoint() ;
     if (!dir_sync(p->dir)) goto err ;
+    crashpoint() ;
   }
   fd_close(fd) ;  /* and the lock with it */
   return 1 ;
@@ -205,6 +235,8 @@ int state_compact (char const *dir, int64_t now, uint32_t grace, uint32_t keep)
     errno = e ;
     return -1 ;
   }
+  crash_init() ;
+  crashpoint() ;
   /* a leftover from a compactor that died: its records come first */
   if (stat(path(&p, "journal.old"), &st) == 0)
   {

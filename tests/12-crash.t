@@ -58,6 +58,32 @@ check "and cleans the leftovers" "" "$(ls "$d" | grep -E '^(journal\.old|snapsho
 $S scan "$d" | cut -d' ' -f1 | sort > "$T/scanned"
 check "every acknowledged grant is still there, in the snapshot" "" "$(comm -3 "$T/acked" "$T/scanned" | head -5)"
 
+# --- a crash at every step in turn (POPLOCK_CRASH_AT=N: SIGKILL at the Nth step)
+d=$(newstate)
+now=$(date +%s)
+$S hammer "$d" 150 300 "$T/step.ack" 50
+$S compact "$d" now >/dev/null
+n=0 stepbad=0 died=0
+while :; do
+  n=$((n + 1))
+  [ $n -le 40 ] || { notok "the compactor still dies at step 40"; break; }
+  $S hammer "$d" $((150 + n)) 40 "$T/step.ack" 3
+  # leftovers of the last crash make a run longer: both kinds of run are tried
+  ( POPLOCK_CRASH_AT=$n $S compact "$d" now > "$T/c.out"; echo $? > "$T/c.rc" ) 2>/dev/null
+  rc=$(cat "$T/c.rc")
+  if [ $rc = 137 ] || [ $rc = 265 ]; then died=$((died + 1)); fi
+  $S scan "$d" > "$T/scan.out" 2> "$T/scan.err" || { stepbad=$((stepbad + 1)); notok "scan after a crash at step $n" "$(cat "$T/scan.err")"; }
+  if [ -n "$(comm -23 <(sort "$T/step.ack") <(cut -d' ' -f1 "$T/scan.out" | sort))" ]; then
+    stepbad=$((stepbad + 1)); notok "after a crash at step $n, grants are missing"
+  fi
+  a=$(shuf -n 1 "$T/step.ack")
+  $S lookup "$d" "$a" now >/dev/null 2>&1 || { stepbad=$((stepbad + 1)); notok "after a crash at step $n, lookup of $a"; }
+  [ $rc = 0 ] && [ "$(cat "$T/c.out")" = compacted ] && break
+done
+check "a crash at each of the $died steps of a compaction loses nothing" "0" "$stepbad"
+check "the compactor has steps to crash at" "yes" "$([ $died -ge 8 ] && echo yes || echo "no: $died")"
+check "after the last run no leftover" "" "$(ls "$d" | grep -E '^(journal\.old|snapshot\.tmp)$')"
+
 # --- each state between two steps of a compaction, by hand
 now=$(date +%s)
 d=$(newstate)
