@@ -30,7 +30,7 @@
 set -u
 PROG=courier.sh
 PKGS="courier-base courier-pop courier-imap courier-authlib courier-authlib-userdb courier-authdaemon"
-LIBS="libltdl7 libgamin0 libidn12 libcourier-unicode4 libgdbm6 libgnutls30 libpcre3 rsyslog ucspi-tcp daemontools openssl"
+LIBS="libltdl7 libgamin0 libidn12 libcourier-unicode4 libgdbm6 libgnutls30 libpcre3"
 MAILUID=64141 MAILGID=64141
 
 ME=$(readlink -f "$0")
@@ -83,7 +83,7 @@ if [ "${1:-}" != --inner ]; then
   esac
   [ "$(id -u)" = 0 ] || cannot "needs root (mount namespace, setuid to the mail user)"
   for c in unshare dpkg-deb rsyslogd tcpclient multilog openssl perl; do
-    command -v $c >/dev/null || cannot "no $c (install: $LIBS)"
+    command -v $c >/dev/null || cannot "no $c (Debian: rsyslog ucspi-tcp daemontools openssl)"
   done
   grep -qw overlay /proc/filesystems || modprobe overlay 2>/dev/null
   grep -qw overlay /proc/filesystems || cannot "the kernel has no overlay filesystem"
