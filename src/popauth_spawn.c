@@ -195,14 +195,31 @@ static void recorder (popauth_conf const *c, int rfd, int pidfd, pid_t session)
   _exit(0) ;
 }
 
+/*
+ * With 0, 1 or 2 closed, a new descriptor could take its place: the
+ * pipe's write end as the chain's stderr would take whatever the
+ * programs log for a login line.  Only 3 and up, then.
+ */
+static int above2 (int fd)
+{
+  int n ;
+  if (fd < 0 || fd > 2) return fd ;
+  n = fcntl(fd, F_DUPFD, 3) ;
+  close(fd) ;
+  return n ;
+}
+
 int popauth_spawn (popauth_conf const *c)
 {
   int p[2] ;
-  int pidfd = c->keep ? pidfd_self() : -1 ;
+  int pidfd = c->keep ? above2(pidfd_self()) : -1 ;
   pid_t session = getpid() ;
   pid_t pid ;
   int wstat ;
   if (pipe_internal(p, 0) < 0) goto err ;
+  p[0] = above2(p[0]) ;
+  p[1] = above2(p[1]) ;
+  if (p[0] < 0 || p[1] < 0) goto errp ;
   pid = fork() ;
   if (pid < 0) goto errp ;
   if (!pid)
@@ -231,7 +248,8 @@ int popauth_spawn (popauth_conf const *c)
   return p[1] ;
 
  errp:
-  close(p[0]) ; close(p[1]) ;
+  if (p[0] >= 0) close(p[0]) ;
+  if (p[1] >= 0) close(p[1]) ;
  err:
   if (pidfd >= 0) close(pidfd) ;
   return -1 ;

@@ -201,6 +201,29 @@ else
   skip "pre: the recorder as the state directory's owner" "needs root"
 fi
 
+echo "--- pre with stdin and stderr closed: the pipe never becomes the chain's stderr"
+# norecorder DIR: no recorder started from DIR is still running (a zombie has no cwd)
+norecorder() {
+  local f
+  for f in /proc/[0-9]*/comm; do
+    [ "$(cat "$f" 2>/dev/null)" = logpopauth-pre ] || continue
+    [ "$(readlink "${f%/comm}/cwd" 2>/dev/null)" = "$1" ] && return 1
+  done
+  return 0
+}
+cw="$T/closed"; mkdir -m 700 "$cw"
+( cd "$cw" && e TCPREMOTEIP=127.0.0.56 logpopauth-pre -d "$cw" \
+    sh -c 'echo "$POPLOCKFD" > fd; echo mallory >&2 2>/dev/null; exit 0' 0<&- 2>&- )
+check "pre, 0 and 2 closed: POPLOCKFD is 3 or above" "yes" "$( [ "$(cat "$cw/fd")" -ge 3 ] 2>/dev/null && echo yes)"
+if waitfor 10 norecorder "$cw"; then
+  check "pre, 0 and 2 closed: what the chain writes on stderr grants nothing" "" "$(records 127.0.0.56 "$cw")"
+else
+  notok "pre, 0 and 2 closed: the recorder ended with the session"
+fi
+( cd "$cw" && e TCPREMOTEIP=127.0.0.57 logpopauth-pre -d "$cw" sh -c 'USER=alice logpopauth-post true' 0<&- 2>&- )
+waitfor 10 norecorder "$cw"
+check "pre, 0 and 2 closed: a real login is granted" "alice logpopauth/pop3" "$(records 127.0.0.57 "$cw")"
+
 echo "--- pre: usage"
 checkrun "pre: no program: usage, exit 100" 100 \
   'logpopauth-pre: usage: logpopauth-pre \[ -d dir \] \[ -s source \] \[ -k \] prog\.\.\.' \
