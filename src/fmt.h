@@ -13,5 +13,18 @@
 
 FMT_DECLARE(dovecot) ;
 FMT_DECLARE(courier) ;
+FMT_DECLARE(cyrus) ;
+FMT_DECLARE(popa3d) ;
+FMT_DECLARE(mailutils) ;
+FMT_DECLARE(solidpop3d) ;
+FMT_DECLARE(uw) ;
+FMT_DECLARE(qpopper) ;
+FMT_DECLARE(teapop) ;
+FMT_DECLARE(vmpop3d) ;
+FMT_DECLARE(cucipop) ;
+FMT_DECLARE(gnupop3d) ;
+FMT_DECLARE(perdition) ;
+FMT_DECLARE(vchkpw) ;
+FMT_DECLARE(logpopauth) ;
 
 #endif

@@ -15,6 +15,19 @@ login_format const login_formats[] =
 {
   F("dovecot", dovecot),
   F("courier", courier),
+  F("cyrus", cyrus),
+  F("popa3d", popa3d),
+  F("mailutils", mailutils),
+  F("solid-pop3d", solidpop3d),
+  F("uw", uw),
+  F("qpopper", qpopper),
+  F("teapop", teapop),
+  F("vm-pop3d", vmpop3d),
+  F("cucipop", cucipop),
+  F("gnu-pop3d", gnupop3d),
+  F("perdition", perdition),
+  F("vchkpw", vchkpw),
+  F("logpopauth", logpopauth),
 } ;
 
 unsigned int const login_nformats = sizeof(login_formats) / sizeof(login_formats[0]) ;

@@ -33,20 +33,20 @@ for e in "$FX"/*/*.expect; do
 done
 [ $n -gt 0 ] || notok "fixtures found" "none under $FX"
 
-echo '--- each format recognises its own sample line'
+echo '--- each format recognises its own sample line, and no other format does'
 "$L" -L > "$T/formats"
 check "logtool -L lists formats" 0 $?
-while read -r f sample; do
-  out=$(printf '%s\n' "$sample" | "$L" -f "$f")
+while read -r f; do
+  "$L" -s "$f" > "$T/sample"
+  out=$("$L" -f "$f" < "$T/sample")
   case $out in
     "$f "*) ok "$f: sample recognised ($out)" ;;
-    *) notok "$f: sample recognised" "sample: $sample" "got: $out" ;;
+    *) notok "$f: sample recognised" "sample: $(cat "$T/sample")" "got: $out" ;;
   esac
-  # and by no other format
-  others=$(cut -d' ' -f1 "$T/formats" | grep -vx "$f" | paste -sd, -)
-  out=$(printf '%s\n' "$sample" | "$L" -f "$others")
-  check "$f: sample not taken by another format" "" "$out"
+  others=$(grep -vx "$f" "$T/formats" | paste -sd, -)
+  check "$f: sample not taken by another format" "" "$("$L" -f "$others" < "$T/sample")"
 done < "$T/formats"
 
 echo '--- options'
 checkrun "unknown format name is a usage error" 100 'logtool: fatal: unknown format in: nosuch' "$L" -f nosuch
+checkrun "-s of an unknown format is a usage error" 100 'logtool: fatal: unknown format: nosuch' "$L" -s nosuch

@@ -14,11 +14,13 @@
 /*
  * logtool: reads log lines on stdin and prints, for each line that is a
  * successful login, "FORMAT SOURCE ADDR TIME USER"; with -v, also
- * "reject FORMAT REASON" for each line a format refused.  The tests and
+ * "reject FORMAT REASON" for each line a format refused.  -L lists the
+ * formats' names, -s NAME prints that format's sample (one line, or a
+ * connect line and a login line).  The tests and
  * the fixture scripts compare its output, so keep it stable.
  */
 
-#define USAGE "logtool [ -v ] [ -n now ] [ -f format,format,... ] [ -L ]"
+#define USAGE "logtool [ -v ] [ -n now ] [ -f format,format,... ] [ -L | -s format ]"
 #define dieusage() strerr_dieusage(100, USAGE)
 #define LINEMAX 8192
 
@@ -76,9 +78,15 @@ static void listformats (void)
 {
   for (unsigned int i = 0 ; i < login_nformats ; i++)
   {
-    puts_(login_formats[i].name) ; puts_(" ") ;
-    puts_(login_formats[i].sample) ; puts_("\n") ;
+    puts_(login_formats[i].name) ; puts_("\n") ;
   }
+}
+
+static void sample (char const *name)
+{
+  int i = login_format_index(name, strlen(name)) ;
+  if (i < 0) strerr_dief2x(100, "unknown format: ", name) ;
+  puts_(login_formats[i].sample) ; puts_("\n") ;
 }
 
 int main (int argc, char const *const *argv)
@@ -86,14 +94,14 @@ int main (int argc, char const *const *argv)
   static char buf[LINEMAX + 1] ;
   size_t have = 0 ;
   int skipping = 0, list = 0 ;
-  char const *formats = 0 ;
+  char const *formats = 0, *sampled = 0 ;
   PROG = "logtool" ;
   now = (int64_t)time(0) ;
   {
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)
     {
-      int opt = subgetopt_r(argc, argv, "vn:f:L", &l) ;
+      int opt = subgetopt_r(argc, argv, "vn:f:Ls:", &l) ;
       if (opt == -1) break ;
       switch (opt)
       {
@@ -101,6 +109,7 @@ int main (int argc, char const *const *argv)
         case 'n' : if (!int64_scan(l.arg, &now)) dieusage() ; break ;
         case 'f' : formats = l.arg ; break ;
         case 'L' : list = 1 ; break ;
+        case 's' : sampled = l.arg ; break ;
         default : dieusage() ;
       }
     }
@@ -108,6 +117,7 @@ int main (int argc, char const *const *argv)
   if (formats) enable(formats) ;
   else for (unsigned int i = 0 ; i < login_nformats && i < 64 ; i++) enabled |= (uint64_t)1 << i ;
   if (list) { listformats() ; goto end ; }
+  if (sampled) { sample(sampled) ; goto end ; }
 
   /* lines longer than LINEMAX are dropped whole, never cut: a cut line
      could end in the middle of an address */

@@ -1,0 +1,64 @@
+/* ISC license. */
+
+#include <string.h>
+#include "login.h"
+#include "loginparse.h"
+#include "fmt.h"
+
+/*
+ * Our own logpopauth-post, on stderr (under multilog: no host):
+ *
+ *   logpopauth-post: info: login ADDR USER
+ *
+ * ADDR in canonical form, USER with bytes outside 0x21..0x7e and '%'
+ * written %XX ("-" for none).  Anything else is not its line: an address
+ * not in canonical form, a bad escape or a byte USER cannot hold.
+ */
+
+static int hexval (char c)
+{
+  if (c >= '0' && c <= '9') return c - '0' ;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10 ;
+  return -1 ;
+}
+
+int fmt_logpopauth (logline const *l, unsigned int fmt, pidtab *p, login *out, char const **why)
+{
+  static char user[1024] ;
+  char const *s = l->msg ;
+  size_t len = l->msglen, n, ulen = 0 ;
+  char buf[ADDR_FMT] ;
+  addr a ;
+  (void)fmt ; (void)p ;
+
+  if (!lp_tag(l, "logpopauth-post")) return 0 ;
+  if (!(n = lp_prefix(s, len, "info: login "))) return 0 ;
+  s += n ; len -= n ;
+  n = lp_addr(s, len, " ", &a) ;
+  if (!n) return lp_refuse(why, "not an address followed by a space") ;
+  if (addr_fmt(buf, &a) != n - 1 || memcmp(buf, s, n - 1)) return lp_refuse(why, "address not in canonical form") ;
+  s += n ; len -= n ;
+  if (!len) return lp_refuse(why, "no user") ;
+  if (len == 1 && s[0] == '-') return lp_grant(out, l, &a, user, 0, "logpopauth/pop3") ;
+  for (size_t i = 0 ; i < len ; i++)
+  {
+    unsigned char c = s[i] ;
+    if (c < 0x21 || c > 0x7e) return lp_refuse(why, "byte outside 0x21..0x7e in the user") ;
+    if (c == '%')
+    {
+      int h, lo ;
+      if (i + 2 >= len) return lp_refuse(why, "bad %XX in the user") ;
+      h = hexval(s[i+1]) ; lo = hexval(s[i+2]) ;
+      if (h < 0 || lo < 0) return lp_refuse(why, "bad %XX in the user") ;
+      c = h << 4 | lo ;
+      i += 2 ;
+    }
+    if (ulen < sizeof(user)) user[ulen] = c ;
+    ulen++ ;
+  }
+  /* a name too long for the buffer is given as unknown, not cut */
+  return lp_grant(out, l, &a, user, ulen <= sizeof(user) ? ulen : 0, "logpopauth/pop3") ;
+}
+
+char const fmt_logpopauth_sample[] =
+  "@400000006923a1b20c3d1e2f logpopauth-post: info: login 192.0.2.7 alice" ;

@@ -1,0 +1,58 @@
+/* ISC license. */
+
+#include "login.h"
+#include "loginparse.h"
+#include "fmt.h"
+
+/*
+ * popa3d logs the user but not the address:
+ *
+ *   popa3d[PID]: Authentication passed for USER
+ *
+ * The address comes from an earlier line of the same process: its own
+ * "Session from IP" when it runs standalone, or tcpserver's
+ * "ok PID LOCAL REMOTE" when tcpserver runs it (tcpserver's child execs
+ * popa3d, whose parent process keeps that pid and does the logging).
+ * "end PID" and a failed authentication forget the pid.  A patched
+ * popa3d writes "Authentication passed for USER -- [IP]": the address
+ * ends the line, after the user, and is read from the end.
+ */
+
+int fmt_popa3d (logline const *l, unsigned int fmt, pidtab *p, login *out, char const **why)
+{
+  char const *s = l->msg ;
+  size_t len = l->msglen, n ;
+  addr a ;
+
+  if (lp_tcpserver(l, fmt, p)) return 0 ;
+  if (!lp_tag(l, "popa3d")) return 0 ;
+  if ((n = lp_prefix(s, len, "Session from ")))
+  {
+    if (!l->haspid) return 0 ;
+    if (lp_addr(s + n, len - n, "", &a)) pidtab_put(p, fmt, l->pid, &a, l->time) ;
+    return 0 ;
+  }
+  if (lp_prefix(s, len, "Authentication failed for ")
+   || lp_prefix(s, len, "Didn't attempt authentication"))
+  {
+    if (l->haspid) pidtab_drop(p, fmt, l->pid) ;
+    return lp_refuse(why, "not a successful login") ;
+  }
+  if (!(n = lp_prefix(s, len, "Authentication passed for "))) return 0 ;
+  s += n ; len -= n ;
+  if (lp_suffix(s, len, "]"))
+  {
+    long k = lp_rfind(s, len, " -- [") ;
+    if (k >= 0 && lp_addr(s + k + 5, len - k - 5, "]", &a) == len - k - 5)
+    {
+      if (l->haspid) pidtab_drop(p, fmt, l->pid) ;
+      return lp_grant(out, l, &a, s, k, "popa3d/pop3") ;
+    }
+  }
+  if (!l->haspid) return lp_refuse(why, "no pid to find the address by") ;
+  if (!lp_pidtake(p, fmt, l->pid, l->time, &a)) return lp_refuse(why, "no connection line with this pid") ;
+  return lp_grant(out, l, &a, s, len, "popa3d/pop3") ;
+}
+
+char const fmt_popa3d_sample[] =
+  "Nov 23 21:30:00 mail popa3d[4242]: Authentication passed for alice -- [192.0.2.7]" ;

@@ -1,0 +1,74 @@
+/* ISC license. */
+
+#include "login.h"
+#include "loginparse.h"
+#include "fmt.h"
+
+/*
+ * Solid POP3 (solid-pop3d, formerly spop3d), from its own format strings:
+ *
+ *   connect from IP
+ *   user USER authenticated - IP                  (built with logextend)
+ *   mapped user USER authenticated - IP
+ *   user USER authenticated through APOP - IP
+ *   user USER authenticated                       (without logextend)
+ *
+ * The user (cut to 40 bytes) comes before the address, so the address is
+ * what follows the last " - ", to the end of the line.  Without the
+ * address the login is joined to "connect from" (or tcpserver's "ok")
+ * by pid.  "authentication failed ..." and "session ended" forget it.
+ */
+
+static int tagok (logline const *l)
+{
+  return lp_tag(l, "solid-pop3d") || lp_tag(l, "spop3d") ;
+}
+
+int fmt_solidpop3d (logline const *l, unsigned int fmt, pidtab *p, login *out, char const **why)
+{
+  char const *s = l->msg ;
+  size_t len = l->msglen, n ;
+  long k ;
+  addr a ;
+
+  if (lp_tcpserver(l, fmt, p)) return 0 ;
+  if (!tagok(l)) return 0 ;
+  if ((n = lp_prefix(s, len, "connect from ")))
+  {
+    if (l->haspid && lp_addr(s + n, len - n, "", &a)) pidtab_put(p, fmt, l->pid, &a, l->time) ;
+    return 0 ;
+  }
+  if (lp_prefix(s, len, "session ended"))
+  {
+    if (l->haspid) pidtab_drop(p, fmt, l->pid) ;
+    return 0 ;
+  }
+  if (lp_prefix(s, len, "authentication failed") || lp_prefix(s, len, "APOP authentication failed")
+   || lp_prefix(s, len, "root login not allowed"))
+  {
+    if (l->haspid) pidtab_drop(p, fmt, l->pid) ;
+    return lp_refuse(why, "not a successful login") ;
+  }
+  if (!(n = lp_prefix(s, len, "user ")) && !(n = lp_prefix(s, len, "mapped user "))) return 0 ;
+  s += n ; len -= n ;
+  k = lp_rfind(s, len, " - ") ;
+  if (k >= 0 && lp_addr(s + k + 3, len - k - 3, "", &a))
+  {
+    long e = lp_rfind(s, k, " authenticated") ;
+    if (e < 0) return lp_refuse(why, "no \"authenticated\"") ;
+    if (l->haspid) pidtab_drop(p, fmt, l->pid) ;
+    return lp_grant(out, l, &a, s, e, "solid-pop3d/pop3") ;
+  }
+  if (lp_suffix(s, len, " authenticated") || lp_suffix(s, len, " authenticated through APOP"))
+  {
+    long e = lp_rfind(s, len, " authenticated") ;
+    if (!l->haspid) return lp_refuse(why, "no pid to find the address by") ;
+    if (!lp_pidtake(p, fmt, l->pid, l->time, &a)) return lp_refuse(why, "no connection line with this pid") ;
+    return lp_grant(out, l, &a, s, e, "solid-pop3d/pop3") ;
+  }
+  if (k >= 0 && lp_rfind(s, k, " authenticated") >= 0) return lp_refuse(why, "the address after \" - \" is not an address") ;
+  return 0 ;
+}
+
+char const fmt_solidpop3d_sample[] =
+  "Nov 23 21:30:00 mail solid-pop3d[4242]: user alice authenticated - 192.0.2.7" ;

@@ -1,0 +1,62 @@
+/* ISC license. */
+
+#include "login.h"
+#include "loginparse.h"
+#include "fmt.h"
+
+/*
+ * vpopmail's vchkpw (the checkpassword of qmail-pop3d with vpopmail),
+ * with tag vpopmail:
+ *
+ *   vchkpw-pop3: login [USER@DOMAIN] from IP          (vchkpw: in old versions)
+ *   vchkpw-pop3: (PLAIN) login success USER@DOMAIN:IP
+ *
+ * The user comes first; the address ends the line, after the last
+ * " from " or the last ':' (that second form is IPv4 only: an IPv6
+ * address has colons of its own).  "password fail", "vpopmail user not
+ * found" and the other vchkpw messages are not logins.
+ */
+
+int fmt_vchkpw (logline const *l, unsigned int fmt, pidtab *p, login *out, char const **why)
+{
+  char const *s = l->msg ;
+  size_t len = l->msglen, n ;
+  char const *source = "vchkpw/pop3" ;
+  long k ;
+  addr a ;
+  (void)fmt ; (void)p ;
+
+  if (!lp_tag(l, "vpopmail")) return 0 ;
+  if ((n = lp_prefix(s, len, "vchkpw-pop3: "))) ;
+  else if ((n = lp_prefix(s, len, "vchkpw-imap: "))) source = "vchkpw/imap" ;
+  else if ((n = lp_prefix(s, len, "vchkpw-smtp: "))) return 0 ;
+  else if ((n = lp_prefix(s, len, "vchkpw: "))) ;
+  else return 0 ;
+  s += n ; len -= n ;
+  if ((n = lp_prefix(s, len, "login [")))
+  {
+    s += n ; len -= n ;
+    k = lp_rfind(s, len, "] from ") ;
+    if (k < 0 || lp_addr(s + k + 7, len - k - 7, "", &a) != len - k - 7) return lp_refuse(why, "from is not an address") ;
+    return lp_grant(out, l, &a, s, k, source) ;
+  }
+  if (s[0] == '(')
+  {
+    long e = lp_find(s, len, ')') ;
+    if (e < 0 || (size_t)e + 1 >= len || s[e+1] != ' ') return 0 ;
+    s += e + 2 ; len -= e + 2 ;
+  }
+  if ((n = lp_prefix(s, len, "login success ")))
+  {
+    s += n ; len -= n ;
+    k = lp_rfind(s, len, ":") ;
+    if (k < 0 || lp_addr(s + k + 1, len - k - 1, "", &a) != len - k - 1 || a.is6) return lp_refuse(why, "no IPv4 address after the last ':'") ;
+    return lp_grant(out, l, &a, s, k, source) ;
+  }
+  if (lp_prefix(s, len, "password fail") || lp_prefix(s, len, "vpopmail user not found")
+   || lp_prefix(s, len, "login fail")) return lp_refuse(why, "not a successful login") ;
+  return 0 ;
+}
+
+char const fmt_vchkpw_sample[] =
+  "Nov 23 21:30:00 mail vpopmail[4242]: vchkpw-pop3: login [alice@example.org] from 192.0.2.7" ;

@@ -1,0 +1,63 @@
+/* ISC license. */
+
+#include "login.h"
+#include "loginparse.h"
+#include "fmt.h"
+
+/*
+ * vm-pop3d, in the two forms its versions write:
+ *
+ *   User USER logged in from IP          (one line, newer)
+ *   Connect from IP                      (older: two lines, joined by pid)
+ *   User USER logged in
+ *
+ * The one-line form is read from the end (" from " and the address end
+ * the line); the two-line form takes the address of the connect line
+ * (or of tcpserver's "ok" line) with the same pid.  USER may be quoted.
+ */
+
+static size_t unquote (char const *s, size_t len, char const **u)
+{
+  *u = s ;
+  if (len >= 2 && s[0] == '\'' && s[len-1] == '\'') { *u = s + 1 ; return len - 2 ; }
+  return len ;
+}
+
+int fmt_vmpop3d (logline const *l, unsigned int fmt, pidtab *p, login *out, char const **why)
+{
+  char const *s = l->msg, *u ;
+  size_t len = l->msglen, n, ulen ;
+  long k ;
+  addr a ;
+
+  if (lp_tcpserver(l, fmt, p)) return 0 ;
+  if (!lp_tag(l, "vm-pop3d")) return 0 ;
+  if ((n = lp_prefix(s, len, "Connect from ")))
+  {
+    if (l->haspid && lp_addr(s + n, len - n, "", &a)) pidtab_put(p, fmt, l->pid, &a, l->time) ;
+    return 0 ;
+  }
+  if (lp_prefix(s, len, "Authentication failed") || lp_prefix(s, len, "Failed ") || lp_prefix(s, len, "Bad login"))
+  {
+    if (l->haspid) pidtab_drop(p, fmt, l->pid) ;
+    return lp_refuse(why, "not a successful login") ;
+  }
+  if (!(n = lp_prefix(s, len, "User "))) return 0 ;
+  s += n ; len -= n ;
+  if (lp_suffix(s, len, " logged in"))
+  {
+    ulen = unquote(s, len - 10, &u) ;
+    if (!l->haspid) return lp_refuse(why, "no pid to find the address by") ;
+    if (!lp_pidtake(p, fmt, l->pid, l->time, &a)) return lp_refuse(why, "no connection line with this pid") ;
+    return lp_grant(out, l, &a, u, ulen, "vm-pop3d/pop3") ;
+  }
+  k = lp_rfind(s, len, " logged in from ") ;
+  if (k < 0) return 0 ;
+  if (lp_addr(s + k + 16, len - k - 16, "", &a) != len - k - 16) return lp_refuse(why, "from is not an address") ;
+  if (l->haspid) pidtab_drop(p, fmt, l->pid) ;
+  ulen = unquote(s, k, &u) ;
+  return lp_grant(out, l, &a, u, ulen, "vm-pop3d/pop3") ;
+}
+
+char const fmt_vmpop3d_sample[] =
+  "Nov 23 21:30:00 mail vm-pop3d[4242]: User alice logged in from 192.0.2.7" ;
