@@ -14,7 +14,12 @@ int relay_check (char const *dir, addr const *a, int64_t now, uint32_t grace, re
   r->why = 0 ;
   k = state_allow_match(dir, a, &r->n, &r->allowline) ;
   if (k > 0) return (r->how = RELAY_NETWORK) ;
-  if (k < 0) r->allowerr = errno ;
+  if (k < 0)
+  {
+    /* a broken allow file: the admin's intent is unknown, relay for nobody */
+    r->allowerr = errno ;
+    return RELAY_NO ;
+  }
   k = state_lookup(dir, a, &r->e) ;
   if (k < 0) r->lookuperr = errno ;
   else if (k && entry_allowed(&r->e, now, grace, &r->why, &r->until)) r->how = RELAY_LOGIN ;

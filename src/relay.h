@@ -12,7 +12,8 @@
  * The one decision relaylock and relaypolicy make: may this address
  * relay now?  A static network of DIR/allow, or a login within the grace.
  * Errors are reported, never turned into a yes: a check that could not
- * be made counts as no.
+ * be made counts as no, and an allow file that cannot be read or has a
+ * bad line means no for everybody until it is fixed.
  */
 typedef struct relay_s relay ;
 struct relay_s

@@ -188,11 +188,7 @@ int main (int argc, char const *const *argv)
 
     now = time(0) ;
     relay_check(dir, &a, now, grace, &rc) ;
-    /*
-     * A broken control file means the admin's intent is unknown: relay
-     * for nobody until it is fixed, like a bad grace file.  (relay_check
-     * has already made the lookup; this is the rare path.)
-     */
+    /* relay_check says no to everybody while the allow file is broken */
     if (rc.allowerr)
     {
       errno = rc.allowerr ;
