@@ -21,7 +21,7 @@ checkgrep "an invalid client_address is a warning naming it" '^relaypolicy: warn
 checkrun "a line without = is a protocol error (100)" 100 'relaypolicy: fatal: unable to parse the request: a line without =' \
   sh -c 'printf "request=smtpd_access_policy\ngarbage\n\n" | relaypolicy -d '"$state"
 checkrun "usage error (100)" 100 'relaypolicy: usage: relaypolicy .*' relaypolicy -x
-run sh -c "request 127.0.0.81 | relaypolicy -d $T/nonexistent"
+request 127.0.0.81 | relaypolicy -d "$T/nonexistent" > "$T/out" 2> "$T/err"
 check "a missing state directory answers DUNNO" "action=DUNNO" "$(head -1 "$T/out")"
 checkgrep "and says why" '^relaypolicy: warning: unable to read .*nonexistent' "$T/err"
 
