@@ -91,7 +91,7 @@ int fmt_courier (logline const *l, unsigned int fmt, pidtab *p, login *out, char
     ip = lp_rfind(s, len, ", ip=[") ;
     if (ip < 0) return lp_refuse(why, "no ip= field") ;
     if (lp_rfind(s, ip, ", ip=[") >= 0) return lp_refuse(why, "more than one ip= field") ;
-    if (lp_addr(s + ip + 6, len - ip - 6, "]", &a) != len - ip - 6) return lp_refuse(why, "ip is not an address") ;
+    if (!lp_addrend(s + ip + 6, len - ip - 6, "]", &a)) return lp_refuse(why, "ip is not an address") ;
   }
   return lp_grant(out, l, &a, s, ip, source) ;
 }

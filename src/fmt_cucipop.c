@@ -37,7 +37,7 @@ int fmt_cucipop (logline const *l, unsigned int fmt, pidtab *p, login *out, char
   if (!(we[2] - ws[2] >= 4 && s[ws[2]] == '(' && s[we[2]-2] == ')' && s[we[2]-1] == ',' && isnum(s + ws[2] + 1, we[2] - ws[2] - 3))) return 0 ;
   if (!isnum(s + ws[3], we[3] - ws[3])) return 0 ;
   if (!(we[4] - ws[4] >= 2 && s[we[4]-1] == ',' && isnum(s + ws[4], we[4] - ws[4] - 1))) return 0 ;
-  if (lp_addr(s + ws[5], we[5] - ws[5], "", &a) != we[5] - ws[5]) return lp_refuse(why, "not an address before the counts") ;
+  if (!lp_addrend(s + ws[5], we[5] - ws[5], "", &a)) return lp_refuse(why, "not an address before the counts") ;
   return lp_grant(out, l, &a, s, end, "cucipop/pop3") ;
 }
 

@@ -34,6 +34,13 @@ static int from (char const *s, size_t len, addr *a)
   return addr_parse(s, c, a) ;
 }
 
+static int tagok (logline const *l)
+{
+  static char const *const tags[] = { "perdition", "perdition.pop3", "perdition.pop3s", "perdition.imap4", "perdition.imap4s", "perdition.imaps", 0 } ;
+  for (unsigned int i = 0 ; tags[i] ; i++) if (lp_tag(l, tags[i])) return 1 ;
+  return 0 ;
+}
+
 int fmt_perdition (logline const *l, unsigned int fmt, pidtab *p, login *out, char const **why)
 {
   char const *s = l->msg ;
@@ -43,7 +50,7 @@ int fmt_perdition (logline const *l, unsigned int fmt, pidtab *p, login *out, ch
   addr a ;
   (void)fmt ; (void)p ;
 
-  if (!lp_tag(l, "perdition") && !(l->taglen > 10 && lp_prefix(l->tag, l->taglen, "perdition."))) return 0 ;
+  if (!tagok(l)) return 0 ;
   if (!(n = lp_prefix(s, len, "Auth:"))) return 0 ;
   s += n ; len -= n ;
   if (len && s[0] == ' ') { s++ ; len-- ; }

@@ -43,7 +43,7 @@ int fmt_popa3d (logline const *l, unsigned int fmt, pidtab *p, login *out, char 
   if (lp_suffix(s, len, "]"))
   {
     long k = lp_rfind(s, len, " -- [") ;
-    if (k >= 0 && lp_addr(s + k + 5, len - k - 5, "]", &a) == len - k - 5)
+    if (k >= 0 && lp_addrend(s + k + 5, len - k - 5, "]", &a))
     {
       if (l->haspid) pidtab_drop(p, fmt, l->pid) ;
       return lp_grant(out, l, &a, s, k, "popa3d/pop3") ;

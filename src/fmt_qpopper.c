@@ -45,7 +45,7 @@ int fmt_qpopper (logline const *l, unsigned int fmt, pidtab *p, login *out, char
       ws[k] = sp + 1 ; we[k] = end ; end = sp ; k++ ;
     }
     if (k < 5) return lp_refuse(why, "too few fields in Stats:") ;
-    if (lp_addr(s + ws[0], we[0] - ws[0], "", &a) != we[0] - ws[0]) return lp_refuse(why, "Stats: address is not an address") ;
+    if (!lp_addrend(s + ws[0], we[0] - ws[0], "", &a)) return lp_refuse(why, "Stats: address is not an address") ;
     first = isnum(s + ws[1], we[1] - ws[1]) ? 1 : 2 ;
     if (first + 4 > k) return lp_refuse(why, "too few fields in Stats:") ;
     for (size_t i = first ; i < first + 4 ; i++)
@@ -65,7 +65,7 @@ int fmt_qpopper (logline const *l, unsigned int fmt, pidtab *p, login *out, char
     len = sp ;
   }
   sp = lp_rfind(s, len, " ") ;
-  if (sp < 1 || lp_addr(s + sp + 1, len - sp - 1, "", &a) != len - sp - 1) return lp_refuse(why, "last word is not an address") ;
+  if (sp < 1 || !lp_addrend(s + sp + 1, len - sp - 1, "", &a)) return lp_refuse(why, "last word is not an address") ;
   if (s[sp-1] != ')') return lp_refuse(why, "no (host) before the address") ;
   {
     long at = lp_rfind(s, sp, "\" at (") ;

@@ -27,7 +27,7 @@ int fmt_teapop (logline const *l, unsigned int fmt, pidtab *p, login *out, char 
   if (!(n = lp_prefix(s, len, "Successful login for "))) return 0 ;
   s += n ; len -= n ;
   br = lp_rfind(s, len, " [") ;
-  if (br < 0 || lp_addr(s + br + 2, len - br - 2, "]", &a) != len - br - 2) return lp_refuse(why, "no [address] at the end") ;
+  if (br < 0 || !lp_addrend(s + br + 2, len - br - 2, "]", &a)) return lp_refuse(why, "no [address] at the end") ;
   sp = lp_find(s, br, ' ') ;
   return lp_grant(out, l, &a, s, sp < 0 ? (size_t)br : (size_t)sp, "teapop/pop3") ;
 }

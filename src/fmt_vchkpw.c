@@ -37,7 +37,7 @@ int fmt_vchkpw (logline const *l, unsigned int fmt, pidtab *p, login *out, char 
   {
     s += n ; len -= n ;
     k = lp_rfind(s, len, "] from ") ;
-    if (k < 0 || lp_addr(s + k + 7, len - k - 7, "", &a) != len - k - 7) return lp_refuse(why, "from is not an address") ;
+    if (k < 0 || !lp_addrend(s + k + 7, len - k - 7, "", &a)) return lp_refuse(why, "from is not an address") ;
     return lp_grant(out, l, &a, s, k, source) ;
   }
   if (s[0] == '(')
@@ -50,7 +50,7 @@ int fmt_vchkpw (logline const *l, unsigned int fmt, pidtab *p, login *out, char 
   {
     s += n ; len -= n ;
     k = lp_rfind(s, len, ":") ;
-    if (k < 0 || lp_addr(s + k + 1, len - k - 1, "", &a) != len - k - 1 || a.is6) return lp_refuse(why, "no IPv4 address after the last ':'") ;
+    if (k < 0 || !lp_addrend(s + k + 1, len - k - 1, "", &a) || a.is6) return lp_refuse(why, "no IPv4 address after the last ':'") ;
     return lp_grant(out, l, &a, s, k, source) ;
   }
   if (lp_prefix(s, len, "password fail") || lp_prefix(s, len, "vpopmail user not found")

@@ -53,7 +53,7 @@ int fmt_vmpop3d (logline const *l, unsigned int fmt, pidtab *p, login *out, char
   }
   k = lp_rfind(s, len, " logged in from ") ;
   if (k < 0) return 0 ;
-  if (lp_addr(s + k + 16, len - k - 16, "", &a) != len - k - 16) return lp_refuse(why, "from is not an address") ;
+  if (!lp_addrend(s + k + 16, len - k - 16, "", &a)) return lp_refuse(why, "from is not an address") ;
   if (l->haspid) pidtab_drop(p, fmt, l->pid) ;
   ulen = unquote(s, k, &u) ;
   return lp_grant(out, l, &a, u, ulen, "vm-pop3d/pop3") ;

@@ -32,6 +32,12 @@ size_t lp_addr (char const *s, size_t len, char const *delim, addr *a)
   return lp_prefix(s + n, len - n, delim) ? n + d : 0 ;
 }
 
+int lp_addrend (char const *s, size_t len, char const *delim, addr *a)
+{
+  size_t n = lp_addr(s, len, delim, a) ;
+  return n && n == len ;
+}
+
 long lp_rfind (char const *s, size_t len, char const *p)
 {
   size_t n = strlen(p) ;

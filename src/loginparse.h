@@ -32,6 +32,9 @@ extern int lp_tag (logline const *l, char const *name) ;
  */
 extern size_t lp_addr (char const *s, size_t len, char const *delim, addr *a) ;
 
+/* 1 if s (len bytes) is exactly an address literal and delim */
+extern int lp_addrend (char const *s, size_t len, char const *delim, addr *a) ;
+
 /* last occurrence of the string p in s, as an offset, or -1 */
 extern long lp_rfind (char const *s, size_t len, char const *p) ;
 

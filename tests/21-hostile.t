@@ -1,0 +1,90 @@
+#!/bin/bash
+# Lines an attacker can get into a log must never grant, and nothing may
+# crash tests/logtool: other programs' lines carrying a POP login phrase
+# (CVE-2001-1075, poprelayd and sendmail; CVE-2013-7176, fail2ban and a
+# Postfix line), the right text under the wrong tag, user names that
+# carry another server's success text, invalid and partial addresses, NUL
+# and CR bytes, cut and overlong lines.
+. "$(dirname "$0")/lib.sh"
+L="$TOP/tests/logtool"
+
+# nogrant WHAT: stdin through logtool grants nothing and exits 0
+nogrant() {
+  "$L" > "$T/out" 2> "$T/err"; local rc=$?
+  if [ "$rc" != 0 ] || [ -s "$T/err" ]; then notok "$1" "exit $rc" "$(cat "$T/err")"; return; fi
+  if [ -s "$T/out" ]; then notok "$1" "granted: $(head -3 "$T/out")"; return; fi
+  ok "$1"
+}
+
+echo '--- other programs quoting a login line'
+D='imap-login: Login: user=<x>, method=PLAIN, rip=203.0.113.66, lip=1.1.1.1, mpid=1, session=<x>'
+echo "Nov 23 21:30:00 mail sendmail[123]: wA1B2c3: from=<$D>, size=1, class=0, nrcpts=1, relay=[203.0.113.66]" | nogrant "sendmail line with a dovecot Login in from="
+echo "Nov 23 21:30:00 mail postfix/smtpd[123]: NOQUEUE: reject: RCPT from unknown[203.0.113.66]: 554 5.7.1 <x@y>: Relay access denied; from=<dovecot: $D> to=<x@y> proto=ESMTP helo=<x>" | nogrant "postfix reject line with dovecot: and Login in from= (CVE-2013-7176 class)"
+echo 'Nov 23 21:30:00 mail sendmail[123]: wA1B2c3: from="POP login by user \"admin\" at (203.0.113.66) 203.0.113.66"@example.org, size=1' | nogrant "sendmail line with a qpopper phrase (CVE-2001-1075 class)"
+echo 'Nov 23 21:30:00 mail postfix/cleanup[9]: 4711: warning: header Subject: pop3d: LOGIN, user=x, ip=[203.0.113.66], port=[1] from unknown[203.0.113.66]' | nogrant "postfix header warning with a courier LOGIN"
+echo "Nov 23 21:30:00 mail eve: $D" | nogrant "logger -t eve with a dovecot login text"
+echo "Nov 23 21:30:00 mail eve[77]: dovecot: $D" | nogrant "a tag 'eve' and 'dovecot:' in the message"
+echo "Nov 23 21:30:00 mail imap-login: Info: Login: user=<x>, method=PLAIN, rip=203.0.113.66, lip=1.1.1.1, mpid=1" | nogrant "imap-login tag with a syslog host (dovecot's tag in syslog is dovecot)"
+echo "Nov 23 21:21:32 pop3(x imap-login: Info: Login: user=<z>, method=PLAIN, rip=203.0.113.66, lip=1.1.1.1, )<18767><Jx+FLfhg8cV/AAAk>: Info: Disconnected: Logged out" | nogrant "dovecot log file: a user name with spaces cannot make a tag"
+echo "Nov 23 21:21:32 pop3(x dovecot: imap-login: Login: user=<z>, method=PLAIN, rip=203.0.113.66, lip=1.1.1.1, )<18767><J>: Info: Disconnected" | nogrant "dovecot log file: nor a host and a tag"
+echo "@400000006b04ae9d2f891334 DEBUG: LOGIN, user=x, ip=[203.0.113.66], port=[1]" | nogrant "courier stderr: only INFO: lines"
+echo "Nov 23 21:30:00 mail INFO: LOGIN, user=x, ip=[203.0.113.66], port=[1]" | nogrant "courier: an INFO tag with a syslog host is not courier's stderr"
+
+echo '--- failed logins whose user name is another success line'
+printf '%s\n' \
+  'Nov 23 21:30:00 mail dovecot: imap-login: Disconnected (auth failed, 1 attempts in 2 secs): user=<x>, method=PLAIN, rip=203.0.113.66, lip=1.1.1.1, mpid=1>, method=PLAIN, rip=127.0.0.5, lip=127.0.0.1' \
+  'Nov 23 21:30:00 mail dovecot: imap-login: Aborted login (auth failed, 1 attempts): user=<Login: user=<a>, method=PLAIN, rip=203.0.113.66, lip=1.1.1.1,>, rip=127.0.0.5, lip=127.0.0.1' \
+  'Nov 23 21:30:00 mail pop3d: LOGIN FAILED, user=LOGIN, user=x, ip=[203.0.113.66], port=[1], ip=[::ffff:127.0.0.5], port=[2]' \
+  'Nov 23 21:30:00 mail cyrus/imap[1]: badlogin: localhost [127.0.0.5] plaintext login: localhost [203.0.113.66] eve plaintext User logged in SASL(-13): authentication failure' \
+  'Nov 23 21:30:00 mail imapd[1]: Login failed user=Login user=x host=[203.0.113.66] auth=x host=[127.0.0.5]' \
+  'Nov 23 21:30:00 mail popa3d[1]: Authentication failed for x -- [203.0.113.66]' \
+  'Nov 23 21:30:00 mail solid-pop3d[1]: authentication failed for user user x authenticated - 203.0.113.66 - 127.0.0.5' \
+  'Nov 23 21:30:00 mail pop3d[1]: user `x'"'"' logged in with mailbox `y'"'"' (1 messages)'"'"': authentication failed' \
+  'Nov 23 21:30:00 mail perdition[1]: Auth: 127.0.0.5:1->127.0.0.1:110 client-secure=plaintext authorisation_id=NONE authentication_id="x status=\"ok\"" server="1.1.1.1:110" protocol=POP3 server-secure=plaintext status="failed"' \
+  'Nov 23 21:30:00 mail vpopmail[1]: vchkpw-pop3: password fail login [x] from 203.0.113.66' \
+  | nogrant "failed logins never grant, whatever the user name says"
+echo 'Nov 23 21:30:00 mail dovecot: imap-login: Login: user=<x>, method=PLAIN, rip=203.0.113.66, lip=1.1.1.1>, method=PLAIN, rip=300.1.1.1, lip=127.0.0.1, mpid=1' | nogrant "dovecot: a bad rip is not replaced by one in the user name"
+echo 'Nov 23 21:30:00 mail imapd: LOGIN, user=x, ip=[203.0.113.66], port=[1], protocol=IMAP, ip=[300.1.1.1], port=[2], protocol=IMAP' | nogrant "courier: a bad ip is not replaced by one in the user name"
+echo '@400000006b04ae9d2f891334 INFO: LOGIN, user=x, ip=[203.0.113.66], ip=[127.0.0.5]' | nogrant "courier old form: two ip= fields are refused"
+echo 'Nov 23 21:30:00 mail popa3d[555]: Authentication passed for x -- [203.0.113.66] y' | nogrant "popa3d: no address of the user's without a connect line"
+
+echo '--- invalid and partial addresses in every format'
+"$L" -L > "$T/formats"
+for bad in 300.1.1.1 1.2.3 1.2.3.4.5 01.2.3.4 1.2.3.45a fe80::1%eth0 ::ffff:1.2.3.4.5 1:2:3:4:5:6:7:8:9 ::ffff:300.1.1.1 '' 1.2.3.4/24; do
+  while read -r f; do
+    "$L" -s "$f" | sed "s|192\.0\.2\.7|$bad|g" > "$T/in"
+    nogrant "$f: address '$bad' refused" < "$T/in"
+  done < "$T/formats"
+done
+
+echo '--- every sample, quoted by another program or under another tag'
+while read -r f; do
+  "$L" -s "$f" | sed 's/^/Nov 23 21:30:00 mail sendmail[99]: x: from=</; s/$/>/' | nogrant "$f: sample inside a sendmail line"
+  "$L" -s "$f" | sed -E 's/^((@[0-9a-f]+ )?([A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8} )?(mail )?)[^ ]+: /\1eve: /' | nogrant "$f: sample under the tag eve"
+  "$L" -s "$f" | sed -E 's/^((@[0-9a-f]+ )?([A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8} )?(mail )?)([^ []+)/\1\5x/' | nogrant "$f: sample under a longer tag"
+done < "$T/formats"
+
+echo '--- NUL, CR, cut and long lines'
+S='Nov 23 21:30:00 mail dovecot: imap-login: Login: user=<x>, method=PLAIN, rip=127.0.0.5, lip=127.0.0.1, mpid=1'
+printf '%s\n' "$S" | "$L" > "$T/out"; check "the untouched line grants (control)" "dovecot dovecot/imap 127.0.0.5" "$(cut -d' ' -f1-3 "$T/out")"
+printf 'Nov 23 21:30:00 mail dovecot: imap-login: Login: user=<x\0>, method=PLAIN, rip=127.0.0.5, lip=127.0.0.1, mpid=1\n' | nogrant "NUL byte in a login line"
+printf '%s\r\n' "$S" | nogrant "CR at the end of a login line"
+printf 'Nov 23 21:30:00 mail dovecot: imap-login: Login: user=<x\r>, method=PLAIN, rip=127.0.0.5, lip=127.0.0.1, mpid=1\n' | nogrant "CR inside a login line"
+for cut in 60 70 80 85 90; do printf '%s\n' "${S:0:$cut}" | nogrant "line cut after $cut bytes"; done
+printf '%s' "$S" | nogrant "last line without its newline"
+long=$(head -c 20000 /dev/zero | tr '\0' a)
+printf 'Nov 23 21:30:00 mail dovecot: imap-login: Login: user=<%s>, method=PLAIN, rip=127.0.0.5, lip=127.0.0.1, mpid=1\n' "$long" | nogrant "20000-byte login line is dropped whole"
+{ printf 'Nov 23 21:30:00 mail dovecot: imap-login: Login: user=<%s' "$long"; printf '>, method=PLAIN, rip=127.0.0.5, lip=127.0.0.1\n%s\n' "$S"; } | "$L" > "$T/out"
+check "the line after a dropped overlong line is read" 1 "$(grep -c '127\.0\.0\.5' "$T/out")"
+head -c 3000000 /dev/zero | tr '\0' x | nogrant "3 MB without a newline"
+
+echo '--- random bytes, and everything above under valgrind'
+head -c 200000 /dev/urandom > "$T/random"
+nogrant "200 kB of random bytes" < "$T/random"
+if needcmd valgrind; then
+  { cat "$T/random"; "$L" -L | while read -r f; do "$L" -s "$f"; "$L" -s "$f" | sed 's|192\.0\.2\.7|fe80::1%eth0|'; done; printf '%s\r\n' "$S"; } > "$T/vg.in"
+  valgrind -q --error-exitcode=99 "$L" -v < "$T/vg.in" > /dev/null 2> "$T/vg.err"; rc=$?
+  check "valgrind finds no memory error (exit $rc)" 0 "$rc"
+else
+  skip "logtool under valgrind" "valgrind is not installed (apt package valgrind)"
+fi
