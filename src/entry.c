@@ -34,15 +34,15 @@ static int cmp_content (record const *a, record const *b)
   return memcmp(a->user, b->user, a->userlen) ;
 }
 
+/*
+ * The newest record wins in every slot.  For timed grants too: an
+ * admin's later grant replaces an earlier one, shorter or longer, and a
+ * grant made after a revocation is never hidden by an older, longer one.
+ */
 int entry_better (record const *a, record const *b)
 {
   if (!b->type) return 1 ;
   if (!a->type) return 0 ;
-  if (a->type == '+' && a->dur)
-  {
-    int c = cmp64(a->time + (int64_t)a->dur, b->time + (int64_t)b->dur) ;
-    if (c) return c > 0 ;
-  }
   return cmp_content(a, b) > 0 ;
 }
 

@@ -86,7 +86,7 @@ struct entry_s
 {
   addr ip ;
   record login ;    /* newest grant with dur 0 */
-  record timed ;    /* grant with dur > 0 that ends last */
+  record timed ;    /* newest grant with dur > 0 */
   record revoke ;   /* newest revocation */
 } ;
 
