@@ -14,6 +14,7 @@
 # stderr, "NAME: skip: REASON"); 100 usage; 111 anything else failed.
 
 set -u
+NSENTER=""
 SRVDIR=$(cd "$(dirname "$0")" && pwd)
 SRV=${0##*/}; SRV=${SRV%.sh}
 W=""
@@ -47,11 +48,11 @@ srv_begin() {
   trap 'exit 111' INT TERM HUP
 }
 
-# listening PORT: something listens on TCP PORT (from /proc: no iproute2
-# needed).
+# listening PORT: something listens on TCP PORT (read from /proc, in the
+# server's network namespace if it has one).
 listening() {
   local hex; hex=$(printf ':%04X ' "$1")
-  cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | awk -v h="$hex" '$4 == "0A" && index($2 " ", h) { f = 1 } END { exit !f }'
+  ${NSENTER:-} cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | awk -v h="$hex" '$4 == "0A" && index($2 " ", h) { f = 1 } END { exit !f }'
 }
 
 # freeport [PORT...]: a TCP port nothing listens on, none of PORT...
@@ -104,11 +105,12 @@ granted() {
 # ---- clients --------------------------------------------------------------
 
 # client SRC PORT CHAT-ARGS...: connects from SRC to 127.0.0.1:PORT with
-# ucspi-tcp's tcpclient and runs tests/servers/chat over the connection.
+# ucspi-tcp's tcpclient (inside ns_start's network namespace if it has
+# one) and runs tests/servers/chat over the connection.
 # Its exit code: 0 the login was granted, 1 refused, 2 protocol error.
 client() {
   local src=$1 port=$2; shift 2
-  tcpclient -RHl0 -T5 -i "$src" 127.0.0.1 "$port" "$SRVDIR/chat" "$@" 2>>"$W/chat.err"
+  $NSENTER tcpclient -RHl0 -T5 -i "$src" 127.0.0.1 "$port" "$SRVDIR/chat" "$@" 2>>"$W/chat.err"
 }
 
 # login SOURCE SRC PORT PROTO ACTION USER PASS WANT: one login attempt
@@ -147,13 +149,23 @@ EOF
 
 # ns_start CMD...: starts rsyslogd, then CMD, in the private namespace;
 # their pids land in $W/rsyslogd.pid and $W/server.pid.
+#   NS_NET=1     the namespace also has its own network (unshare -n), with
+#                only its loopback: servers that insist on a port of their
+#                own (110) or on every interface get it without touching
+#                the machine's; client connects from inside (nsenter).
+#   NS_SETUP=SH  shell commands run inside first (bind mounts of private
+#                /etc files, ...); $W is set for them.
+NS_NET=0 NS_SETUP=: NSPID=""
 ns_start() {
+  local flags=-m
+  [ "$NS_NET" = 1 ] && flags=-mn
   rsyslog_conf
   rm -f "$W/rsyslogd.pid" "$W/server.pid"
-  unshare -m --propagation private bash -c '
+  unshare $flags --propagation private bash -c '
     set -e
-    W=$1; shift
-    d=$W/dev
+    W=$1 NS_NET=$2 NS_SETUP=$3; shift 3
+    if [ "$NS_NET" = 1 ]; then ip link set lo up; fi
+    d=$(mktemp -d "$W/dev.XXXXXX"); chmod 755 "$d"
     mkdir -p "$d/pts" "$d/shm"
     for n in null zero full random urandom tty; do
       : > "$d/$n"; mount --bind "/dev/$n" "$d/$n"
@@ -161,6 +173,7 @@ ns_start() {
     ln -s /proc/self/fd "$d/fd"
     ln -s /proc/self/fd/0 "$d/stdin"; ln -s /proc/self/fd/1 "$d/stdout"; ln -s /proc/self/fd/2 "$d/stderr"
     mount --rbind "$d" /dev
+    eval "$NS_SETUP"
     rsyslogd -n -f "$W/rsyslog.conf" -i "$W/rsyslogd.pidfile" &
     echo $! > "$W/rsyslogd.pid"
     n=0; while [ ! -S /dev/log ] && [ $n -lt 100 ]; do sleep 0.05; n=$((n+1)); done
@@ -168,20 +181,39 @@ ns_start() {
     "$@" &
     echo $! > "$W/server.pid"
     wait
-  ' ns "$W" "$@" >>"$W/ns.out" 2>&1 &
+  ' ns "$W" "$NS_NET" "$NS_SETUP" "$@" >>"$W/ns.out" 2>&1 &
   NSPID=$!
   on_stop "ns_stop"
-  waitfor 10 test -s "$W/server.pid" || die "the private syslog did not start: $(tail -3 "$W/ns.out")"
+  waitfor 10 test -s "$W/server.pid" || die "the private namespace did not start: $(tail -3 "$W/ns.out")"
+  [ "$NS_NET" = 1 ] && NSENTER="nsenter --net=/proc/$NSPID/ns/net"
+  return 0
 }
 
-# ns_stop: the server first, then rsyslogd (which flushes on TERM).
+# ns_netpids: the processes in our network namespace, but its first
+# (a server that daemonised itself, its children)
+ns_netpids() {
+  local me p; me=$(readlink "/proc/$NSPID/ns/net") || return 0
+  for p in /proc/[0-9]*; do
+    [ "${p#/proc/}" = "$NSPID" ] && continue
+    [ "$(readlink "$p/ns/net" 2>/dev/null)" = "$me" ] && echo "${p#/proc/}"
+  done
+  return 0
+}
+
+# ns_stop: the server first (and in a network namespace every other
+# process but rsyslogd), then rsyslogd (which flushes on TERM).
 ns_stop() {
-  [ -n "${NSPID:-}" ] || return 0
+  [ -n "$NSPID" ] || return 0
+  local p r
   stop_pid "$(cat "$W/server.pid" 2>/dev/null)"
+  if [ "$NS_NET" = 1 ]; then
+    r=$(cat "$W/rsyslogd.pid" 2>/dev/null)
+    for p in $(ns_netpids); do [ "$p" = "$r" ] || stop_pid "$p"; done
+  fi
   sleep 0.3
   stop_pid "$(cat "$W/rsyslogd.pid" 2>/dev/null)"
   stop_pid "$NSPID"
-  NSPID=""
+  NSPID="" NSENTER=""
 }
 
 # ---- stderr under multilog --------------------------------------------
@@ -213,4 +245,45 @@ ml_stop() {
 keep() {
   cat "$1" > "$OUT/$2" || die "unable to copy $1"
   cat "$EXPECT" > "$OUT/$2.expect" || die "unable to copy $EXPECT"
+}
+
+# ---- servers that conflict with the machine's -----------------------------
+
+# unpack PKG...: the Debian packages' files under $W/root (dpkg-deb -x; no
+# maintainer scripts run).  The .deb files are taken from $POPLOCK_DEBS
+# if that directory has them, else fetched with apt-get download.
+unpack() {
+  local p f
+  mkdir -p "$W/root" "$W/debs"
+  for p in "$@"; do
+    f=""
+    [ -n "${POPLOCK_DEBS:-}" ] && f=$(ls "$POPLOCK_DEBS/${p}_"*.deb 2>/dev/null | head -1)
+    if [ -z "$f" ]; then
+      ( cd "$W/debs" && apt-get download "$p" ) >>"$W/apt.out" 2>&1 ||
+        srv_skip "apt-get download $p failed: $(tail -1 "$W/apt.out")"
+      f=$(ls "$W/debs/${p}_"*.deb 2>/dev/null | head -1)
+    fi
+    [ -n "$f" ] || srv_skip "no .deb for $p"
+    dpkg-deb -x "$f" "$W/root" || die "dpkg-deb -x $f failed"
+    echo "$p $(dpkg-deb -f "$f" Version)" >> "$W/versions"
+  done
+}
+
+# etc_users NAME:PASSWORD:UID...: private copies of /etc/passwd, shadow and
+# group in $W/etc with these users added (home /nonexistent, each in a
+# group of its own); NS_SETUP then mounts them over the machine's inside
+# the namespace only.  Names may hold anything but ':' and newline.
+etc_users() {
+  local e n pw u salt
+  mkdir -p "$W/etc"
+  cp /etc/passwd /etc/shadow /etc/group "$W/etc/" || die "unable to copy /etc/passwd"
+  for e in "$@"; do
+    n=${e%%:*}; e=${e#*:}; pw=${e%%:*}; u=${e#*:}
+    salt=$(printf '%s' "$n$u" | md5sum | cut -c1-16)
+    printf '%s:x:%s:%s::/nonexistent:/usr/sbin/nologin\n' "$n" "$u" "$u" >> "$W/etc/passwd"
+    printf '%s:%s:19000:0:99999:7:::\n' "$n" "$(perl -e 'print crypt($ARGV[0], "\$6\$$ARGV[1]\$")' "$pw" "$salt")" >> "$W/etc/shadow"
+    printf 'g%s:x:%s:\n' "$u" "$u" >> "$W/etc/group"
+  done
+  chmod 644 "$W/etc/passwd" "$W/etc/group"; chmod 640 "$W/etc/shadow"
+  NS_SETUP="$NS_SETUP; for f in passwd shadow group; do mount --bind \"\$W/etc/\$f\" /etc/\$f; done"
 }

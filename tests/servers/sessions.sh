@@ -3,8 +3,10 @@
 #   NAME       source prefix: NAME/pop3, NAME/imap
 #   POP3PORT   port of the POP3 server ("" if none)
 #   IMAPPORT   port of the IMAP server ("" if none)
-#   ADVOK      1 if the server accepts the adversarial names (they then
-#              log in with password $ADVPASS), 0 if it cannot have such users
+#   ADVOK      1 if the server accepts adversarial names (they then log in
+#              with password $ADVPASS), 0 if it cannot have such users
+#   POP3ADV, IMAPADV  arrays: the names that log in when ADVOK=1 (default
+#              ADV1 ADV2 and ADV1 ADV3)
 #   PLAIN      1 if the server offers SASL PLAIN (AUTH / AUTHENTICATE)
 #   ADVBYTES   1 if the server takes any byte in a user name through SASL
 #              PLAIN: names with a tab, a newline, UTF-8 then log in too
@@ -25,7 +27,9 @@ ADVTAB=$'tab\there [203.0.113.66]'
 ADVUTF=$'caf\xc3\xa9'
 
 sessions() {
-  local n=${ADDRBASE:-31} a
+  local n=${ADDRBASE:-31} a u
+  [ -n "${POP3ADV+x}" ] || POP3ADV=("$ADV1" "$ADV2")
+  [ -n "${IMAPADV+x}" ] || IMAPADV=("$ADV1" "$ADV3")
   next() { a=127.0.0.$n; n=$((n + 1)); }
   # try PROTO ACTION USER PASS WANT
   try() {
@@ -39,8 +43,7 @@ sessions() {
     next; try pop3 login "$ADV1" wrong-pw fail
     next; try pop3 login "$ADV3" wrong-pw fail
     if [ "$ADVOK" = 1 ]; then
-      next; try pop3 login "$ADV1" "$ADVPASS" ok
-      next; try pop3 login "$ADV2" "$ADVPASS" ok
+      for u in "${POP3ADV[@]}"; do next; try pop3 login "$u" "$ADVPASS" ok; done
     fi
     if [ "$PLAIN" = 1 ]; then
       next; try pop3 plain bob bob-pw ok
@@ -60,8 +63,7 @@ sessions() {
     next; try imap login "$ADV1" wrong-pw fail
     next; try imap login "$ADV2" wrong-pw fail
     if [ "$ADVOK" = 1 ]; then
-      next; try imap login "$ADV1" "$ADVPASS" ok
-      next; try imap login "$ADV3" "$ADVPASS" ok
+      for u in "${IMAPADV[@]}"; do next; try imap login "$u" "$ADVPASS" ok; done
     fi
     if [ "$PLAIN" = 1 ]; then
       next; try imap plain alice alice-pw ok
