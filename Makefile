@@ -2,7 +2,7 @@
 # link; conf-state is the compiled-in state directory, conf-home where
 # make install puts things (package/hier lists what goes where).
 
-PROGRAMS_ALL = relaylock showallowed relaygrant relayrevoke relaypolicy readlog \
+PROGRAMS_ALL = relaylock showallowed relaygrant relayrevoke relaypolicy readlog relayexport \
   logpopauth-pre logpopauth-post
 PROGRAMS = $(foreach p,$(PROGRAMS_ALL),$(if $(wildcard src/$(p).c),$(p)))
 
