@@ -182,69 +182,94 @@ static int ml_list (source *src, stralloc *names)
   return 0 ;
 }
 
+/* opens DIR/name on the source, in place of the file it had; 1, or 0 if name is gone */
+static int ml_switch (source *src, source_handler const *h, stralloc *fn, char const *name, int isat)
+{
+  int fd = src->fd, r ;
+  if (!cat3(fn, src->path.s, name)) return -1 ;
+  src->fd = -1 ;
+  r = openat_off(src, fn->s, 0) ;
+  if (r <= 0) { int e = errno ; src->fd = fd ; errno = e ; return r ; }
+  if (fd >= 0) fd_close(fd) ;
+  if (isat) memcpy(src->mlname, name, MLNAME + 1) ; else src->mlname[0] = 0 ;
+  note(src, h, "reading", name) ;
+  return 1 ;
+}
+
 /*
- * The file after the one open on fd (or the first one if none is open):
- * the oldest @ file newer than it, else current.  Files are renamed
- * current -> @stamp and removed oldest first, so the open file is found
- * by its inode (it cannot be reused while it is open), and if it has
- * been removed every @ file left is newer.  current is opened before the
- * directory is listed, so a current renamed in between is seen as an @
- * file.  1 if it moved on, 0 if there is nothing new yet.
+ * The file after the one open on fd (or the first one if none is open).
+ * multilog rotates by renaming current to previous, then linking
+ * previous to @stamp.s and unlinking previous, and removes the oldest @
+ * files; so the order is: @ files by name, then previous, then current.
+ * The open file is found by its inode (it cannot be reused while it is
+ * open); if it has been removed, every @ file left is newer.  current
+ * and previous are looked at before the directory is listed, so a file
+ * renamed in between shows up under its later name.  1 if it moved on,
+ * 0 if there is nothing new yet.
  */
 static int ml_next (source *src, source_handler const *h)
 {
   stralloc names = STRALLOC_ZERO, fn = STRALLOC_ZERO ;
-  int r = -1 ;
+  struct stat cst ;
+  int r = -1, cfd = -1 ;
   for (;;)
   {
+    struct stat st ;
     size_t i, n ;
-    int cfd ;
+    uint64_t pino = 0 ;
+    int ours = src->fd >= 0 && !src->mlname[0] ;  /* open, name unknown */
     if (!cat3(&fn, src->path.s, "current")) goto end ;
+    if (cfd >= 0) fd_close(cfd) ;
     cfd = open(fn.s, O_RDONLY | O_NONBLOCK | O_CLOEXEC) ;
     if (cfd < 0 && errno != ENOENT) goto end ;
-    if (ml_list(src, &names) < 0) { if (cfd >= 0) fd_close(cfd) ; goto end ; }
+    if (cfd >= 0 && fstat(cfd, &cst) < 0) goto end ;
+    if (!cat3(&fn, src->path.s, "previous")) goto end ;
+    if (stat(fn.s, &st) == 0) pino = st.st_ino ; else if (errno != ENOENT) goto end ;
+    if (ml_list(src, &names) < 0) goto end ;
     n = names.len / MLNAME ;
-    if (src->fd >= 0 && !src->mlname[0])
+    if (ours && pino == src->ino) i = n ;  /* the newest rotated file: previous */
+    else
+    {
+      if (ours)
+        for (i = 0 ; i < n ; i++)
+        {
+          char name[MLNAME + 1] ;
+          memcpy(name, names.s + i * MLNAME, MLNAME) ; name[MLNAME] = 0 ;
+          if (!cat3(&fn, src->path.s, name)) goto end ;
+          if (stat(fn.s, &st) == 0 && (uint64_t)st.st_ino == src->ino) { memcpy(src->mlname, name, MLNAME + 1) ; break ; }
+        }
       for (i = 0 ; i < n ; i++)
+        if (!src->mlname[0] || memcmp(names.s + i * MLNAME, src->mlname, MLNAME) > 0) break ;
+      if (i < n)
       {
-        struct stat st ;
         char name[MLNAME + 1] ;
         memcpy(name, names.s + i * MLNAME, MLNAME) ; name[MLNAME] = 0 ;
-        if (!cat3(&fn, src->path.s, name)) { if (cfd >= 0) fd_close(cfd) ; goto end ; }
-        if (stat(fn.s, &st) == 0 && (uint64_t)st.st_ino == src->ino) { memcpy(src->mlname, name, MLNAME + 1) ; break ; }
+        r = ml_switch(src, h, &fn, name, 1) ;
+        if (r < 0) goto end ;
+        if (r) goto end ;
+        /* removed meanwhile: what follows it is newer still */
+        memcpy(src->mlname, name, MLNAME + 1) ;
+        continue ;
       }
-    for (i = 0 ; i < n ; i++)
-      if (!src->mlname[0] || memcmp(names.s + i * MLNAME, src->mlname, MLNAME) > 0) break ;
-    if (i < n)
-    {
-      char name[MLNAME + 1] ;
-      int fd = src->fd ;
-      if (cfd >= 0) fd_close(cfd) ;
-      memcpy(name, names.s + i * MLNAME, MLNAME) ; name[MLNAME] = 0 ;
-      if (!cat3(&fn, src->path.s, name)) goto end ;
-      src->fd = -1 ;
-      r = openat_off(src, fn.s, 0) ;
-      if (r < 0) { src->fd = fd ; goto end ; }
-      memcpy(src->mlname, name, MLNAME + 1) ;
-      if (!r) { src->fd = fd ; continue ; }  /* removed meanwhile: its successors are newer still */
-      if (fd >= 0) fd_close(fd) ;
-      note(src, h, "reading", name) ;
-      r = 1 ; goto end ;
+      /* previous, not yet linked to its @ name */
+      if (pino && pino != src->ino)
+      {
+        r = ml_switch(src, h, &fn, "previous", 0) ;
+        if (r) goto end ;
+        continue ;
+      }
     }
-    if (cfd >= 0)
-    {
-      struct stat st ;
-      if (fstat(cfd, &st) < 0) { fd_close(cfd) ; goto end ; }
-      if (src->fd >= 0 && (uint64_t)st.st_ino == src->ino) { fd_close(cfd) ; r = 0 ; goto end ; }
-      if (src->fd >= 0) fd_close(src->fd) ;
-      src->fd = cfd ; src->ino = st.st_ino ; src->rpos = 0 ; src->len = 0 ; src->skipping = 0 ;
-      src->mlname[0] = 0 ;
-      note(src, h, "reading", "current") ;
-      r = 1 ; goto end ;
-    }
-    r = 0 ; goto end ;
+    /* current, as it was when opened: a later rotation shows up above */
+    if (cfd < 0 || (src->fd >= 0 && (uint64_t)cst.st_ino == src->ino)) { r = 0 ; goto end ; }
+    if (src->fd >= 0) fd_close(src->fd) ;
+    src->fd = cfd ; cfd = -1 ;
+    src->ino = cst.st_ino ; src->rpos = 0 ; src->len = 0 ; src->skipping = 0 ;
+    src->mlname[0] = 0 ;
+    note(src, h, "reading", "current") ;
+    r = 1 ; goto end ;
   }
  end:
+  if (cfd >= 0) { int e = errno ; fd_close(cfd) ; errno = e ; }
   stralloc_free(&names) ; stralloc_free(&fn) ;
   return r ;
 }
@@ -260,10 +285,11 @@ static int ml_start (source *src, source_handler const *h)
   {
     if (ml_list(src, &names) < 0) goto err ;
     n = names.len / MLNAME ;
-    for (i = 0 ; i <= n ; i++)
+    for (i = 0 ; i < n + 2 ; i++)
     {
       char name[MLNAME + 1] = "current" ;
-      if (i) { memcpy(name, names.s + (n - i) * MLNAME, MLNAME) ; name[MLNAME] = 0 ; }
+      if (i == 1) strcpy(name, "previous") ;
+      else if (i) { memcpy(name, names.s + (n + 1 - i) * MLNAME, MLNAME) ; name[MLNAME] = 0 ; }
       if (!cat3(&fn, src->path.s, name)) goto err ;
       r = openat_off(src, fn.s, 0) ;
       if (r < 0) goto err ;
@@ -274,7 +300,7 @@ static int ml_start (source *src, source_handler const *h)
       {
         if (lseek(src->fd, src->cur.off, SEEK_SET) < 0) goto err ;
         src->rpos = src->cur.off ;
-        if (i) memcpy(src->mlname, name, MLNAME + 1) ;
+        if (i > 1) memcpy(src->mlname, name, MLNAME + 1) ;
         note(src, h, "resuming in", name) ;
         stralloc_free(&names) ; stralloc_free(&fn) ;
         return 0 ;
