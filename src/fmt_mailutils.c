@@ -13,7 +13,7 @@
  * Neither line has the client's address: under tcpserver (inetd mode)
  * it comes from tcpserver's "ok PID ..." line for the same pid.
  * "user `USER': authentication failed", "session ended ..." and
- * tcpserver's "end PID" forget the pid.
+ * tcpserver's "deny PID" forget the pid.
  */
 
 static char const *service (logline const *l)

@@ -114,7 +114,11 @@ int lp_tcpserver (logline const *l, unsigned int fmt, pidtab *p)
   int ok = 0 ;
   if (!lp_tag(l, "tcpserver")) return 0 ;
   if ((n = lp_prefix(s, len, "ok "))) ok = 1 ;
-  else if (!(n = lp_prefix(s, len, "end ")) && !(n = lp_prefix(s, len, "deny "))) return 0 ;
+  /* "end PID" is not a reason to forget: tcpserver's log and the
+     server's are different files, and the end may well be read before
+     the login it follows */
+  else if ((n = lp_prefix(s, len, "end "))) return 1 ;
+  else if (!(n = lp_prefix(s, len, "deny "))) return 0 ;
   s += n ; len -= n ;
   d = lp_digits(s, len) ;
   if (!d || d == len || s[d] != ' ' || !lp_uint(s, d, &pid)) return 0 ;

@@ -55,8 +55,10 @@ extern int lp_refuse (char const **why, char const *reason) ;
 
 /*
  * tcpserver -v's lines, for the formats of servers it runs: "ok PID
- * LOCAL REMOTE" puts REMOTE's address in p under fmt, "done PID ..."
- * drops it.  1 if l was one of those lines, 0 if not.
+ * LOCAL REMOTE" puts REMOTE's address in p under fmt, "deny PID ..."
+ * drops it, "end PID ..." is recognised and left alone (the table's
+ * bound, a later "ok" for the same pid and LP_PIDTAB_WINDOW retire the
+ * entry).  1 if l was one of those lines, 0 if not.
  */
 extern int lp_tcpserver (logline const *l, unsigned int fmt, pidtab *p) ;
 
