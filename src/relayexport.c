@@ -331,7 +331,8 @@ int main (int argc, char const *const *argv)
         if (sig < 0) strerr_diefusys(111, "read the selfpipe") ;
         if (!sig) break ;
         if (sig == SIGTERM) return 0 ;
-        if (sig == SIGHUP) { dirty = 1 ; nextok = STAMP ; }
+        /* now, and compared with the files themselves: a damaged or removed one is written again */
+        if (sig == SIGHUP) { dirty = 1 ; nextok = STAMP ; havecdb = haverules = 0 ; }
       }
     }
   }

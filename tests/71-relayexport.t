@@ -1,0 +1,193 @@
+#!/bin/bash
+# relayexport: the cdb of the addresses allowed now and the tcpserver
+# rules made from the admin's file, kept equal to the state directory:
+# grants, expiry by timer, revocation, no rewrite when nothing changed,
+# the rate limit under a storm, atomic replacement under a reader; then
+# a real Postfix reading the cdb with check_client_access.
+. "$(dirname "$0")/lib.sh"
+needcmd cdb || { skip "relayexport" "no cdb tool (Debian tinycdb; package/test installs it)"; exit 0; }
+state=$(newstate)
+out="$T/export"
+mkdir "$out"
+keys() { cdb -l "$1" 2>/dev/null | sed -n 's/^+[0-9]*://p' | sort | tr '\n' ' ' | sed 's/ $//'; }
+has() { cdb -q "$out/relay.cdb" "$1" >/dev/null 2>&1; }
+hasnot() { cdb -q "$out/relay.cdb" "$1" >/dev/null 2>&1; [ $? = 100 ]; }
+stamp() { stat -c '%i %y' "$1"; }
+writes() { grep -c "wrote $out/relay.cdb" "$T/daemon.log"; }
+atleast() { [ "$(writes)" -ge "$1" ]; }
+
+echo '--- usage and errors'
+checkrun "nothing to export is a usage error (100)" 100 'relayexport: usage: relayexport .*' relayexport -1 -d "$state"
+checkrun "-t without -x is a usage error" 100 'relayexport: usage: .*' relayexport -1 -d "$state" -t "$T/rules"
+checkrun "-r 0 is a usage error" 100 'relayexport: usage: .*' relayexport -1 -d "$state" -r 0 -c "$out/x.cdb"
+checkrun "a missing state directory is a system failure (111)" 111 \
+  "relayexport: fatal: unable to read the state in $T/nonexistent: .*" relayexport -1 -d "$T/nonexistent" -c "$out/x.cdb"
+checkrun "an unwritable export is a system failure (111)" 111 \
+  "relayexport: fatal: unable to write $T/nodir/relay.cdb: .*" relayexport -1 -d "$state" -c "$T/nodir/relay.cdb"
+
+echo '--- the cdb: grants, canonical text, value OK'
+relaygrant -d "$state" -s 600 127.0.0.5
+relaygrant -d "$state" -s 600 10.1.2.3
+relaygrant -d "$state" -s 600 2001:DB8:0:0:0:0:0:1
+relaygrant -d "$state" -s 600 ::ffff:127.0.0.9
+relaygrant -d "$state" -s 600 127.0.0.6 && relayrevoke -d "$state" 127.0.0.6
+echo 1 > "$state/grace"
+relaygrant -d "$state" 127.0.0.7         # a login with the directory's grace: over in a second
+sleep 1.1
+checkrun "relayexport -1 builds once and exits 0" 0 '' relayexport -1 -d "$state" -c "$out/relay.cdb"
+check "the cdb holds the addresses allowed now, as addr_fmt writes them" \
+  "10.1.2.3 127.0.0.5 127.0.0.9 2001:db8::1" "$(keys "$out/relay.cdb")"
+check "each with the value OK" "OK" "$(cdb -q "$out/relay.cdb" 2001:db8::1)"
+check "mode 0644, for the MTA's own user" 644 "$(stat -c %a "$out/relay.cdb")"
+before=$(stamp "$out/relay.cdb")
+run relayexport -v -1 -d "$state" -c "$out/relay.cdb"
+check "built again with nothing changed: not rewritten (same inode and mtime)" "$before" "$(stamp "$out/relay.cdb")"
+check "and says nothing" "" "$(cat "$T/err")"
+checkrun "-g overrides the grace: the login of 127.0.0.7 counts again" 0 '' relayexport -1 -g 600 -d "$state" -c "$out/relay.cdb"
+check "127.0.0.7 is exported with -g 600" "10.1.2.3 127.0.0.5 127.0.0.7 127.0.0.9 2001:db8::1" "$(keys "$out/relay.cdb")"
+echo x > "$state/grace"
+checkrun "an invalid grace: a warning, and nobody is exported" 0 \
+  "relayexport: warning: invalid $state/grace: not a number of seconds; no address is exported" relayexport -1 -d "$state" -c "$out/relay.cdb"
+check "the cdb is empty" "" "$(keys "$out/relay.cdb")"
+echo 1 > "$state/grace"
+
+echo '--- tcpserver rules: the admin file plus one rule per grant'
+cat > "$T/rules" <<'EOR'
+# the admin's rules
+127.0.0.5:allow,SMTPGREETING="mx"
+10.1.:deny
+10.2.:allow,FOO="bar"
+10.3.:allow,RELAYCLIENT=/x/
+EOR
+relaygrant -d "$state" -s 600 10.2.0.1
+relaygrant -d "$state" -s 600 10.3.3.3
+relaygrant -d "$state" -s 600 192.0.2.8
+checkrun "relayexport -1 with -t and -x" 0 '' relayexport -1 -d "$state" -t "$T/rules" -x "$out/tcp.cdb"
+check "the source it compiled: the admin's lines, then the grants" "$(cat "$T/rules"; cat <<'EOR'
+# relayexport: the addresses allowed now, after the rules above
+# 10.1.2.3: not added: line 3 denies it: 10.1.:deny
+10.2.0.1:allow,FOO="bar",RELAYCLIENT=""
+# 10.3.3.3: not added: line 5 already sets RELAYCLIENT: 10.3.:allow,RELAYCLIENT=/x/
+# 127.0.0.5: not added: line 2 is the admin's own rule for this address: 127.0.0.5:allow,SMTPGREETING="mx"
+127.0.0.9:allow,RELAYCLIENT=""
+192.0.2.8:allow,RELAYCLIENT=""
+# 2001:db8::1: not added: tcpserver's rules are IPv4
+EOR
+)" "$(cat "$out/tcp.cdb.rules")"
+check "tcprulescheck: 10.1.2.3 is still denied by the admin's prefix" "rule 10.1.:
+deny connection" "$(TCPREMOTEIP=10.1.2.3 tcprulescheck "$out/tcp.cdb")"
+check "tcprulescheck: 10.2.0.1 keeps the prefix's variables and gets RELAYCLIENT" "rule 10.2.0.1:
+set environment variable FOO=bar
+set environment variable RELAYCLIENT=
+allow connection" "$(TCPREMOTEIP=10.2.0.1 tcprulescheck "$out/tcp.cdb")"
+before=$(stamp "$out/tcp.cdb")
+checkrun "built again with nothing changed" 0 '' relayexport -1 -d "$state" -t "$T/rules" -x "$out/tcp.cdb"
+check "the rules cdb is not rewritten" "$before" "$(stamp "$out/tcp.cdb")"
+echo '10.9.:allow,X' >> "$T/rules"
+checkrun "a line tcprules would refuse: a warning, exit 100" 100 \
+  "relayexport: warning: invalid line 6 in $T/rules: tcprules would refuse it; $out/tcp.cdb is left as it was" \
+  relayexport -1 -d "$state" -t "$T/rules" -x "$out/tcp.cdb" -c "$out/relay.cdb"
+check "the rules cdb is left as it was" "$before" "$(stamp "$out/tcp.cdb")"
+check "and the cdb is written all the same" "10.1.2.3 10.2.0.1 10.3.3.3 127.0.0.5 127.0.0.9 192.0.2.8 2001:db8::1" "$(keys "$out/relay.cdb")"
+sed -i '$d' "$T/rules"
+
+echo '--- supervised: inotify, the expiry timer, revocation, SIGHUP, SIGTERM'
+relayexport -v -r 50 -d "$state" -c "$out/relay.cdb" -t "$T/rules" -x "$out/tcp.cdb" 2> "$T/daemon.log" &
+daemon=$!
+on_exit "kill $daemon 2>/dev/null"
+w0=$(writes)
+relaygrant -d "$state" -s 3 127.0.0.77
+if waitfor 10 has 127.0.0.77; then ok "a new grant appears in the cdb"; else notok "a new grant appears in the cdb" "$(keys "$out/relay.cdb")"; fi
+check "and in the rules" '127.0.0.77:allow,RELAYCLIENT=""' "$(grep '^127\.0\.0\.77:' "$out/tcp.cdb.rules")"
+if waitfor 10 hasnot 127.0.0.77; then ok "the three-second grant leaves the cdb when it ends, with no login since (the timer)"
+else notok "the three-second grant leaves the cdb when it ends" "$(keys "$out/relay.cdb")"; fi
+waitfor 5 atleast $((w0 + 2))
+check "two writes: the grant, its end" $((w0 + 2)) "$(writes)"
+check "and it left the rules too" "" "$(grep '^127\.0\.0\.77:' "$out/tcp.cdb.rules")"
+relayrevoke -d "$state" 192.0.2.8
+if waitfor 10 hasnot 192.0.2.8; then ok "a revoked address leaves the cdb"; else notok "a revoked address leaves the cdb" "$(keys "$out/relay.cdb")"; fi
+w0=$(writes)
+relaygrant -d "$state" -s 900 127.0.0.5     # already allowed: the set does not change
+relaygrant -d "$state" -s 600 127.0.0.78
+waitfor 10 has 127.0.0.78
+waitfor 5 atleast $((w0 + 1))
+check "a grant that changes nothing, then one that does: one write, not two" $((w0 + 1)) "$(writes)"
+rm "$out/relay.cdb"
+kill -HUP $daemon
+if waitfor 10 has 127.0.0.78; then ok "SIGHUP rebuilds now, and writes a file that was removed"; else notok "SIGHUP rebuilds now" "$(ls -la "$out")"; fi
+
+echo '--- a login storm: the rate limit, and a reader never sees a broken file'
+kill $daemon; wait $daemon; rc=$?
+check "SIGTERM: exit 0" 0 "$rc"
+relayexport -v -r 4 -d "$state" -c "$out/relay.cdb" 2> "$T/storm.log" &
+daemon=$!
+on_exit "kill $daemon 2>/dev/null"
+( while [ ! -e "$T/stop" ]; do cdb -q "$out/relay.cdb" 127.0.0.78 >/dev/null; echo $? >> "$T/reads"; done ) &
+reader=$!
+on_exit "touch $T/stop; kill $reader 2>/dev/null"
+start=$(date +%s%N)
+for i in $(seq 1 300); do relaygrant -d "$state" -s 600 "10.50.$((i / 100)).$((i % 100))"; done
+waitfor 20 has 10.50.3.0
+end=$(date +%s%N)
+touch "$T/stop"; wait $reader
+n=$(grep -c "wrote $out/relay.cdb" "$T/storm.log")
+limit=$(( (end - start) * 4 / 1000000000 + 2 ))
+if [ "$n" -le "$limit" ]; then ok "300 logins in a row: $n rebuilds, at most 4 a second ($limit allowed in that time)"
+else notok "at most 4 rebuilds a second" "$n rebuilds in $(( (end - start) / 1000000 )) ms, limit $limit"; fi
+check "after the storm the cdb holds all 300" 300 "$(keys "$out/relay.cdb" | tr ' ' '\n' | grep -c '^10\.50\.')"
+reads=$(wc -l < "$T/reads")
+bad=$(grep -vc '^0$' "$T/reads")
+if [ "$reads" -gt 0 ] && [ "$bad" = 0 ]; then ok "a reader looking up the cdb $reads times during the storm always found a whole file"
+else notok "a reader never sees a broken file" "$bad of $reads lookups failed: $(sort "$T/reads" | uniq -c | tr '\n' ' ')"; fi
+kill $daemon; wait $daemon
+
+# a real Postfix reading the cdb
+if ! needcmd postfix || ! [ -x /usr/lib/postfix/sbin/master ] || ! grep -q '^cdb' /etc/postfix/dynamicmaps.cf 2>/dev/null; then
+  skip "relaying through a real Postfix with the cdb" "postfix or postfix-cdb is not installed (package/test installs them)"; exit 0
+fi
+isroot || { skip "relaying through a real Postfix with the cdb" "needs root to start a Postfix instance"; exit 0; }
+echo '--- a real Postfix: check_client_access cdb:'
+pstate=$(newstate)
+mkdir -p "$T/pfmaps"
+relayexport -v -d "$pstate" -c "$T/pfmaps/relay.cdb" 2> "$T/pfexport.log" &
+pfexport=$!
+on_exit "kill $pfexport 2>/dev/null"
+pf="$T/pf"
+mkdir -p "$pf/conf" "$pf/queue" "$pf/data"
+chown postfix "$pf/data"
+sed -e 's/^smtp \{6\}inet .*/127.0.0.1:12527 inet n - n - - smtpd/' \
+    -e 's/^\([a-z]* *\(unix\|fifo\|unix-dgram\) *[-n] *[-n]\) *y /\1 n /' /etc/postfix/master.cf > "$pf/conf/master.cf"
+cp /etc/postfix/dynamicmaps.cf "$pf/conf/"
+cat > "$pf/conf/main.cf" <<EOC
+compatibility_level = 3.6
+queue_directory = $pf/queue
+data_directory = $pf/data
+maillog_file = $pf/maillog
+maillog_file_prefixes = $pf
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+myhostname = mx.example.org
+mydomain = example.org
+mydestination = example.org
+mynetworks = 127.0.0.254/32
+smtpd_peername_lookup = no
+smtpd_relay_restrictions = check_client_access cdb:$T/pfmaps/relay, reject_unauth_destination
+EOC
+on_exit "postfix -c $pf/conf stop >/dev/null 2>&1"
+waitfor 10 test -e "$T/pfmaps/relay.cdb"
+postfix -c "$pf/conf" start >/dev/null 2>&1
+up() { tcpclient 127.0.0.1 12527 true 2>/dev/null; }
+waitfor 20 up || { notok "Postfix did not start" "$(tail -5 "$pf/maillog" 2>/dev/null)"; exit 1; }
+relay() {  # relay SOURCE-IP: Postfix's reply code to RCPT TO a foreign domain
+  "$TOP/package/dialogue" "$1" 12527 "HELO client.test" "MAIL FROM:<a@example.org>" "RCPT TO:<b@elsewhere.test>" QUIT |
+    sed -n '/> RCPT/{n;s/^  < //p;}' | cut -c1-3
+}
+check "before any login Postfix refuses 127.0.0.84" 554 "$(relay 127.0.0.84)"
+relaygrant -d "$pstate" -s 4 127.0.0.84
+waitfor 10 cdb -q "$T/pfmaps/relay.cdb" 127.0.0.84 >/dev/null
+check "Postfix relays for 127.0.0.84, which logged in" 250 "$(relay 127.0.0.84)"
+check "Postfix refuses to relay for 127.0.0.85, which did not" 554 "$(relay 127.0.0.85)"
+gone() { cdb -q "$T/pfmaps/relay.cdb" 127.0.0.84 >/dev/null; [ $? = 100 ]; }
+if waitfor 15 gone; then ok "the grant's end takes 127.0.0.84 out of the cdb"; else notok "the grant's end takes 127.0.0.84 out of the cdb"; fi
+check "and Postfix refuses it again" 554 "$(relay 127.0.0.84)"
+checknogrep "Postfix logged no map error" 'cdb:.*(error|fatal|warning)' "$pf/maillog"
