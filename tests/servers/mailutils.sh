@@ -1,0 +1,113 @@
+#!/bin/bash
+# mailutils.sh OUTDIR: GNU Mailutils' pop3d and imap4d (Debian's
+# mailutils-pop3d and mailutils-imap4d, 3.15), unpacked into a private
+# root (they provide pop3-server/imap-server, as dovecot does), run
+# as daemons in a private mount and network namespace whose /etc/passwd
+# and /etc/shadow are copies with the demo users (auth: system), twice:
+#   syslog, syslog-iso   logging { syslog yes; facility mail; }
+#   multilog-pop3        logging { syslog no; }: stderr, each server under
+#   multilog-imap        multilog t as a daemontools service would be
+# Both with an acl that logs the client's address and with session ids
+# (see conf).
+# Their libraries (libmailutils9, ...) come from apt-get as usual.
+# See common.sh for what OUTDIR gets.
+
+. "$(dirname "$0")/common.sh"
+. "$SRVDIR/sessions.sh"
+srv_begin "$@"
+command -v ip >/dev/null 2>&1 || srv_skip "ip (iproute2) is not installed"
+command -v nsenter >/dev/null 2>&1 || srv_skip "nsenter is not installed"
+unpack mailutils-pop3d mailutils-imap4d
+POP3D=$W/root/usr/sbin/pop3d IMAP4D=$W/root/usr/sbin/imap4d
+for b in "$POP3D" "$IMAP4D"; do
+  [ -x "$b" ] || die "no $b in the packages"
+  if ldd "$b" | grep -q 'not found'; then
+    srv_skip "${b##*/} lacks libraries (apt-get install libmailutils9 libmu-dbm9 mailutils-common): $(ldd "$b" | grep 'not found' | head -2 | tr '\n' ' ')"
+  fi
+done
+
+NAME=mailutils POP3PORT=110 IMAPPORT=143 PLAIN=0 ADVOK=1
+# passwd cannot hold ':' (ADV1), pop3d takes no space in USER (ADV2)
+ADVIP=203.0.113.66
+POP3ADV=("$ADV3" "$ADVIP")
+IMAPADV=("$ADV2" "$ADVIP")
+etc_users "alice:alice-pw:64301" "bob:bob-pw:64302" \
+  "$ADV2:$ADVPASS:64303" "$ADV3:$ADVPASS:64304" "$ADVIP:$ADVPASS:64305"
+NS_NET=1
+# the default spool, /var/mail, private to the namespace
+NS_SETUP="$NS_SETUP; mkdir -p /var/mail; mount -t tmpfs -o mode=1777 tmpfs /var/mail"
+
+# conf SERVER PORT SYSLOG: a configuration of our own, nothing from /etc.
+# The servers log no client address unless an acl "log" statement says
+# so ("log from any;" writes the bare address).  The daemon's parent
+# writes that line and a child the login's, so only the session id
+# (session-id yes) ties them together, in syslog as on stderr.
+conf() {
+  cat > "$W/$1.conf" <<EOF
+mode daemon;
+foreground yes;
+pidfile "$W/$1.pidfile";
+server 0.0.0.0:$2 {
+  acl {
+    log from any;
+  };
+};
+auth {
+  authentication system;
+  authorization system;
+};
+logging {
+  syslog $3;
+  facility mail;
+  session-id yes;
+};
+EOF
+  "$W/root/usr/sbin/$1" --config-file="$W/$1.conf" --config-lint > "$W/$1.lint" 2>&1 ||
+    die "$1 rejects its configuration: $(head -3 "$W/$1.lint")"
+}
+
+# run FORM: both servers (and, for the multilog form, each one's multilog)
+# from one script, as their daemontools services would start them
+run() {
+  cat > "$W/run" <<EOF
+#!/bin/sh
+if [ $1 = multilog ]; then
+  for s in pop3 imap; do rm -f "$W/\$s.fifo"; mkfifo "$W/\$s.fifo"; multilog t "$W/ml-\$s" < "$W/\$s.fifo" & done
+  "$POP3D" --config-file="$W/pop3d.conf" 2> "$W/pop3.fifo" > /dev/null &
+  echo \$! > "$W/pop3d.pid"
+  "$IMAP4D" --config-file="$W/imap4d.conf" 2> "$W/imap.fifo" > /dev/null &
+  echo \$! > "$W/imap4d.pid"
+else
+  "$POP3D" --config-file="$W/pop3d.conf" &
+  echo \$! > "$W/pop3d.pid"
+  "$IMAP4D" --config-file="$W/imap4d.conf" &
+  echo \$! > "$W/imap4d.pid"
+fi
+wait
+EOF
+  chmod 755 "$W/run"
+  rm -f "$W/pop3d.pid" "$W/imap4d.pid"
+  ns_start "$W/run"
+  waitfor 10 started || die "pop3d or imap4d did not start ($1): $(tail -5 "$W/ns.out" "$W/syslog" "$W"/ml-*/current 2>/dev/null)"
+  sessions
+  # the servers first, so that their logs end before rsyslogd or multilog
+  stop_pid "$(cat "$W/pop3d.pid")"
+  stop_pid "$(cat "$W/imap4d.pid")"
+  ns_stop
+}
+started() { listening 110 && listening 143; }
+
+EXPECT=$W/syslog.expect; : > "$EXPECT"
+conf pop3d 110 yes; conf imap4d 143 yes
+run syslog
+keep "$W/syslog" syslog
+keep "$W/syslog-iso" syslog-iso
+
+EXPECT=$W/multilog.expect; : > "$EXPECT"
+conf pop3d 110 no; conf imap4d 143 no
+run multilog
+cat "$W/ml-pop3/current" > "$OUT/multilog-pop3"
+cat "$W/ml-imap/current" > "$OUT/multilog-imap"
+grep '^mailutils/pop3 ' "$EXPECT" > "$OUT/multilog-pop3.expect"
+grep '^mailutils/imap ' "$EXPECT" > "$OUT/multilog-imap.expect"
+exit 0
