@@ -1,0 +1,199 @@
+#!/bin/bash
+# Several hosts (doc/multihost.html), proved on loopback: a POP host's
+# rsyslogd forwards Dovecot's login lines over TCP to the SMTP host's
+# rsyslogd, which writes them to a file readlog follows and hands them
+# to a second readlog through omprog; relaylock then sees the grant.
+# Both rsyslogd are private instances (-f, -i, -n, their own work
+# directories, no imklog, no /dev/log): the machine's syslog is not
+# touched.  The login lines are real Dovecot lines (tests/fixtures/dovecot,
+# captured from the server) with their address changed.
+. "$(dirname "$0")/lib.sh"
+
+for c in rsyslogd logger ss tcpclient; do
+  needcmd $c || { skip "rsyslog between hosts" "$c is not installed (package/test installs rsyslog, iproute2, ucspi-tcp)"; exit 0; }
+done
+
+fix="$TOP/tests/fixtures/dovecot/syslog"
+# "pop3-login: ..." as Dovecot wrote it to syslog(3), address changed
+msgof() {  # msgof PATTERN OLD-ADDR NEW-ADDR
+  grep -m1 -- "$1" "$fix" | sed -e 's/^.* dovecot: //' -e "s/rip=$2,/rip=$3,/"
+}
+good=$(msgof 'pop3-login: Login: user=<alice>' 127.0.0.31 127.0.0.71)
+bad=$(msgof 'pop3-login: Disconnected: Aborted login.*rip=127.0.0.32,' 127.0.0.32 127.0.0.72)
+case "$good" in "pop3-login: Login: user=<alice>, method=PLAIN, rip=127.0.0.71, lip="*) ;; *)
+  notok "the fixture's login line" "$good"; exit 1 ;; esac
+case "$bad" in "pop3-login: Disconnected: Aborted login"*"rip=127.0.0.72, lip="*) ;; *)
+  notok "the fixture's failed login line" "$bad"; exit 1 ;; esac
+
+# a free loopback TCP port from BASE up
+freeport() {
+  local p=$1
+  while ss -Hltn "sport = :$p" | grep -q .; do p=$((p + 1)); done
+  echo $p
+}
+listening() { ss -Hltn "sport = :$1" | grep -q .; }
+P1=$(freeport 13514)
+P2=$(freeport $((P1 + 1)))
+
+mkdir -p "$T/recv/work" "$T/send/work" "$T/recv/log"
+for s in file prog legacy trad direct allowed; do mkdir -m 755 "$T/st-$s"; done
+
+# The SMTP host: imtcp on P1, the forwarded lines in rsyslog's default file
+# format (RSYSLOG_FileFormat, RFC 3339 stamps), also in the traditional
+# one, and through omprog into "readlog -"; P2 takes what a sender forwards
+# in the old RFC 3164 form (for the time zone check below).
+cat > "$T/recv/rsyslog.conf" <<EOF
+global(workDirectory="$T/recv/work")
+module(load="imtcp")
+module(load="omprog")
+input(type="imtcp" address="127.0.0.1" port="$P1" ruleset="poplock")
+input(type="imtcp" address="127.0.0.1" port="$P2" ruleset="legacy")
+ruleset(name="poplock") {
+  mail.* action(type="omfile" file="$T/recv/log/mail.log" template="RSYSLOG_FileFormat")
+  mail.* action(type="omfile" file="$T/recv/log/mail-trad.log" template="RSYSLOG_TraditionalFileFormat")
+  mail.* action(type="omprog" binary="$TOP/readlog -d $T/st-prog -" template="RSYSLOG_FileFormat")
+}
+ruleset(name="legacy") {
+  mail.* action(type="omfile" file="$T/recv/log/legacy.log" template="RSYSLOG_FileFormat")
+}
+EOF
+
+# The POP host, five hours west: Dovecot's syslog(3) goes to imuxsock (a
+# private socket here, /dev/log on a real host); mail lines go to the
+# SMTP host with RFC 3339 stamps (RSYSLOG_ForwardFormat), and, for the
+# time zone check, in omfwd's default RFC 3164 form to P2.
+cat > "$T/send/rsyslog.conf" <<EOF
+global(workDirectory="$T/send/work")
+module(load="imuxsock" SysSock.Use="off")
+input(type="imuxsock" Socket="$T/send/log")
+mail.* action(type="omfwd" target="127.0.0.1" port="$P1" protocol="tcp" template="RSYSLOG_ForwardFormat")
+mail.* action(type="omfwd" target="127.0.0.1" port="$P2" protocol="tcp")
+EOF
+
+for h in recv send; do
+  run rsyslogd -N1 -f "$T/$h/rsyslog.conf"
+  [ $rc = 0 ] || { notok "rsyslogd accepts the $h configuration" "$(cat "$T/err")"; exit 1; }
+done
+ok "rsyslogd -N1 accepts both configurations (imtcp, omfile, omprog; imuxsock, omfwd)"
+
+TZ=UTC rsyslogd -n -f "$T/recv/rsyslog.conf" -i "$T/recv/pid" > "$T/recv/out" 2>&1 &
+recvpid=$!
+on_exit "kill $recvpid 2>/dev/null; wait $recvpid 2>/dev/null"
+TZ=America/New_York rsyslogd -n -f "$T/send/rsyslog.conf" -i "$T/send/pid" > "$T/send/out" 2>&1 &
+sendpid=$!
+on_exit "kill $sendpid 2>/dev/null; wait $sendpid 2>/dev/null"
+up() { listening $P1 && listening $P2 && [ -S "$T/send/log" ]; }
+waitfor 10 up && ok "both rsyslogd are up (imtcp on 127.0.0.1:$P1 and :$P2, imuxsock on a private socket)" ||
+  { notok "rsyslogd did not come up" "$(cat "$T/recv/out" "$T/send/out")"; exit 1; }
+
+# the readlog that follows the file, as a service would (TZ as the host's)
+TZ=UTC readlog -d "$T/st-file" "$T/recv/log/mail.log" 2> "$T/readlog-file.err" &
+rlpid=$!
+on_exit "kill $rlpid 2>/dev/null; wait $rlpid 2>/dev/null"
+
+allowed() { showallowed -d "$1" | grep -q "^$2[[:space:]]"; }
+relayclient() {  # relayclient STATE ADDR: what the SMTP server would see
+  TCPREMOTEIP=$2 relaylock -d "$1" sh -c 'echo ${RELAYCLIENT+set}'
+}
+
+# Dovecot's two lines, as its syslog(3) sends them: the failed one first
+logger -u "$T/send/log" -p mail.info -t dovecot -- "$bad"
+logger -u "$T/send/log" -p mail.info -t dovecot -- "$good"
+
+waitfor 10 allowed "$T/st-file" 127.0.0.71 &&
+  ok "readlog following the receiver's file records the forwarded login of 127.0.0.71" ||
+  notok "readlog (file) did not record 127.0.0.71" "$(cat "$T/recv/log/mail.log" "$T/readlog-file.err" 2>/dev/null)"
+waitfor 10 allowed "$T/st-prog" 127.0.0.71 &&
+  ok "readlog run by omprog (readlog -d DIR -) records it too" ||
+  notok "readlog (omprog) did not record 127.0.0.71" "$(cat "$T/recv/out")"
+
+iso='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}-0[45]:00'
+checkgrep "the receiver's file has the line in RSYSLOG_FileFormat, with the sender's zone" \
+  "^$iso [^ ]+ dovecot: pop3-login: Login: user=<alice>, method=PLAIN, rip=127\.0\.0\.71, lip=" "$T/recv/log/mail.log"
+checkgrep "the failed login reached the receiver too" \
+  "^$iso [^ ]+ dovecot: pop3-login: Disconnected: Aborted login .*rip=127\.0\.0\.72, lip=" "$T/recv/log/mail.log"
+checkgrep "and the traditional file has it as 'Mmm dd hh:mm:ss HOST dovecot: ...'" \
+  '^[A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} [^ ]+ dovecot: pop3-login: Login: user=<alice>, .*rip=127\.0\.0\.71, ' "$T/recv/log/mail-trad.log"
+
+check "relaylock: 127.0.0.71 relays (state of the file-following readlog)" set "$(relayclient "$T/st-file" 127.0.0.71)"
+check "relaylock: 127.0.0.71 relays (state of the omprog readlog)" set "$(relayclient "$T/st-prog" 127.0.0.71)"
+check "relaylock: 127.0.0.72 (failed login) does not relay (file)" "" "$(relayclient "$T/st-file" 127.0.0.72)"
+check "relaylock: 127.0.0.72 (failed login) does not relay (omprog)" "" "$(relayclient "$T/st-prog" 127.0.0.72)"
+check "showallowed: the grant's source and user" "dovecot/pop3	alice" \
+  "$(showallowed -m -d "$T/st-file" | awk -F'\t' '$1 == "127.0.0.71" { print $(NF-1) "\t" $NF }')"
+
+# Both file formats, read by readlog's dry run: the login, not the failure
+for f in mail mail-trad; do
+  run readlog -n -1 "$T/recv/log/$f.log"
+  check "readlog -n reads the login from $f.log ($( [ $f = mail ] && echo RSYSLOG_FileFormat || echo RSYSLOG_TraditionalFileFormat))" \
+    "dovecot dovecot/pop3 127.0.0.71 alice" "$(awk '{ print $1, $2, $3, $5 }' "$T/out")"
+done
+
+# The traditional format drops the zone: written on a host five hours
+# ahead of the sender, its stamp reads five hours old, and the login has
+# expired before it is read.  RSYSLOG_FileFormat keeps the offset.
+run readlog -1 -d "$T/st-trad" "$T/recv/log/mail-trad.log"
+check "the same login read from the traditional file is 5 hours old: 127.0.0.71 does not relay" "" "$(relayclient "$T/st-trad" 127.0.0.71)"
+
+# omfwd's default (RFC 3164, no zone, no year) from the host five hours
+# west: the receiver writes the sender's wall clock as its own
+waitfor 10 grep -q 'rip=127\.0\.0\.71' "$T/recv/log/legacy.log" 2>/dev/null
+checkgrep "the login forwarded in omfwd's default format arrives with no zone (+00:00 on the receiver)" \
+  '^[0-9-]{10}T[0-9:]{8}\+00:00 [^ ]+ dovecot: pop3-login: Login: user=<alice>, .*rip=127\.0\.0\.71, ' "$T/recv/log/legacy.log"
+run readlog -1 -d "$T/st-legacy" "$T/recv/log/legacy.log"
+check "and readlog, reading it, sees a login 5 hours old: 127.0.0.71 does not relay" "" "$(relayclient "$T/st-legacy" 127.0.0.71)"
+
+# Anybody who can reach the port is believed: logger from this host,
+# straight to the receiver, in RFC 3164 form
+logger --rfc3164 -n 127.0.0.1 -P $P1 -T -p mail.info -t dovecot -- "${good/127.0.0.71,/127.0.0.73,}"
+waitfor 10 allowed "$T/st-file" 127.0.0.73 &&
+  ok "a line sent by logger -T straight to the port is believed: 127.0.0.73 is granted (TCP syslog is unauthenticated)" ||
+  notok "logger --rfc3164 -T: 127.0.0.73 not granted" "$(tail -3 "$T/recv/log/mail.log")"
+
+# logger's default is RFC 5424; rsyslog writes such a message's tag
+# without the colon ("dovecot[4242] pop3-login: ..."), in both formats
+logger --id=4242 -n 127.0.0.1 -P $P1 -T -p mail.info -t dovecot -- "${good/127.0.0.71,/127.0.0.74,}"
+waitfor 10 grep -q 'rip=127\.0\.0\.74' "$T/recv/log/mail.log"
+checkgrep "an RFC 5424 message is written 'HOST dovecot[4242] pop3-login: ...', no colon after the tag" \
+  "^$( echo "$iso" | sed 's/-0\[45\]/[-+][0-9]{2}/' ) [^ ]+ dovecot\[4242\] pop3-login: Login: user=<alice>, .*rip=127\.0\.0\.74, " "$T/recv/log/mail.log"
+grep 'rip=127\.0\.0\.74' "$T/recv/log/mail.log" > "$T/5424.log"
+run readlog -n -1 "$T/5424.log"
+if grep -q ' 127\.0\.0\.74 ' "$T/out"; then ok "readlog -n reads rsyslog's RFC 5424 form"
+else skip "readlog -n reads rsyslog's RFC 5424 form" "readlog wants 'TAG:' or 'TAG[PID]:' (src/logline.c); doc/multihost.html forwards in RFC 3164 form with RSYSLOG_ForwardFormat instead"
+fi
+
+# AllowedSender: a receiver that takes TCP syslog from 127.0.0.1 only
+# drops a connection from 127.0.0.9
+P3=$(freeport $((P2 + 1)))
+mkdir -p "$T/recv3/work"
+cat > "$T/recv3/rsyslog.conf" <<EOF
+global(workDirectory="$T/recv3/work")
+module(load="imtcp")
+\$AllowedSender TCP, 127.0.0.1
+input(type="imtcp" address="127.0.0.1" port="$P3" ruleset="poplock")
+ruleset(name="poplock") {
+  mail.* action(type="omfile" file="$T/recv3/mail.log" template="RSYSLOG_FileFormat")
+}
+EOF
+TZ=UTC rsyslogd -n -f "$T/recv3/rsyslog.conf" -i "$T/recv3/pid" > "$T/recv3/out" 2>&1 &
+recv3pid=$!
+on_exit "kill $recv3pid 2>/dev/null; wait $recv3pid 2>/dev/null"
+waitfor 10 listening $P3 || { notok "the AllowedSender receiver did not come up" "$(cat "$T/recv3/out")"; exit 1; }
+: > "$T/recv3/mail.log"
+TZ=UTC readlog -d "$T/st-allowed" "$T/recv3/mail.log" 2>/dev/null &
+rl3pid=$!
+on_exit "kill $rl3pid 2>/dev/null; wait $rl3pid 2>/dev/null"
+send() {  # send SOURCE-ADDR ADDR: one RFC 3164 login line over TCP from SOURCE-ADDR
+  tcpclient -RHl0 -i "$1" 127.0.0.1 $P3 sh -c 'printf "<22>%s testhost dovecot: %s\n" "$(LC_ALL=C date "+%b %e %H:%M:%S")" "$0" >&7' \
+    "${good/127.0.0.71,/$2,}"
+}
+send 127.0.0.9 127.0.0.75
+waitfor 10 grep -q 'disallowed sender 127\.0\.0\.9 discarded' "$T/recv3/out" &&
+  ok "\$AllowedSender TCP, 127.0.0.1: rsyslogd discards the connection from 127.0.0.9" ||
+  notok "no discard of 127.0.0.9 in rsyslogd's output" "$(cat "$T/recv3/out")"
+send 127.0.0.1 127.0.0.76
+waitfor 10 allowed "$T/st-allowed" 127.0.0.76 &&
+  ok "a line from 127.0.0.1 is taken (127.0.0.76 granted)" ||
+  notok "\$AllowedSender: 127.0.0.76 not granted" "$(cat "$T/recv3/mail.log" "$T/recv3/out")"
+checknogrep "the one sent from 127.0.0.9 is not (127.0.0.75 never reaches the file)" 'rip=127\.0\.0\.75' "$T/recv3/mail.log"
+check "relaylock: 127.0.0.75 does not relay" "" "$(relayclient "$T/st-allowed" 127.0.0.75)"
