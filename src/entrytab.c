@@ -12,6 +12,7 @@
 #include "addr.h"
 #include "record.h"
 #include "entrytab.h"
+#include "statefile.h"
 
 static uint32_t hash (addr const *a)
 {
@@ -93,7 +94,7 @@ int entrytab_load (entrytab *t, char const *path)
 {
   size_t start = t->buf.len, pos ;
   record r ;
-  int fd = open(path, O_RDONLY | O_CLOEXEC) ;
+  int fd = state_openread(path, 0) ;
   struct stat st ;
   if (fd < 0) return errno == ENOENT ? 0 : -1 ;
   /* one allocation of the right size, not a series of growths */

@@ -7,6 +7,7 @@
 #include <skalibs/djbunix.h>
 #include "net.h"
 #include "state.h"
+#include "statefile.h"
 
 /*
  * The same reading of DIR/allow as state_allow_match: one network per
@@ -31,7 +32,7 @@ int state_allow_list (char const *dir, net_fn *f, void *data, unsigned int *line
   int e = 0 ;
   memcpy(path, dir, dirlen) ;
   memcpy(path + dirlen, "/allow", 7) ;
-  if (!openslurpclose(&sa, path)) return errno == ENOENT ? 0 : -1 ;
+  if (state_slurp(&sa, path, 1) <= 0) return errno == ENOENT ? 0 : -1 ;
   while (pos < sa.len)
   {
     char *eol = memchr(sa.s + pos, '\n', sa.len - pos) ;

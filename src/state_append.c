@@ -9,8 +9,10 @@
 #include <sys/file.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/djbunix.h>
+#include <skalibs/strerr.h>
 #include "record.h"
 #include "state.h"
+#include "statefile.h"
 
 /*
  * When root creates a file in the directory (an admin's relaygrant), it
@@ -25,11 +27,30 @@ static void giveaway (int fd, char const *dir)
   if (fchown(fd, st.st_uid, st.st_gid) < 0) return ;
 }
 
+/*
+ * The journal is never a symlink (root writing for an admin would
+ * append wherever it pointed) nor anything but a regular file (a FIFO
+ * with no reader would block the writer for ever).
+ */
+static int journal_isreg (int fd)
+{
+  struct stat st ;
+  if (fstat(fd, &st) < 0) return 0 ;
+  if (S_ISREG(st.st_mode))
+  {
+    if (st.st_mode & S_IWOTH) return (errno = EACCES, 0) ;
+    return ndelay_off(fd) >= 0 ;
+  }
+  errno = S_ISDIR(st.st_mode) ? EISDIR : EPROTO ;
+  return 0 ;
+}
+
 static int journal_open (char const *dir, char const *path)
 {
+  if (state_checkdir(dir, 1) < 0) return -1 ;
   for (unsigned int tries = 0 ; tries < 100 ; tries++)
   {
-    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0644) ;
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644) ;
     if (fd >= 0)
     {
       /* the umask may have taken read bits that readers need */
@@ -38,8 +59,15 @@ static int journal_open (char const *dir, char const *path)
       return fd ;
     }
     if (errno != EEXIST) return -1 ;
-    fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC) ;
-    if (fd >= 0) return fd ;
+    fd = open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) ;
+    if (fd >= 0)
+    {
+      int e ;
+      if (journal_isreg(fd)) return fd ;
+      e = errno ; fd_close(fd) ; errno = e ;
+      return -1 ;
+    }
+    if (errno == ELOOP) strerr_warnw3x("refusing ", path, ": it is a symbolic link") ;
     if (errno != ENOENT) return -1 ;
     /* renamed away between the two opens: try again */
   }

@@ -15,6 +15,7 @@
 #include "entrytab.h"
 #include "cdbwrite.h"
 #include "state.h"
+#include "statefile.h"
 
 /*
  * Records move journal -> journal.old -> snapshot.cdb.  Each step adds
@@ -123,7 +124,9 @@ static int fold_old (struct paths_s *p, int64_t now, uint32_t grace, uint32_t ke
   had = entrytab_load(&t, path(p, "journal.old")) ;
   if (had < 0) goto err ;
   crashpoint() ;
-  fd = open(path(p, "snapshot.tmp"), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) ;
+  /* a leftover, or a link planted to make root truncate another file: never followed */
+  if (unlink(path(p, "snapshot.tmp")) < 0 && errno != ENOENT) goto err ;
+  fd = open(p->buf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644) ;
   if (fd < 0) goto err ;
   if (fchmod(fd, 0644) < 0) goto err ;
   giveaway(fd, p->dir) ;
@@ -189,7 +192,7 @@ static int move_journal (struct paths_s *p)
   int e ;
   int fd ;
   memcpy(from, path(p, "journal"), p->dirlen + 9) ;
-  fd = open(from, O_RDONLY | O_CLOEXEC) ;
+  fd = state_openread(from, 0) ;
   if (fd < 0) return errno == ENOENT ;
   while (flock(fd, LOCK_EX) < 0) if (errno != EINTR) goto err ;
   crashpoint() ;
@@ -218,14 +221,15 @@ int state_compact (char const *dir, int64_t now, uint32_t grace, uint32_t keep)
   struct stat st ;
   int lockfd, e ;
 
+  if (state_checkdir(dir, 1) < 0) return -1 ;
   /* read-only is enough for flock, and works whoever created the file */
-  lockfd = open(path(&p, "lock"), O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644) ;
+  lockfd = open(path(&p, "lock"), O_RDONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644) ;
   if (lockfd >= 0)
   {
     if (fchmod(lockfd, 0644) < 0) { e = errno ; fd_close(lockfd) ; errno = e ; return -1 ; }
     giveaway(lockfd, dir) ;
   }
-  else if (errno == EEXIST) lockfd = open(p.buf, O_RDONLY | O_CLOEXEC) ;
+  else if (errno == EEXIST) lockfd = open(p.buf, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) ;
   if (lockfd < 0) return -1 ;
   if (flock(lockfd, LOCK_EX | LOCK_NB) < 0)
   {

@@ -6,9 +6,11 @@
 #include <sys/stat.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/djbunix.h>
+#include <unistd.h>
 #include "addr.h"
 #include "net.h"
 #include "state.h"
+#include "statefile.h"
 
 /* control files are small: reading one never allocates */
 #define CONTROL_MAX 64
@@ -30,8 +32,21 @@ static int control_number (char const *dir, char const *name, uint64_t max, uint
   memcpy(path, dir, dirlen) ;
   path[dirlen] = '/' ;
   memcpy(path + dirlen + 1, name, namelen + 1) ;
-  r = openreadnclose(path, buf, CONTROL_MAX + 1) ;
-  if (r < 0) return errno == ENOENT ? 0 : -1 ;
+  {
+    /* an administrator's symlink is fine; a FIFO or a file anybody may write is not */
+    int fd = state_openread(path, 1) ;
+    if (fd < 0) return errno == ENOENT ? 0 : -1 ;
+    ssize_t k = 0 ;
+    r = 0 ;
+    while (r < CONTROL_MAX + 1)
+    {
+      do k = read(fd, buf + r, CONTROL_MAX + 1 - r) ; while (k < 0 && errno == EINTR) ;
+      if (k <= 0) break ;
+      r += k ;
+    }
+    if (k < 0) { int e = errno ; fd_close(fd) ; errno = e ; return -1 ; }
+    fd_close(fd) ;
+  }
   if (r > CONTROL_MAX) return (errno = EINVAL, -1) ;
   while (i < (size_t)r && isspace_(buf[i])) i++ ;
   for (j = i ; j < (size_t)r && buf[j] >= '0' && buf[j] <= '9' ; j++)
@@ -79,7 +94,7 @@ int state_allow_match (char const *dir, addr const *a, net *n, unsigned int *lin
   int found = 0 ;
   memcpy(path, dir, dirlen) ;
   memcpy(path + dirlen, "/allow", 7) ;
-  if (!openslurpclose(&sa, path)) return errno == ENOENT ? 0 : -1 ;
+  if (state_slurp(&sa, path, 1) <= 0) return errno == ENOENT ? 0 : -1 ;
   while (pos < sa.len)
   {
     char *eol = memchr(sa.s + pos, '\n', sa.len - pos) ;

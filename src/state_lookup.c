@@ -14,6 +14,7 @@
 #include "addr.h"
 #include "record.h"
 #include "state.h"
+#include "statefile.h"
 
 struct fold_s
 {
@@ -61,7 +62,7 @@ static int journal_read (char const *dir, size_t dirlen, char const *name, stral
   path[dirlen] = '/' ;
   memcpy(path + dirlen + 1, name, namelen + 1) ;
   sa->len = 0 ;
-  if (!openslurpclose(sa, path)) return errno == ENOENT ? 0 : -1 ;
+  if (state_slurp(sa, path, 0) <= 0) return errno == ENOENT ? 0 : -1 ;
   journal_fold(sa->s, sa->len, key, keylen, x) ;
   return 0 ;
 }
@@ -75,12 +76,17 @@ static int snapshot_read (char const *dir, size_t dirlen, char const *key, size_
   int r ;
   memcpy(path, dir, dirlen) ;
   memcpy(path + dirlen, "/snapshot.cdb", 14) ;
-  if (!cdb_init(&c, path))
   {
-    if (errno == ENOENT) return 0 ;
-    /* an empty file cannot be mapped, and is no cdb either */
-    if (errno == EINVAL) errno = EPROTO ;
-    return -1 ;
+    int fd = state_openread(path, 0) ;
+    if (fd < 0) return errno == ENOENT ? 0 : -1 ;
+    r = cdb_init_fromfd(&c, fd) ;
+    fd_close(fd) ;  /* the map stays */
+    if (!r)
+    {
+      /* an empty file cannot be mapped, and is no cdb either */
+      if (errno == EINVAL) errno = EPROTO ;
+      return -1 ;
+    }
   }
   if (c.size < 2048) { cdb_free(&c) ; return (errno = EPROTO, -1) ; }
   r = cdb_find(&c, &d, key, keylen) ;
@@ -103,12 +109,10 @@ int state_lookup (char const *dir, addr const *a, entry *e)
   char key[ADDR_FMT + 2] ;
   size_t keylen ;
   struct fold_s x = { .e = e, .n = 0 } ;
-  struct stat st ;
   int err ;
 
   /* a missing directory is a misconfiguration, not an empty state */
-  if (stat(dir, &st) < 0) return -1 ;
-  if (!S_ISDIR(st.st_mode)) return (errno = ENOTDIR, -1) ;
+  if (state_checkdir(dir, 0) < 0) return -1 ;
   entry_init(e, a) ;
   key[0] = ' ' ;
   keylen = 1 + addr_fmt(key + 1, a) ;

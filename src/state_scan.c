@@ -7,6 +7,7 @@
 #include "record.h"
 #include "entrytab.h"
 #include "state.h"
+#include "statefile.h"
 
 struct scan_s
 {
@@ -37,8 +38,7 @@ static int run (char const *dir, entrytab *t, entry_fn *f, void *data)
   size_t dirlen = strlen(dir) ;
   char path[dirlen + 14] ;
   struct scan_s x = { .t = t, .f = f, .data = data } ;
-  struct stat st ;
-  if (stat(dir, &st) < 0) return -1 ;
+  if (state_checkdir(dir, 0) < 0) return -1 ;
   memcpy(path, dir, dirlen) ;
   /* upstream first, as in state_lookup */
   memcpy(path + dirlen, "/journal", 9) ;

@@ -10,6 +10,7 @@
 #include "addr.h"
 #include "record.h"
 #include "entrytab.h"
+#include "statefile.h"
 
 /*
  * The compactor reads the whole old snapshot once, in order: plain
@@ -86,7 +87,7 @@ int snapshot_stream (char const *path, snapshot_fn *f, void *data)
 {
   struct reader_s r = { .fd = -1, .p = 0, .n = 0 } ;
   int k, e ;
-  r.fd = open(path, O_RDONLY | O_CLOEXEC) ;
+  r.fd = state_openread(path, 0) ;
   if (r.fd < 0) return errno == ENOENT ? 0 : -1 ;
   k = stream(&r, f, data) ;
   e = errno ;
