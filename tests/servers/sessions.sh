@@ -7,6 +7,7 @@
 #              with password $ADVPASS), 0 if it cannot have such users
 #   POP3ADV, IMAPADV  arrays: the names that log in when ADVOK=1 (default
 #              ADV1 ADV2 and ADV1 ADV3)
+#   POP3FAIL   array: more names to try with a wrong password (default none)
 #   PLAIN      1 if the server offers SASL PLAIN (AUTH / AUTHENTICATE)
 #   ADVBYTES   1 if the server takes any byte in a user name through SASL
 #              PLAIN: names with a tab, a newline, UTF-8 then log in too
@@ -42,6 +43,7 @@ sessions() {
     next; try pop3 login nosuchuser any-pw fail
     next; try pop3 login "$ADV1" wrong-pw fail
     next; try pop3 login "$ADV3" wrong-pw fail
+    for u in ${POP3FAIL+"${POP3FAIL[@]}"}; do next; try pop3 login "$u" wrong-pw fail; done
     if [ "$ADVOK" = 1 ]; then
       for u in "${POP3ADV[@]}"; do next; try pop3 login "$u" "$ADVPASS" ok; done
     fi
