@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <fcntl.h>
 #include <sys/wait.h>
+#include <sys/stat.h>
 
 #include <skalibs/types.h>
 #include <skalibs/stralloc.h>
@@ -50,8 +51,28 @@ static stralloc rulessrc = STRALLOC_ZERO ;   /* rulescdb.rules: what tcprules co
 /* what was last written, so that an unchanged set is not rewritten */
 static stralloc lastcdb = STRALLOC_ZERO ;
 static int havecdb = 0 ;
+static struct stat cdbst ;
 static stralloc lastrules = STRALLOC_ZERO ;
 static int haverules = 0 ;
+static struct stat rulesst ;
+
+/*
+ * The file is still the one written last: not replaced behind our back
+ * (an admin running tcprules by hand, as with plain tcpserver).
+ */
+static int ours (char const *path, struct stat const *st)
+{
+  struct stat now ;
+  if (stat(path, &now) < 0) return 0 ;
+  return now.st_dev == st->st_dev && now.st_ino == st->st_ino && now.st_size == st->st_size
+    && now.st_mtim.tv_sec == st->st_mtim.tv_sec && now.st_mtim.tv_nsec == st->st_mtim.tv_nsec ;
+}
+
+static void remember (char const *path, struct stat *st, int *have)
+{
+  if (stat(path, st) < 0) strerr_diefusys(111, "stat ", path) ;
+  *have = 1 ;
+}
 
 struct scan_s
 {
@@ -86,7 +107,7 @@ static void export_cdbfile (addr const *a, size_t n)
 {
   size_t len = n * sizeof(addr) ;
   char num[SIZE_FMT] ;
-  if (havecdb ? lastcdb.len == len && !memcmp(lastcdb.s, a, len) : export_cdb_same(cdbpath, a, n) > 0)
+  if (havecdb && ours(cdbpath, &cdbst) ? lastcdb.len == len && !memcmp(lastcdb.s, a, len) : export_cdb_same(cdbpath, a, n) > 0)
     goto same ;
   if (export_cdb(cdbpath, a, n) < 0) strerr_diefusys(111, "write ", cdbpath) ;
   if (verbose)
@@ -97,7 +118,7 @@ static void export_cdbfile (addr const *a, size_t n)
  same:
   lastcdb.len = 0 ;
   if (!stralloc_catb(&lastcdb, (char const *)a, len)) strerr_diefusys(111, "allocate memory") ;
-  havecdb = 1 ;
+  remember(cdbpath, &cdbst, &havecdb) ;
 }
 
 /* tcprules reads the source on its stdin, writes rulescdb.tmp, renames it */
@@ -136,9 +157,18 @@ static int samerules (stralloc const *text)
 {
   stralloc old = STRALLOC_ZERO ;
   int same = 0 ;
-  if (haverules) return lastrules.len == text->len && !memcmp(lastrules.s, text->s, text->len) ;
-  /* at start: the source of the rulescdb there, if both are there */
-  if (access(rulescdb, F_OK) == 0 && openslurpclose(&old, rulessrc.s))
+  if (haverules && ours(rulescdb, &rulesst)) return lastrules.len == text->len && !memcmp(lastrules.s, text->s, text->len) ;
+  /*
+   * Else the source written with the rulescdb there, if the rulescdb is
+   * not newer than it (relayexport writes the source after the cdb).
+   */
+  {
+    struct stat c, r ;
+    if (stat(rulescdb, &c) < 0 || stat(rulessrc.s, &r) < 0) return 0 ;
+    if (c.st_mtim.tv_sec > r.st_mtim.tv_sec
+     || (c.st_mtim.tv_sec == r.st_mtim.tv_sec && c.st_mtim.tv_nsec > r.st_mtim.tv_nsec)) return 0 ;
+  }
+  if (openslurpclose(&old, rulessrc.s))
     same = old.len == text->len && !memcmp(old.s, text->s, text->len) ;
   stralloc_free(&old) ;
   return same ;
@@ -189,7 +219,7 @@ static int export_rulesfile (addr const *a, size_t n)
  keep:
   lastrules.len = 0 ;
   if (!stralloc_copy(&lastrules, &text)) strerr_diefusys(111, "allocate memory") ;
-  haverules = 1 ;
+  remember(rulescdb, &rulesst, &haverules) ;
  end:
   stralloc_free(&text) ;
   exportrules_free(&r) ;
