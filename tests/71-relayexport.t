@@ -146,10 +146,18 @@ if ! needcmd postfix || ! [ -x /usr/lib/postfix/sbin/master ] || ! grep -q '^cdb
   skip "relaying through a real Postfix with the cdb" "postfix or postfix-cdb is not installed (package/test installs them)"; exit 0
 fi
 isroot || { skip "relaying through a real Postfix with the cdb" "needs root to start a Postfix instance"; exit 0; }
-echo '--- a real Postfix: check_client_access cdb:'
+echo '--- a real Postfix: check_client_access cdb:, as doc/postfix.html says'
 pstate=$(newstate)
 mkdir -p "$T/pfmaps"
-relayexport -v -d "$pstate" -c "$T/pfmaps/relay.cdb" 2> "$T/pfexport.log" &
+# the blocks of doc/postfix.html, with our directories
+docblock() {
+  sed -n "/<pre id=\"$1\">/,/<\/pre>/p" "$TOP/doc/postfix.html" | sed '1d;$d' |
+    sed -e 's/&gt;/>/g' -e 's/&lt;/</g' -e 's/&amp;/\&/g' -e "s|/var/lib/smtp-poplock/relay|$T/pfmaps/relay|g" -e "s|/var/lib/smtp-poplock|$pstate|g"
+}
+docblock postfix-cdb-run | sed -n 's/^exec relayexport /relayexport /p' > "$T/pfexport.sh"
+grep -q "^relayexport .* -c $T/pfmaps/relay.cdb" "$T/pfexport.sh" || { notok "doc/postfix.html's run script runs relayexport -c" "$(cat "$T/pfexport.sh")"; exit 1; }
+grep -q "check_client_access cdb:$T/pfmaps/relay," <(docblock postfix-cdb) || { notok "doc/postfix.html has check_client_access cdb:" "$(docblock postfix-cdb)"; exit 1; }
+sh "$T/pfexport.sh" 2> "$T/pfexport.log" &
 pfexport=$!
 on_exit "kill $pfexport 2>/dev/null"
 pf="$T/pf"
@@ -171,8 +179,8 @@ mydomain = example.org
 mydestination = example.org
 mynetworks = 127.0.0.254/32
 smtpd_peername_lookup = no
-smtpd_relay_restrictions = check_client_access cdb:$T/pfmaps/relay, reject_unauth_destination
 EOC
+docblock postfix-cdb >> "$pf/conf/main.cf"
 on_exit "postfix -c $pf/conf stop >/dev/null 2>&1"
 waitfor 10 test -e "$T/pfmaps/relay.cdb"
 postfix -c "$pf/conf" start >/dev/null 2>&1
