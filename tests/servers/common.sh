@@ -42,6 +42,7 @@ srv_begin() {
   for c in tcpclient tcpserver multilog rsyslogd unshare perl; do
     command -v $c >/dev/null 2>&1 || srv_skip "$c is not installed"
   done
+  unshare -m --propagation private true 2>/dev/null || srv_skip "cannot make a private mount namespace (unshare -m) here"
   W=$(mktemp -d "${TMPDIR:-/tmp}/poplock-$SRV.XXXXXX") || die "unable to create a temporary directory"
   chmod 755 "$W"
   trap 'srv_cleanup' EXIT
@@ -158,7 +159,10 @@ EOF
 NS_NET=0 NS_SETUP=: NSPID=""
 ns_start() {
   local flags=-m
-  [ "$NS_NET" = 1 ] && flags=-mn
+  if [ "$NS_NET" = 1 ]; then
+    flags=-mn
+    unshare -mn true 2>/dev/null || srv_skip "cannot make a private network namespace (unshare -n) here"
+  fi
   rsyslog_conf
   rm -f "$W/rsyslogd.pid" "$W/server.pid"
   unshare $flags --propagation private bash -c '

@@ -8,7 +8,12 @@
 #   multilog-pop3        logging { syslog no; }: stderr, each server under
 #   multilog-imap        multilog t as a daemontools service would be
 # Both with an acl that logs the client's address and with session ids
-# (see conf).
+# (see conf).  And once more in inetd mode under tcpserver -v, each
+# tcpserver's stderr to its own multilog t, the servers to syslog:
+#   tcpserver.multilog-pop3, tcpserver.multilog-imap, tcpserver.syslog
+#   (tcpserver.expect: the three read together, in that order: the
+#   address is in tcpserver's "ok PID" line, the user in the server's,
+#   which has the same pid)
 # Their libraries (libmailutils9, ...) come from apt-get as usual.
 # See common.sh for what OUTDIR gets.
 
@@ -66,13 +71,38 @@ EOF
     die "$1 rejects its configuration: $(head -3 "$W/$1.lint")"
 }
 
+# inetdconf SERVER: the configuration for inetd mode, site defaults
+# otherwise (no acl, no session ids)
+inetdconf() {
+  cat > "$W/$1-inetd.conf" <<EOF
+mode inetd;
+auth {
+  authentication system;
+  authorization system;
+};
+logging {
+  syslog yes;
+  facility mail;
+};
+EOF
+  "$W/root/usr/sbin/$1" --config-file="$W/$1-inetd.conf" --config-lint > "$W/$1.lint" 2>&1 ||
+    die "$1 rejects its configuration: $(head -3 "$W/$1.lint")"
+}
+
 # run FORM: both servers (and, for the multilog form, each one's multilog)
 # from one script, as their daemontools services would start them
 run() {
   cat > "$W/run" <<EOF
 #!/bin/sh
-if [ $1 = multilog ]; then
-  for s in pop3 imap; do rm -f "$W/\$s.fifo"; mkfifo "$W/\$s.fifo"; multilog t "$W/ml-\$s" < "$W/\$s.fifo" & done
+if [ $1 != syslog ]; then
+  for s in pop3 imap; do rm -rf "$W/\$s.fifo" "$W/ml-\$s"; mkfifo "$W/\$s.fifo"; multilog t "$W/ml-\$s" < "$W/\$s.fifo" & done
+fi
+if [ $1 = tcpserver ]; then
+  tcpserver -v -RHl0 0 110 "$POP3D" --config-file="$W/pop3d-inetd.conf" 2> "$W/pop3.fifo" &
+  echo \$! > "$W/pop3d.pid"
+  tcpserver -v -RHl0 0 143 "$IMAP4D" --config-file="$W/imap4d-inetd.conf" 2> "$W/imap.fifo" &
+  echo \$! > "$W/imap4d.pid"
+elif [ $1 = multilog ]; then
   "$POP3D" --config-file="$W/pop3d.conf" 2> "$W/pop3.fifo" > /dev/null &
   echo \$! > "$W/pop3d.pid"
   "$IMAP4D" --config-file="$W/imap4d.conf" 2> "$W/imap.fifo" > /dev/null &
@@ -110,4 +140,13 @@ cat "$W/ml-pop3/current" > "$OUT/multilog-pop3"
 cat "$W/ml-imap/current" > "$OUT/multilog-imap"
 grep '^mailutils/pop3 ' "$EXPECT" > "$OUT/multilog-pop3.expect"
 grep '^mailutils/imap ' "$EXPECT" > "$OUT/multilog-imap.expect"
+
+rm -f "$W/syslog" "$W/syslog-iso"
+EXPECT=$W/tcpserver.expect; : > "$EXPECT"
+inetdconf pop3d; inetdconf imap4d
+run tcpserver
+cat "$W/ml-pop3/current" > "$OUT/tcpserver.multilog-pop3"
+cat "$W/ml-imap/current" > "$OUT/tcpserver.multilog-imap"
+cat "$W/syslog" > "$OUT/tcpserver.syslog"
+cat "$EXPECT" > "$OUT/tcpserver.expect"
 exit 0

@@ -63,7 +63,7 @@ cat > "$W/tcpserver-run" <<EOF
 # what a daemontools run script and its log/run would do
 rm -f "$W/tcpserver.fifo"; mkfifo "$W/tcpserver.fifo"
 multilog t "$W/tcpserver.ml" < "$W/tcpserver.fifo" &
-exec tcpserver -v -RHl0 0 110 ${POPA3D_WRAP:-} "$P" 2> "$W/tcpserver.fifo"
+exec tcpserver -v -RHl0 0 110 "$P" 2> "$W/tcpserver.fifo"
 EOF
 chmod 755 "$W/tcpserver-run"
 ns_start "$W/tcpserver-run"
