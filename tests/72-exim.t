@@ -70,8 +70,8 @@ port=12625
 } > "$T/exim.conf"
 
 # the run script of the doc, with the supervision left out
-docblock exim-run | sed -n 's/^exec relayexport /relayexport /p' > "$T/export.sh"
-grep -q '^relayexport .* -c ' "$T/export.sh" || { notok "the run script of doc/exim.html runs relayexport -c" "$(cat "$T/export.sh")"; exit 1; }
+docblock exim-run | grep '^exec relayexport ' > "$T/export.sh"
+grep -q '^exec relayexport .* -c ' "$T/export.sh" || { notok "the run script of doc/exim.html runs relayexport -c" "$(cat "$T/export.sh")"; exit 1; }
 sh "$T/export.sh" 2> "$T/export.log" &
 export=$!
 on_exit "kill $export 2>/dev/null"

@@ -23,8 +23,8 @@ docblock() {
   sed -n "/<pre id=\"$1\">/,/<\/pre>/p" "$TOP/doc/tcprules.html" | sed '1d;$d' |
     sed -e 's/&gt;/>/g' -e 's/&lt;/</g' -e 's/&amp;/\&/g' -e "s|/var/lib/smtp-poplock|$state|g" -e "s|/etc/|$etc/|g"
 }
-docblock tcprules-run | sed -n 's/^exec relayexport /relayexport /p' > "$T/export.sh"
-grep -q '^relayexport .* -t .* -x ' "$T/export.sh" || { notok "the run script of doc/tcprules.html runs relayexport -t -x" "$(cat "$T/export.sh")"; exit 1; }
+docblock tcprules-run | grep '^exec relayexport ' > "$T/export.sh"
+grep -q '^exec relayexport .* -t .* -x ' "$T/export.sh" || { notok "the run script of doc/tcprules.html runs relayexport -t -x" "$(cat "$T/export.sh")"; exit 1; }
 sh "$T/export.sh" 2> "$T/export.log" &
 export=$!
 on_exit "kill $export 2>/dev/null"
