@@ -9,9 +9,10 @@
 # captured from the server) with their address changed.
 . "$(dirname "$0")/lib.sh"
 
-for c in rsyslogd logger ss tcpclient; do
-  needcmd $c || { skip "rsyslog between hosts" "$c is not installed (package/test installs rsyslog, iproute2, ucspi-tcp)"; exit 0; }
+for c in rsyslogd logger ss tcpclient setuidgid supervise envdir; do
+  needcmd $c || { skip "rsyslog between hosts" "$c is not installed (package/test installs rsyslog, iproute2, ucspi-tcp, daemontools)"; exit 0; }
 done
+isroot || { skip "rsyslog between hosts" "needs root: rsyslogd gives the file to a group, readlog runs as nobody"; exit 0; }
 
 fix="$TOP/tests/fixtures/dovecot/syslog"
 # "pop3-login: ..." as Dovecot wrote it to syslog(3), address changed
@@ -35,13 +36,18 @@ listening() { ss -Hltn "sport = :$1" | grep -q .; }
 P1=$(freeport 13514)
 P2=$(freeport $((P1 + 1)))
 
-mkdir -p "$T/recv/work" "$T/send/work" "$T/recv/log"
+mkdir -p "$T/recv/work" "$T/send/work" "$T/recv/log/smtp-poplock"
 for s in file prog legacy trad direct allowed; do mkdir -m 755 "$T/st-$s"; done
+# the readlogs that rsyslog feeds run as nobody (poplock on a real host)
+chown nobody:nogroup "$T/st-file" "$T/st-prog"
 
-# The SMTP host: imtcp on P1, the forwarded lines in rsyslog's default file
-# format (RSYSLOG_FileFormat, RFC 3339 stamps), also in the traditional
-# one, and through omprog into "readlog -"; P2 takes what a sender forwards
-# in the old RFC 3164 form (for the time zone check below).
+# The SMTP host, doc/multihost.html's lines (nogroup and nobody stand for
+# poplock): imtcp on P1, the forwarded lines in rsyslog's default file
+# format (RSYSLOG_FileFormat, RFC 3339 stamps) in a file of their own, for
+# readlog; also in the traditional format, and through omprog into
+# "readlog -t -", whose copy goes to omprog's output file; P2 takes what
+# a sender forwards in omfwd's default RFC 3164 form (for the time zone
+# check below).
 cat > "$T/recv/rsyslog.conf" <<EOF
 global(workDirectory="$T/recv/work")
 module(load="imtcp")
@@ -49,9 +55,14 @@ module(load="omprog")
 input(type="imtcp" address="127.0.0.1" port="$P1" ruleset="poplock")
 input(type="imtcp" address="127.0.0.1" port="$P2" ruleset="legacy")
 ruleset(name="poplock") {
-  mail.* action(type="omfile" file="$T/recv/log/mail.log" template="RSYSLOG_FileFormat")
+  mail.* action(type="omfile" file="$T/recv/log/smtp-poplock/pop.log"
+                template="RSYSLOG_FileFormat"
+                fileOwner="root" fileGroup="nogroup" fileCreateMode="0640"
+                dirCreateMode="0755")
   mail.* action(type="omfile" file="$T/recv/log/mail-trad.log" template="RSYSLOG_TraditionalFileFormat")
-  mail.* action(type="omprog" binary="$TOP/readlog -d $T/st-prog -" template="RSYSLOG_FileFormat")
+  mail.* action(type="omprog" template="RSYSLOG_FileFormat"
+                binary="$(command -v setuidgid) nobody $TOP/readlog -d $T/st-prog -t -"
+                output="$T/recv/log/omprog.out")
 }
 ruleset(name="legacy") {
   mail.* action(type="omfile" file="$T/recv/log/legacy.log" template="RSYSLOG_FileFormat")
@@ -66,7 +77,10 @@ cat > "$T/send/rsyslog.conf" <<EOF
 global(workDirectory="$T/send/work")
 module(load="imuxsock" SysSock.Use="off")
 input(type="imuxsock" Socket="$T/send/log")
-mail.* action(type="omfwd" target="127.0.0.1" port="$P1" protocol="tcp" template="RSYSLOG_ForwardFormat")
+mail.* action(type="omfwd" target="127.0.0.1" port="$P1" protocol="tcp"
+              template="RSYSLOG_ForwardFormat"
+              queue.type="LinkedList" queue.filename="poplock-smtp1"
+              action.resumeRetryCount="-1")
 mail.* action(type="omfwd" target="127.0.0.1" port="$P2" protocol="tcp")
 EOF
 
@@ -86,10 +100,16 @@ up() { listening $P1 && listening $P2 && [ -S "$T/send/log" ]; }
 waitfor 10 up && ok "both rsyslogd are up (imtcp on 127.0.0.1:$P1 and :$P2, imuxsock on a private socket)" ||
   { notok "rsyslogd did not come up" "$(cat "$T/recv/out" "$T/send/out")"; exit 1; }
 
-# the readlog that follows the file, as a service would (TZ as the host's)
-TZ=UTC readlog -d "$T/st-file" "$T/recv/log/mail.log" 2> "$T/readlog-file.err" &
-rlpid=$!
-on_exit "kill $rlpid 2>/dev/null; wait $rlpid 2>/dev/null"
+# the readlog that follows the file: service/readlog under supervise, its
+# env/ set as the guide says (nobody for poplock)
+cp -R "$TOP/service/readlog" "$T/svc-readlog"
+rm -rf "$T/svc-readlog/log"
+echo nobody > "$T/svc-readlog/env/ACCOUNT"
+echo "$T/st-file" > "$T/svc-readlog/env/STATEDIR"
+echo "$T/recv/log/smtp-poplock/pop.log" > "$T/svc-readlog/env/SOURCES"
+TZ=UTC supervise "$T/svc-readlog" > "$T/readlog-file.err" 2>&1 &
+suppid=$!
+on_exit "svc -dx $T/svc-readlog 2>/dev/null; wait $suppid 2>/dev/null"
 
 allowed() { showallowed -d "$1" | grep -q "^$2[[:space:]]"; }
 relayclient() {  # relayclient STATE ADDR: what the SMTP server would see
@@ -102,16 +122,16 @@ logger -u "$T/send/log" -p mail.info -t dovecot -- "$good"
 
 waitfor 10 allowed "$T/st-file" 127.0.0.71 &&
   ok "readlog following the receiver's file records the forwarded login of 127.0.0.71" ||
-  notok "readlog (file) did not record 127.0.0.71" "$(cat "$T/recv/log/mail.log" "$T/readlog-file.err" 2>/dev/null)"
+  notok "readlog (file) did not record 127.0.0.71" "$(cat "$T/recv/log/smtp-poplock/pop.log" "$T/readlog-file.err" 2>/dev/null)"
 waitfor 10 allowed "$T/st-prog" 127.0.0.71 &&
   ok "readlog run by omprog (readlog -d DIR -) records it too" ||
   notok "readlog (omprog) did not record 127.0.0.71" "$(cat "$T/recv/out")"
 
 iso='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}-0[45]:00'
 checkgrep "the receiver's file has the line in RSYSLOG_FileFormat, with the sender's zone" \
-  "^$iso [^ ]+ dovecot: pop3-login: Login: user=<alice>, method=PLAIN, rip=127\.0\.0\.71, lip=" "$T/recv/log/mail.log"
+  "^$iso [^ ]+ dovecot: pop3-login: Login: user=<alice>, method=PLAIN, rip=127\.0\.0\.71, lip=" "$T/recv/log/smtp-poplock/pop.log"
 checkgrep "the failed login reached the receiver too" \
-  "^$iso [^ ]+ dovecot: pop3-login: Disconnected: Aborted login .*rip=127\.0\.0\.72, lip=" "$T/recv/log/mail.log"
+  "^$iso [^ ]+ dovecot: pop3-login: Disconnected: Aborted login .*rip=127\.0\.0\.72, lip=" "$T/recv/log/smtp-poplock/pop.log"
 checkgrep "and the traditional file has it as 'Mmm dd hh:mm:ss HOST dovecot: ...'" \
   '^[A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} [^ ]+ dovecot: pop3-login: Login: user=<alice>, .*rip=127\.0\.0\.71, ' "$T/recv/log/mail-trad.log"
 
@@ -123,11 +143,15 @@ check "showallowed: the grant's source and user" "dovecot/pop3	alice" \
   "$(showallowed -m -d "$T/st-file" | awk -F'\t' '$1 == "127.0.0.71" { print $(NF-1) "\t" $NF }')"
 
 # Both file formats, read by readlog's dry run: the login, not the failure
-for f in mail mail-trad; do
-  run readlog -n -1 "$T/recv/log/$f.log"
-  check "readlog -n reads the login from $f.log ($( [ $f = mail ] && echo RSYSLOG_FileFormat || echo RSYSLOG_TraditionalFileFormat))" \
+for f in smtp-poplock/pop.log:RSYSLOG_FileFormat mail-trad.log:RSYSLOG_TraditionalFileFormat; do
+  run readlog -n -1 "$T/recv/log/${f%:*}"
+  check "readlog -n reads the login, not the failure, from ${f%:*} (${f#*:})" \
     "dovecot dovecot/pop3 127.0.0.71 alice" "$(awk '{ print $1, $2, $3, $5 }' "$T/out")"
 done
+check "rsyslogd gave the file to the group readlog runs in, mode 0640" "640 root nogroup" \
+  "$(stat -c '%a %U %G' "$T/recv/log/smtp-poplock/pop.log")"
+checkgrep "readlog -t under omprog copied what it read to omprog's output file" \
+  "^$iso [^ ]+ dovecot: pop3-login: Login: user=<alice>, .*rip=127\.0\.0\.71, " "$T/recv/log/omprog.out"
 
 # The traditional format drops the zone: written on a host five hours
 # ahead of the sender, its stamp reads five hours old, and the login has
@@ -148,15 +172,15 @@ check "and readlog, reading it, sees a login 5 hours old: 127.0.0.71 does not re
 logger --rfc3164 -n 127.0.0.1 -P $P1 -T -p mail.info -t dovecot -- "${good/127.0.0.71,/127.0.0.73,}"
 waitfor 10 allowed "$T/st-file" 127.0.0.73 &&
   ok "a line sent by logger -T straight to the port is believed: 127.0.0.73 is granted (TCP syslog is unauthenticated)" ||
-  notok "logger --rfc3164 -T: 127.0.0.73 not granted" "$(tail -3 "$T/recv/log/mail.log")"
+  notok "logger --rfc3164 -T: 127.0.0.73 not granted" "$(tail -3 "$T/recv/log/smtp-poplock/pop.log")"
 
 # logger's default is RFC 5424; rsyslog writes such a message's tag
 # without the colon ("dovecot[4242] pop3-login: ..."), in both formats
 logger --id=4242 -n 127.0.0.1 -P $P1 -T -p mail.info -t dovecot -- "${good/127.0.0.71,/127.0.0.74,}"
-waitfor 10 grep -q 'rip=127\.0\.0\.74' "$T/recv/log/mail.log"
+waitfor 10 grep -q 'rip=127\.0\.0\.74' "$T/recv/log/smtp-poplock/pop.log"
 checkgrep "an RFC 5424 message is written 'HOST dovecot[4242] pop3-login: ...', no colon after the tag" \
-  "^$( echo "$iso" | sed 's/-0\[45\]/[-+][0-9]{2}/' ) [^ ]+ dovecot\[4242\] pop3-login: Login: user=<alice>, .*rip=127\.0\.0\.74, " "$T/recv/log/mail.log"
-grep 'rip=127\.0\.0\.74' "$T/recv/log/mail.log" > "$T/5424.log"
+  "^$( echo "$iso" | sed 's/-0\[45\]/[-+][0-9]{2}/' ) [^ ]+ dovecot\[4242\] pop3-login: Login: user=<alice>, .*rip=127\.0\.0\.74, " "$T/recv/log/smtp-poplock/pop.log"
+grep 'rip=127\.0\.0\.74' "$T/recv/log/smtp-poplock/pop.log" > "$T/5424.log"
 run readlog -n -1 "$T/5424.log"
 if grep -q ' 127\.0\.0\.74 ' "$T/out"; then ok "readlog -n reads rsyslog's RFC 5424 form"
 else skip "readlog -n reads rsyslog's RFC 5424 form" "readlog wants 'TAG:' or 'TAG[PID]:' (src/logline.c); doc/multihost.html forwards in RFC 3164 form with RSYSLOG_ForwardFormat instead"
@@ -197,3 +221,60 @@ waitfor 10 allowed "$T/st-allowed" 127.0.0.76 &&
   notok "\$AllowedSender: 127.0.0.76 not granted" "$(cat "$T/recv3/mail.log" "$T/recv3/out")"
 checknogrep "the one sent from 127.0.0.9 is not (127.0.0.75 never reaches the file)" 'rip=127\.0\.0\.75' "$T/recv3/mail.log"
 check "relaylock: 127.0.0.75 does not relay" "" "$(relayclient "$T/st-allowed" 127.0.0.75)"
+
+# ---- package/setup, as the installation guides use it ------------------
+# It creates accounts, the state directory and services, and installs the
+# programs: so it runs on a copy of this tree whose conf-home and
+# conf-state point into $T, in a private mount namespace whose /etc is a
+# copy (useradd writes there).  Nothing of the machine's changes.  qmaill
+# and qmaild stand for the accounts qmail's own installation creates.
+if ! needcmd unshare || ! needcmd useradd || ! needcmd tcprules; then
+  skip "package/setup in a private namespace" "needs unshare, useradd and tcprules"; exit 0
+fi
+S=$T/setup
+mkdir -p "$S/src" "$S/etc"
+(cd "$TOP" && tar --exclude=./.git --exclude=./tests/out -cf - .) | (cd "$S/src" && tar -xf -)
+echo "$S/usr/local" > "$S/src/conf-home"
+echo "$S/var/lib/smtp-poplock" > "$S/src/conf-state"
+cp -a /etc/. "$S/etc/"
+cat > "$S/ns.sh" <<'EOS'
+S=$1
+mount --bind "$S/etc" /etc || exit 111
+useradd -r -M -d /nonexistent -s /usr/sbin/nologin qmaill
+useradd -r -M -d /nonexistent -s /usr/sbin/nologin qmaild
+listing() {
+  find "$S/svscan" "$S/etc-svc" "$S/var" "$S/usr" -printf '%p %y %m %u %g %s %T@ %l\n' 2>/dev/null | sort
+  grep -E '^(poplock|poplocklog|qmaill|qmaild):' /etc/passwd /etc/group
+}
+svcs="readlog dovecot smtpd pop3d-qmail"
+"$S/src/package/setup" -s "$S/svscan" -e "$S/etc-svc" $svcs > "$S/run1.out" 2>&1; echo $? > "$S/run1.rc"
+listing > "$S/list1"
+sleep 1.1   # a file rewritten with the same content would show a new mtime
+"$S/src/package/setup" -s "$S/svscan" -e "$S/etc-svc" $svcs > "$S/run2.out" 2>&1; echo $? > "$S/run2.rc"
+listing > "$S/list2"
+echo /var/log/smtp-poplock/pop.log > "$S/etc-svc/readlog/env/SOURCES"
+"$S/src/package/setup" -s "$S/svscan" -e "$S/etc-svc" readlog > "$S/run3.out" 2>&1; echo $? > "$S/run3.rc"
+stat -c '%U %G %a' "$S/var/lib/smtp-poplock" > "$S/state.stat"
+for s in $svcs; do echo "$s $(stat -c %U "$S/etc-svc/$s/log/main")"; done > "$S/logmain.stat"
+EOS
+(cd "$S/src" && flock /tmp/poplock.make unshare -m --propagation private bash "$S/ns.sh" "$S")
+check "package/setup (first run) exits 0" 0 "$(cat "$S/run1.rc")"
+[ "$(cat "$S/run1.rc")" = 0 ] || notok "package/setup first run output" "$(cat "$S/run1.out")"
+checkgrep "it creates the accounts poplock and poplocklog" '^/etc/passwd:poplocklog:' "$S/list1"
+check "the state directory belongs to poplock, mode 0755" "poplock poplock 755" "$(cat "$S/state.stat")"
+check "each service's log/main belongs to its log account" \
+  "readlog poplocklog dovecot poplocklog smtpd qmaill pop3d-qmail qmaill" "$(tr '\n' ' ' < "$S/logmain.stat" | sed 's/ $//')"
+for s in readlog dovecot smtpd pop3d-qmail; do
+  check "service $s is linked into the svscan directory" "$S/etc-svc/$s" "$(readlink "$S/svscan/$s")"
+done
+check "the smtpd service's tcprules file is compiled (tcp.cdb)" yes "$([ -s "$S/etc-svc/smtpd/tcp.cdb" ] && echo yes)"
+missing=""
+for p in readlog relaylock showallowed logpopauth-pre logpopauth-post relaygrant relayrevoke; do
+  [ "$(stat -c %a "$S/usr/local/bin/$p" 2>/dev/null)" = 755 ] || missing="$missing $p"
+done
+check "it installs the programs into conf-home's bin, mode 755 (missing or wrong:$missing)" "" "$missing"
+check "package/setup (second run) exits 0" 0 "$(cat "$S/run2.rc")"
+check "the second run says only that it is done" "package/setup: info: done" "$(cat "$S/run2.out")"
+if cmp -s "$S/list1" "$S/list2"; then ok "the second run changes nothing (owners, modes, sizes, times, links, accounts)"
+else notok "the second run changed something" "$(diff "$S/list1" "$S/list2" | head -20)"; fi
+check "a third run keeps a file the administrator edited (env/SOURCES)" /var/log/smtp-poplock/pop.log "$(cat "$S/etc-svc/readlog/env/SOURCES")"
