@@ -62,3 +62,9 @@ clean:
 	rm -rf tests/out
 
 .PHONY: default it check install instcheck clean
+
+# benchmarks (doc/bench.html): not tests, no timed assertions; BENCH_FULL=1 adds the 10^6 sizes
+bench: it
+	bench/run
+
+.PHONY: bench
