@@ -109,9 +109,24 @@ granted() {
 # ucspi-tcp's tcpclient (inside ns_start's network namespace if it has
 # one) and runs tests/servers/chat over the connection.
 # Its exit code: 0 the login was granted, 1 refused, 2 protocol error.
+# An IPv6 SRC (::1) connects to [::1]:PORT with the tcpclient of Debian's
+# ucspi-tcp-ipv6 (see tcpclient6).
+TCPCLIENT6=""
 client() {
   local src=$1 port=$2; shift 2
-  $NSENTER tcpclient -RHl0 -T5 -i "$src" 127.0.0.1 "$port" "$SRVDIR/chat" "$@" 2>>"$W/chat.err"
+  case $src in
+    *:*) $NSENTER "$TCPCLIENT6" -RHl0 -T5 -i "$src" ::1 "$port" "$SRVDIR/chat" "$@" 2>>"$W/chat.err" ;;
+    *) $NSENTER tcpclient -RHl0 -T5 -i "$src" 127.0.0.1 "$port" "$SRVDIR/chat" "$@" 2>>"$W/chat.err" ;;
+  esac
+}
+
+# tcpclient6: $TCPCLIENT6, IPv6-capable tcpclient from ucspi-tcp-ipv6,
+# which conflicts with ucspi-tcp: unpacked under $W/ucspi6.
+tcpclient6() {
+  UNPACKROOT=$W/ucspi6 unpack ucspi-tcp-ipv6
+  TCPCLIENT6=$W/ucspi6/usr/bin/tcpclient
+  [ -x "$TCPCLIENT6" ] || die "no tcpclient in ucspi-tcp-ipv6"
+  grep -q '^0\{31\}1 ' /proc/net/if_inet6 2>/dev/null || srv_skip "no IPv6 loopback (::1) here"
 }
 
 # login SOURCE SRC PORT PROTO ACTION USER PASS WANT: one login attempt
@@ -253,12 +268,12 @@ keep() {
 
 # ---- servers that conflict with the machine's -----------------------------
 
-# unpack PKG...: the Debian packages' files under $W/root (dpkg-deb -x; no
-# maintainer scripts run).  The .deb files are taken from $POPLOCK_DEBS
+# unpack PKG...: the Debian packages' files under $W/root, or $UNPACKROOT
+# (dpkg-deb -x; no maintainer scripts run).  The .deb files are taken from $POPLOCK_DEBS
 # if that directory has them, else fetched with apt-get download.
 unpack() {
-  local p f
-  mkdir -p "$W/root" "$W/debs"
+  local p f root=${UNPACKROOT:-$W/root}
+  mkdir -p "$root" "$W/debs"
   for p in "$@"; do
     f=""
     [ -n "${POPLOCK_DEBS:-}" ] && f=$(ls "$POPLOCK_DEBS/${p}_"*.deb 2>/dev/null | head -1)
@@ -268,7 +283,7 @@ unpack() {
       f=$(ls "$W/debs/${p}_"*.deb 2>/dev/null | head -1)
     fi
     [ -n "$f" ] || srv_skip "no .deb for $p"
-    dpkg-deb -x "$f" "$W/root" || die "dpkg-deb -x $f failed"
+    dpkg-deb -x "$f" "$root" || die "dpkg-deb -x $f failed"
     echo "$p $(dpkg-deb -f "$f" Version)" >> "$W/versions"
   done
 }

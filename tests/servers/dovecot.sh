@@ -15,7 +15,8 @@ command -v dovecot >/dev/null 2>&1 || srv_skip "dovecot is not installed (apt-ge
 [ -x /usr/lib/dovecot/pop3 ] && [ -x /usr/lib/dovecot/imap ] || srv_skip "dovecot-pop3d or dovecot-imapd is not installed"
 id dovenull >/dev/null 2>&1 && id dovecot >/dev/null 2>&1 || srv_skip "the dovecot and dovenull users are missing (dovecot-core's postinst makes them)"
 
-NAME=dovecot ADVOK=1 PLAIN=1 ADVBYTES=1
+NAME=dovecot ADVOK=1 PLAIN=1 ADVBYTES=1 V6=1
+tcpclient6
 # How dovecot's login process writes a name on its Login: line
 # (str_sanitize(name, 80)): control bytes become '?', and a longer name
 # is cut to 77 bytes and "...".
@@ -38,7 +39,7 @@ conf() {
 base_dir = $W/$form.run
 state_dir = $W/$form.state
 protocols = pop3 imap
-listen = 127.0.0.1
+listen = 127.0.0.1, ::1
 ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
@@ -68,7 +69,7 @@ userdb {
 }
 service pop3-login {
   inet_listener pop3 {
-    address = 127.0.0.1
+    address = 127.0.0.1, ::1
     port = $POP3PORT
   }
   inet_listener pop3s {
@@ -77,7 +78,7 @@ service pop3-login {
 }
 service imap-login {
   inet_listener imap {
-    address = 127.0.0.1
+    address = 127.0.0.1, ::1
     port = $IMAPPORT
   }
   inet_listener imaps {

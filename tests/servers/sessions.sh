@@ -8,6 +8,9 @@
 #   POP3ADV, IMAPADV  arrays: the names that log in when ADVOK=1 (default
 #              ADV1 ADV2 and ADV1 ADV3)
 #   POP3FAIL   array: more names to try with a wrong password (default none)
+#   V6         1: also logins from ::1, and a failed one, last (a server
+#              may delay an address's logins after a failure: dovecot's
+#              anvil does); the caller has run tcpclient6
 #   PLAIN      1 if the server offers SASL PLAIN (AUTH / AUTHENTICATE)
 #   ADVBYTES   1 if the server takes any byte in a user name through SASL
 #              PLAIN: names with a tab, a newline, UTF-8 then log in too
@@ -56,6 +59,9 @@ sessions() {
       next; try pop3 plain "$ADVNL" wrong-pw fail
     fi
     next; try pop3 failclose "$ADV1" wrong-pw fail
+    if [ "${V6:-0}" = 1 ]; then
+      a=::1; try pop3 login alice alice-pw ok
+    fi
     next; client $a "$POP3PORT" pop3 abort || die "pop3 abort from $a"
     next; client $a "$POP3PORT" pop3 abortuser "$ADV3" || die "pop3 abortuser from $a"
   fi
@@ -76,6 +82,9 @@ sessions() {
       next; try imap plain "$ADVTAB" wrong-pw fail
     fi
     next; try imap failclose "$ADV3" wrong-pw fail
+    if [ "${V6:-0}" = 1 ]; then
+      a=::1; try imap login bob bob-pw ok; try imap login "$ADV1" wrong-pw fail
+    fi
     next; client $a "$IMAPPORT" imap abort || die "imap abort from $a"
     next; client $a "$IMAPPORT" imap abortuser "$ADV1" || die "imap abortuser from $a"
   fi
