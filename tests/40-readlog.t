@@ -1,0 +1,128 @@
+#!/bin/bash
+# readlog: standard input, the dry run, pass-through, long lines,
+# signals, counters, usage and fatal errors.  Login lines are Dovecot's,
+# from the real server (tests/fixtures/dovecot) or in its exact form.
+. "$(dirname "$0")/lib.sh"
+
+F="$TOP/tests/fixtures/dovecot"
+store() { "$TOP/tests/storetool" "$@"; }
+addrs() { store scan "$1" | cut -d' ' -f1 | sort; }
+login() {  # login ADDR USER: a Dovecot log_path line stamped now
+  echo "$(date '+%b %d %H:%M:%S') pop3-login: Info: Login: user=<$2>, method=PLAIN, rip=$1, lip=127.0.0.1, mpid=7, session=<x>"
+}
+
+# --- standard input
+S=$(newstate)
+nlines=$(wc -l < "$F/logfile") nlogins=$(wc -l < "$F/logfile.expect")
+checkrun "readlog -d S - < dovecot's log file: exit 0, counters at the end" 0 \
+  "readlog: info: lines $nlines logins $nlogins skipped: toolong 0 refused [0-9]+ nologin [0-9]+" \
+  sh -c "exec readlog -d '$S' - < '$F/logfile'"
+nrefused=$(sed -n 's/.* refused \([0-9]*\) .*/\1/p' "$T/err")
+check "it grants exactly the logins of the fixture" "$(cut -d' ' -f2 "$F/logfile.expect" | sort -u)" "$(addrs "$S")"
+t=$(store scan "$S" | sed -n 's/^127\.0\.0\.31 login=\([0-9]*\) .*/\1/p')
+check "the source and user are recorded" "allowed dovecot/pop3 alice" "$(store lookup "$S" 127.0.0.31 "$t" | head -1 | cut -d' ' -f1,3,4)"
+check "stdin leaves no cursor" "" "$(ls "$S" | grep cursor)"
+
+# --- dry run
+readlog -n - < "$F/logfile" > "$T/dry" 2> "$T/dryerr"; rc=$?
+check "-n: exit 0" 0 $rc
+check "-n: FORMAT SOURCE ADDR TIME USER for each login (source, address)" \
+  "$(cut -d' ' -f1,2 "$F/logfile.expect")" "$(cut -d' ' -f2,3 "$T/dry")"
+check "-n: the format is dovecot" "dovecot" "$(cut -d' ' -f1 "$T/dry" | sort -u)"
+checkgrep "-n: time in Unix seconds, user as the record writes it (%XX)" \
+  '^dovecot dovecot/imap 127\.0\.0\.53 [0-9]{10} caf%C3%A9$' "$T/dry"
+checkgrep "-n: a user name with spaces and another server's text stays one field" \
+  '^dovecot dovecot/pop3 127\.0\.0\.36 [0-9]+ Login:%20user=<a>,%20method=PLAIN,%20rip=203\.0\.113\.66,%20lip=1\.1\.1\.1,$' "$T/dry"
+checknogrep "-n: without -v, no refusals" '^refused' "$T/dry"
+checkrun "-n needs no state directory and writes nothing" 0 "readlog: info: lines $nlines .*" \
+  sh -c "exec readlog -n -d '$T/nonexistent' - < '$F/logfile' > /dev/null"
+[ -e "$T/nonexistent" ] && notok "-n created the state directory" || ok "-n created nothing"
+readlog -n -v - < "$F/logfile" > "$T/dryv" 2>/dev/null
+check "-n -v: every refused login line is shown, with the format and why" "$nrefused" "$(grep -c '^refused dovecot (.*): ' "$T/dryv")"
+checkgrep "-n -v: a failed login is refused" '^refused dovecot \(.*\): .*auth failed.*rip=127\.0\.0\.32,' "$T/dryv"
+check "-n -v: the grants are the same" "$(cat "$T/dry")" "$(grep -v '^refused' "$T/dryv")"
+check "-n -v: a refused line is shown with control bytes as %XX" "" "$(grep '^refused' "$T/dryv" | LC_ALL=C grep '[^ -~]')"
+
+# --- -F
+check "-F dovecot: the same grants" "$(cat "$T/dry")" "$(readlog -n -F dovecot - < "$F/logfile" 2>/dev/null)"
+other=$("$TOP/tests/logtool" -L 2>/dev/null | grep -vx dovecot | head -1)
+if [ -n "$other" ]; then
+  check "-F $other: no dovecot grants" "" "$(readlog -n -F "$other" - < "$F/logfile" 2>/dev/null)"
+else
+  skip "-F with another format" "tests/logtool -L lists no second format"
+fi
+
+# --- pass-through
+{ cat "$F/logfile"; printf 'binary \001\002\377 line\n'; head -c 9000 /dev/zero | tr '\0' x; echo; printf 'no newline at the end'; } > "$T/raw"
+S=$(newstate)
+readlog -t -d "$S" - < "$T/raw" > "$T/raw.out" 2> "$T/raw.err"
+cmp -s "$T/raw" "$T/raw.out" && ok "-t: standard output is the input, byte for byte" || notok "-t: output differs" "$(cmp "$T/raw" "$T/raw.out")"
+check "-t: the logins are recorded all the same" "$(cut -d' ' -f2 "$F/logfile.expect" | sort -u)" "$(addrs "$S")"
+checkrun "-n and -t together: usage" 100 'readlog: fatal: -n and -t both write to stdout' readlog -n -t -
+
+# --- long lines: skipped whole, never cut into something that parses
+pad() { head -c "$1" /dev/zero | tr '\0' "$2"; }
+l4096=$(printf 'pop3-login: Info: Login: user=<%s>, method=PLAIN, rip=127.0.9.1, lip=127.0.0.1' "$(pad 4020 a)")
+l4097=$(printf 'pop3-login: Info: Login: user=<%s>, method=PLAIN, rip=127.0.9.2, lip=127.0.0.1' "$(pad 4021 a)")
+check "the test's lines are 4096 and 4097 bytes long" "4096 4097" "${#l4096} ${#l4097}"
+{
+  echo "$l4096"
+  echo "$l4097"
+  # a login glued after 9000 bytes: what follows a cut must not be taken for a line
+  printf '%s' "$(pad 9000 b)"; echo "pop3-login: Info: Login: user=<tail>, method=PLAIN, rip=127.0.9.3, lip=127.0.0.1"
+  echo "pop3-login: Info: Login: user=<after>, method=PLAIN, rip=127.0.9.4, lip=127.0.0.1"
+} > "$T/long"
+S=$(newstate)
+# written in small pieces, so that the long lines reach readlog across many reads
+checkrun "long lines are counted as skipped" 0 'readlog: info: lines 4 logins 2 skipped: toolong 2 refused 0 nologin 0' \
+  sh -c "dd if='$T/long' bs=1000 status=none | (sleep 0.1; cat) | readlog -d '$S' -"
+check "a 4096-byte line is read, the longer ones are not, the next line is" "127.0.9.1 127.0.9.4" "$(addrs "$S" | xargs)"
+
+# --- following a file; SIGUSR1, SIGHUP, SIGTERM
+S=$(newstate)
+log="$T/follow.log"
+: > "$log"
+readlog -d "$S" "$log" 2> "$T/f.err" & pid=$!
+on_exit "kill $pid 2>/dev/null"
+has() { store lookup "$S" "$1" now > /dev/null; }
+login 127.0.9.10 a >> "$log"
+waitfor 5 has 127.0.9.10 && ok "a login appended to a followed file is recorded" || notok "127.0.9.10 not recorded" "$(cat "$T/f.err")"
+echo "some other line" >> "$log"
+login 127.0.9.11 b >> "$log"
+waitfor 5 has 127.0.9.11 || true
+kill -USR1 $pid
+waitfor 5 grep -q 'lines 3 ' "$T/f.err"
+checkgrep "SIGUSR1: the counters on stderr" '^readlog: info: lines 3 logins 2 skipped: toolong 0 refused 0 nologin 1$' "$T/f.err"
+kill -HUP $pid
+login 127.0.9.12 c >> "$log"
+waitfor 5 has 127.0.9.12 && ok "after SIGHUP it goes on where it was" || notok "127.0.9.12 not recorded after SIGHUP"
+# lines that grant nothing move the cursor lazily: SIGTERM must save it
+for i in 1 2 3; do echo "not a login $i" >> "$log"; done
+waitfor 5 sh -c "kill -USR1 $pid; sleep 0.05; grep -q 'lines 7 ' '$T/f.err'"
+kill -TERM $pid; wait $pid; rc=$?
+check "SIGTERM: exit 0" 0 $rc
+checkgrep "SIGTERM: the counters at exit" '^readlog: info: lines 7 logins 3 skipped: toolong 0 refused 0 nologin 4$' "$T/f.err"
+checkrun "restarted, it reads nothing twice (the position was saved)" 0 \
+  'readlog: info: lines 0 logins 0 skipped: toolong 0 refused 0 nologin 0' readlog -1 -d "$S" "$log"
+login 127.0.9.13 d >> "$log"
+checkrun "-1 reads what is new and exits" 0 \
+  'readlog: info: lines 1 logins 1 skipped: toolong 0 refused 0 nologin 0' readlog -1 -d "$S" "$log"
+check "the cursor is one line of data" 1 "$(cat "$S"/cursor.* | wc -l)"
+checkgrep "the cursor names its source" " $log\$" "$(ls "$S"/cursor.* | head -1)"
+
+# --- usage and fatal errors
+checkrun "no source: usage" 100 'readlog: usage: readlog .*' readlog -d "$S"
+checkrun "unknown option: usage" 100 'readlog: usage: readlog .*' readlog -x -
+checkrun "-g 0: usage" 100 'readlog: usage: readlog .*' readlog -g 0 -
+checkrun "-g abc: usage" 100 'readlog: usage: readlog .*' readlog -g abc -
+checkrun "unknown format: exit 100" 100 'readlog: fatal: unknown format: nosuch' readlog -F dovecot,nosuch -
+checkrun "missing state directory: exit 111 and why" 111 \
+  "readlog: fatal: unable to open the state directory $T/missing: No such file or directory" readlog -d "$T/missing" -
+S=$(newstate)
+echo 12x > "$S/grace"
+checkrun "invalid grace control file: exit 100" 100 "readlog: fatal: invalid $S/grace" readlog -d "$S" -
+S=$(newstate)
+mkdir "$S/journal"
+login 127.0.9.20 x > "$T/one"
+checkrun "journal that cannot be written: exit 111 and why" 111 \
+  "readlog: fatal: unable to append to $S/journal: .*" sh -c "exec readlog -d '$S' - < '$T/one'"
