@@ -288,14 +288,17 @@ unpack() {
   done
 }
 
-# etc_users NAME:PASSWORD:UID...: private copies of /etc/passwd, shadow and
-# group in $W/etc with these users added (home /nonexistent, each in a
+# etc_users NAME:PASSWORD:UID...: private /etc/passwd, shadow and group in
+# $W/etc with these users added (home /nonexistent, each in a
 # group of its own); NS_SETUP then mounts them over the machine's inside
 # the namespace only.  Names may hold anything but ':' and newline.
 etc_users() {
   local e n pw u salt
   mkdir -p "$W/etc"
-  cp /etc/passwd /etc/shadow /etc/group "$W/etc/" || die "unable to copy /etc/passwd"
+  # passwd and group as the machine has them (system users, groups);
+  # shadow only with ours: nothing in the namespace needs the machine's
+  cp /etc/passwd /etc/group "$W/etc/" || die "unable to copy /etc/passwd"
+  : > "$W/etc/shadow"
   for e in "$@"; do
     n=${e%%:*}; e=${e#*:}; pw=${e%%:*}; u=${e#*:}
     salt=$(printf '%s' "$n$u" | md5sum | cut -c1-16)
