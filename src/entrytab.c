@@ -101,8 +101,13 @@ int entrytab_load (entrytab *t, char const *path)
   if (fstat(fd, &st) < 0 || !stralloc_readyplus(&t->buf, st.st_size + 4097)
    || !slurp(&t->buf, fd)) { fd_close(fd) ; return -1 ; }
   fd_close(fd) ;
-  /* keep a torn tail from gluing itself to the next file's first line */
-  if (!stralloc_catb(&t->buf, "\n", 1)) return -1 ;
+  /*
+   * Between two files, a byte no record holds: a torn tail stays no
+   * record, as in state_lookup, which reads each file alone (an LF here
+   * would complete a tail that lacks only its own), and the next file's
+   * first record is found by the resynchronising scan.
+   */
+  if (!stralloc_catb(&t->buf, "", 1)) return -1 ;
   if (t->buf.len >= ENTRYTAB_NONE) return (errno = EFBIG, -1) ;
   pos = start ;
   for (;;)

@@ -121,6 +121,7 @@ static int scan_fields (char const *s, size_t len, record *r)
   if (i >= len) return 0 ;
   if (len - i == 1 && s[i] == '-') { r->userlen = 0 ; return 1 ; }
   r->userlen = 0 ;
+  k = len - i ;  /* the user field's length: %2D is the escape only of a name that is "-" */
   while (i < len)
   {
     unsigned char c = s[i] ;
@@ -128,8 +129,13 @@ static int scan_fields (char const *s, size_t len, record *r)
     if (c == '%')
     {
       int h, l ;
+      unsigned char b ;
+      /* only escape_user's spelling: upper-case, and only for a byte that needs it */
       if (len - i < 3 || (h = hexval(s[i+1])) < 0 || (l = hexval(s[i+2])) < 0) return 0 ;
-      r->user[r->userlen++] = (h << 4) | l ;
+      if ((s[i+1] >= 'a' && s[i+1] <= 'f') || (s[i+2] >= 'a' && s[i+2] <= 'f')) return 0 ;
+      b = (h << 4) | l ;
+      if (b >= 0x21 && b <= 0x7e && b != '%' && !(b == '-' && k == 3)) return 0 ;
+      r->user[r->userlen++] = b ;
       i += 3 ;
     }
     else if (c >= 0x21 && c <= 0x7e) { r->user[r->userlen++] = c ; i++ ; }
