@@ -4,7 +4,7 @@
  * storeload: the state directory under load, and the plain-file floor
  * it is compared with.
  *
- *   bench/storeload MODE DIR SECONDS WRITERS READERS NKEYS SYNC
+ *   bench/storeload MODE DIR SECONDS WRITERS READERS NKEYS SYNC [RATE]
  *
  * DIR already holds NKEYS grants for bench_addr(0..NKEYS-1) in its
  * snapshot (bench/mkstate).  WRITERS processes add grants for addresses
@@ -22,7 +22,8 @@
  *            cdb_free on DIR/snapshot.cdb, no journal
  *
  * SYNC 1: each write is fsynced (as relaygrant and readlog do), in
- * every mode.  Prints totals and rates on one line.
+ * every mode.  RATE: grants per second per writer (default 0: as fast
+ * as it can).  Prints totals and rates on one line.
  */
 
 #include <stdint.h>
@@ -45,7 +46,7 @@
 #include "state.h"
 #include "bench.h"
 
-#define USAGE "storeload state|oneshot|plain dir seconds writers readers nkeys sync"
+#define USAGE "storeload state|oneshot|plain dir seconds writers readers nkeys sync [rate]"
 
 enum { M_STATE, M_ONESHOT, M_PLAIN } ;
 /* kind: 0 write, 1 lookup, 2 compaction (misses: the largest journal it folded, bytes; usec: time spent) */
@@ -54,7 +55,7 @@ struct result { uint64_t kind, count, misses, usec ; } ;
 static int mode ;
 static char const *dir ;
 static double start, stop ;
-static unsigned int nkeys, sync_ ;
+static unsigned int nkeys, sync_, rate = 0 ;
 
 static void waitstart (void)
 {
@@ -92,6 +93,17 @@ static void writer (int fd, unsigned int id)
   while (bench_now() < stop)
   {
     record r = RECORD_ZERO ;
+    if (rate)
+    {
+      /* the n-th grant is due n/rate seconds after the start */
+      double d = start + (double)n / rate - bench_now() ;
+      if (d > 0)
+      {
+        struct timespec ts = { .tv_sec = (time_t)d, .tv_nsec = (long)((d - (time_t)d) * 1e9) } ;
+        nanosleep(&ts, 0) ;
+        if (bench_now() >= stop) break ;
+      }
+    }
     r.type = '+' ;
     r.time = time(0) ;
     r.ip.ip[0] = 172 ; r.ip.ip[1] = 32 + id ; r.ip.ip[2] = n >> 8 ; r.ip.ip[3] = n ;
@@ -192,6 +204,7 @@ int main (int argc, char const *const *argv)
   dir = argv[2] ;
   if (!uint0_scan(argv[3], &seconds) || !uint0_scan(argv[4], &nw) || !uint0_scan(argv[5], &nr)
    || !uint0_scan(argv[6], &nkeys) || !uint0_scan(argv[7], &sync_) || !nkeys) strerr_dieusage(100, USAGE) ;
+  if (argc > 8 && !uint0_scan(argv[8], &rate)) strerr_dieusage(100, USAGE) ;
   if (pipe(p) < 0) strerr_diefu1sys(111, "pipe") ;
   start = bench_now() + 0.3 ;
   stop = start + seconds ;
