@@ -257,6 +257,65 @@ else
   skip "service/smtpd behind rsyslog's grants" "needs tcpserver, tcprules, envuidgid and mailfront's smtpfront-echo"
 fi
 
+# ---- doc/install-syslog.html: rsyslog checks who sent the line ---------
+# A real Dovecot logging to syslog(3), in a private mount namespace whose
+# /dev/log is a private rsyslogd's (the machine's syslog is not touched),
+# with the guide's imuxsock and filter lines; then the same login line
+# forged with logger, by nobody and by root.
+if needcmd dovecot && needcmd unshare; then
+  D=$T/dv
+  mkdir -p "$D/dovecot/run" "$D/dovecot/lib" "$D/mail" "$D/spool" "$D/log"
+  chown nobody:nogroup "$D/mail"
+  echo 'demo:{PLAIN}demo' > "$D/dovecot/passwd"
+  PP=$(freeport $((P4 + 1))); PI=$(freeport $((PP + 1)))
+  sed -e "s|@DIR@|$D|g" -e "s|@POP3@|$PP|" -e "s|@IMAP@|$PI|" -e '/^instance_name/d' \
+    -e 's|^log_path = .*|log_path = syslog|' -e '/^log_timestamp/d' \
+    "$TOP/package/demo-dovecot.conf" > "$D/dovecot/dovecot.conf"
+  cat > "$D/rsyslog.conf" <<EOC
+global(workDirectory="$D/spool")
+module(load="imuxsock" SysSock.Annotate="on" SysSock.ParseTrusted="on")
+if \$syslogfacility-text == "mail" and \$!uid == "0" and \$!exe == "/usr/lib/dovecot/log" then {
+  action(type="omfile" file="$D/log/smtp-poplock/mail.log"
+         fileOwner="root" fileGroup="nogroup" fileCreateMode="0640"
+         dirCreateMode="0755")
+}
+mail.* action(type="omfile" file="$D/log/all-mail.log")
+EOC
+  cat > "$D/ns.sh" <<'EOS'
+D=$1 PP=$2 TOP=$3 GOOD=$4
+[ -n "$D" ] && [ -d "$D" ] || exit 100
+pids=""
+trap 'kill $pids 2>/dev/null; wait' EXIT
+dev=$(mktemp -d "$D/dev.XXXXXX") || exit 111
+chmod 755 "$dev"
+for n in null zero full random urandom tty; do : > "$dev/$n"; mount --bind "/dev/$n" "$dev/$n" || exit 111; done
+mount --rbind "$dev" /dev || exit 111
+rsyslogd -n -f "$D/rsyslog.conf" -i "$D/rsyslogd.pid" > "$D/rsyslogd.out" 2>&1 & pids="$pids $!"
+n=0; while [ ! -S /dev/log ] && [ $n -lt 200 ]; do sleep 0.05; n=$((n+1)); done
+dovecot -F -c "$D/dovecot/dovecot.conf" > "$D/dovecot.out" 2>&1 & pids="$pids $!"
+n=0; while ! ss -Hltn "sport = :$PP" | grep -q . && [ $n -lt 200 ]; do sleep 0.05; n=$((n+1)); done
+"$TOP/package/dialogue" 127.0.0.91 "$PP" "USER demo" "PASS demo" QUIT > "$D/pop3.out"
+setuidgid nobody logger -p mail.info -t dovecot -- "${GOOD/127.0.0.71,/127.0.0.92,}"
+logger -p mail.info -t dovecot -- "${GOOD/127.0.0.71,/127.0.0.93,}"
+n=0; while ! grep -q 'rip=127\.0\.0\.93,' "$D/log/all-mail.log" 2>/dev/null && [ $n -lt 200 ]; do sleep 0.05; n=$((n+1)); done
+n=0; while ! grep -q 'rip=127\.0\.0\.91,' "$D/log/smtp-poplock/mail.log" 2>/dev/null && [ $n -lt 100 ]; do sleep 0.05; n=$((n+1)); done
+EOS
+  timeout 60 unshare -m --propagation private bash "$D/ns.sh" "$D" "$PP" "$TOP" "$good"
+  checkgrep "a real Dovecot, logging to syslog: the POP3 login from 127.0.0.91 succeeds" '^  < \+OK Logged in' "$D/pop3.out"
+  checkgrep "without the filter, the lines forged with logger by nobody and by root are in the mail log" \
+    'rip=127\.0\.0\.92,' "$D/log/all-mail.log"
+  run readlog -n -1 "$D/log/all-mail.log"
+  check "and readlog would grant them: a forgery readlog cannot see" \
+    "127.0.0.91 127.0.0.92 127.0.0.93" "$(awk '{ print $3 }' "$T/out" | sort | tr '\n' ' ' | sed 's/ $//')"
+  run readlog -n -1 "$D/log/smtp-poplock/mail.log"
+  check "with \$!uid == \"0\" and \$!exe == \"/usr/lib/dovecot/log\", only Dovecot's own login reaches readlog's file" \
+    "dovecot dovecot/pop3 127.0.0.91 demo" "$(awk '{ print $1, $2, $3, $5 }' "$T/out")"
+  check "rsyslogd gave that file to the group readlog runs in, mode 0640" "640 root nogroup" \
+    "$(stat -c '%a %U %G' "$D/log/smtp-poplock/mail.log" 2>&1)"
+else
+  skip "the syslog guide's filter with a real Dovecot" "needs dovecot and unshare"
+fi
+
 # ---- package/setup, as the installation guides use it ------------------
 # It creates accounts, the state directory and services, and installs the
 # programs: so it runs on a copy of this tree whose conf-home and
