@@ -222,6 +222,79 @@ waitfor 10 allowed "$T/st-allowed" 127.0.0.76 &&
 checknogrep "the one sent from 127.0.0.9 is not (127.0.0.75 never reaches the file)" 'rip=127\.0\.0\.75' "$T/recv3/mail.log"
 check "relaylock: 127.0.0.75 does not relay" "" "$(relayclient "$T/st-allowed" 127.0.0.75)"
 
+# ---- TLS with client certificates (doc/multihost.html, Trust) ----------
+# A CA, the SMTP host's certificate (smtp1.test), a POP host's (pop1.test)
+# and another one the same CA signed (rogue.test): the receiver takes
+# pop1.test only; a plain TCP sender gets nothing in either.
+if needcmd openssl && [ -n "$(find /usr/lib -name lmnsd_gtls.so 2>/dev/null | head -1)" ]; then
+  K=$T/tls
+  mkdir -p "$K/recv" "$K/pop1" "$K/rogue" "$K/log"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=poplock-test-ca \
+    -keyout "$K/ca.key" -out "$K/ca.pem" 2>/dev/null
+  for n in smtp1 pop1 rogue; do
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=$n.test" -addext "subjectAltName=DNS:$n.test" \
+      -keyout "$K/$n.key" -out "$K/$n.csr" 2>/dev/null &&
+    openssl x509 -req -in "$K/$n.csr" -CA "$K/ca.pem" -CAkey "$K/ca.key" -CAcreateserial -days 2 \
+      -copy_extensions copy -out "$K/$n.pem" 2>/dev/null
+  done
+  P5=$(freeport $((P3 + 20)))
+  cat > "$K/recv/rsyslog.conf" <<EOC
+global(workDirectory="$K/recv"
+       DefaultNetstreamDriverCAFile="$K/ca.pem"
+       DefaultNetstreamDriverCertFile="$K/smtp1.pem"
+       DefaultNetstreamDriverKeyFile="$K/smtp1.key")
+module(load="imtcp" StreamDriver.Name="gtls" StreamDriver.Mode="1"
+       StreamDriver.AuthMode="x509/name" PermittedPeer=["pop1.test"])
+input(type="imtcp" address="127.0.0.1" port="$P5" ruleset="poplock")
+ruleset(name="poplock") {
+  mail.* action(type="omfile" file="$K/log/pop.log" template="RSYSLOG_FileFormat")
+}
+EOC
+  for n in pop1 rogue; do
+    cat > "$K/$n/rsyslog.conf" <<EOC
+global(workDirectory="$K/$n"
+       DefaultNetstreamDriverCAFile="$K/ca.pem"
+       DefaultNetstreamDriverCertFile="$K/$n.pem"
+       DefaultNetstreamDriverKeyFile="$K/$n.key")
+module(load="imuxsock" SysSock.Use="off")
+input(type="imuxsock" Socket="$K/$n/log")
+mail.* action(type="omfwd" target="127.0.0.1" port="$P5" protocol="tcp"
+              template="RSYSLOG_ForwardFormat"
+              StreamDriver="gtls" StreamDriverMode="1"
+              StreamDriverAuthMode="x509/name" StreamDriverPermittedPeers="smtp1.test")
+EOC
+  done
+  tlsok=1
+  for h in recv pop1 rogue; do
+    run rsyslogd -N1 -f "$K/$h/rsyslog.conf"
+    [ $rc = 0 ] || { notok "rsyslogd accepts the TLS configuration ($h)" "$(cat "$T/err")"; tlsok=0; }
+  done
+  if [ $tlsok = 1 ]; then
+    ok "rsyslogd -N1 accepts the TLS configurations (gtls, x509/name, PermittedPeer)"
+    for h in recv pop1 rogue; do
+      rsyslogd -n -f "$K/$h/rsyslog.conf" -i "$K/$h/pid" > "$K/$h/out" 2>&1 &
+      on_exit "kill $! 2>/dev/null; wait $! 2>/dev/null"
+    done
+    tlsup() { listening $P5 && [ -S "$K/pop1/log" ] && [ -S "$K/rogue/log" ]; }
+    waitfor 10 tlsup || notok "the TLS rsyslogd did not come up" "$(cat "$K"/*/out)"
+    logger -u "$K/rogue/log" -p mail.info -t dovecot -- "${good/127.0.0.71,/127.0.0.96,}"
+    logger --rfc3164 -n 127.0.0.1 -P $P5 -T -p mail.info -t dovecot -- "${good/127.0.0.71,/127.0.0.97,}"
+    waitfor 10 grep -q 'peer name not authorized.*rogue\.test' "$K/recv/out" &&
+      ok "TLS: the receiver refuses the sender whose certificate is not a PermittedPeer" ||
+      notok "TLS: no refusal of rogue.test" "$(cat "$K/recv/out")"
+    waitfor 10 grep -q 'unexpected TLS packet' "$K/recv/out" &&
+      ok "TLS: and a plain TCP sender (logger -T)" || notok "TLS: no refusal of the plain sender" "$(cat "$K/recv/out")"
+    logger -u "$K/pop1/log" -p mail.info -t dovecot -- "${good/127.0.0.71,/127.0.0.95,}"
+    waitfor 10 grep -q 'rip=127\.0\.0\.95,' "$K/log/pop.log" 2>/dev/null
+    run readlog -1 -d "$T/st-direct" "$K/log/pop.log"
+    check "TLS: pop1.test's login arrives and grants: 127.0.0.95 relays" set "$(relayclient "$T/st-direct" 127.0.0.95)"
+    checknogrep "TLS: nothing from the refused senders reached the file (127.0.0.96, 127.0.0.97)" \
+      'rip=127\.0\.0\.9[67],' "$K/log/pop.log"
+  fi
+else
+  skip "rsyslog with TLS client certificates" "needs openssl and rsyslog-gnutls (package/test installs them)"
+fi
+
 # ---- and the SMTP side: service/smtpd as the guides install it ---------
 # tcpserver with the service's rules file, relaylock on the state the
 # file-following readlog keeps, mailfront's smtpfront-echo for qmail-smtpd
