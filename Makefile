@@ -68,3 +68,18 @@ bench: it
 	bench/run
 
 .PHONY: bench
+
+# Robustness (doc/threat.html).  make fuzz: every libFuzzer target in
+# fuzz/ (clang-14) for FUZZTIME seconds, corpora in fuzz/corpus, what
+# breaks one minimised into fuzz/regress (tests/80 replays both).
+# make sanitize: a copy of the tree built with ASan and UBSan runs the
+# whole test suite (fuzz/sanitize; SANITIZE_TESTS picks tests).
+FUZZTIME = 30
+
+fuzz: src/auto_state.c
+	FUZZTIME=$(FUZZTIME) fuzz/run $(LIBSRC) src/auto_state.c
+
+sanitize:
+	fuzz/sanitize $(SANITIZE_TESTS)
+
+.PHONY: fuzz sanitize
