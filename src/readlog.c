@@ -195,14 +195,37 @@ static void onnote (source *s, char const *what, char const *file, void *data)
 static source_handler const handler = { .line = &online, .raw = &onraw, .note = &onnote, .data = 0 } ;
 static source_handler handler_now ;
 
-static void startall (void)
+/*
+ * A directory that does not exist yet cannot be watched: while one is
+ * missing, the sources are looked at every FOLLOW_POLL_MS instead.
+ */
+static int unwatched = 0 ;
+
+static void startall (int reopen)
 {
+  unwatched = 0 ;
   for (unsigned int i = 0 ; i < nsrc ; i++)
   {
+    if (src[i].kind == SOURCE_STDIN)
+    {
+      if (!reopen && source_start(src + i, &handler_now) < 0) strerr_diefu1sys(111, "set up stdin") ;
+      continue ;
+    }
+    if (reopen) source_close(src + i) ;
     if (source_start(src + i, &handler_now) < 0) strerr_diefu2sys(111, "open ", src[i].name) ;
-    if (src[i].kind != SOURCE_STDIN && follow_watch(src[i].dir.s) < 0 && errno != ENOENT)
-      strerr_diefu2sys(111, "watch ", src[i].dir.s) ;
+    if (follow_watch(src[i].dir.s) < 0)
+    {
+      if (errno != ENOENT) strerr_diefu2sys(111, "watch ", src[i].dir.s) ;
+      unwatched = 1 ;
+    }
   }
+}
+
+static void rewatch (void)
+{
+  unwatched = 0 ;
+  for (unsigned int i = 0 ; i < nsrc ; i++)
+    if (src[i].kind != SOURCE_STDIN && follow_watch(src[i].dir.s) < 0) unwatched = 1 ;
 }
 
 static void enable (char const *list)
@@ -289,7 +312,7 @@ int main (int argc, char const *const *argv)
     strerr_diefu1sys(111, "trap signals") ;
   if (sig_ignore(SIGPIPE) < 0) strerr_diefu1sys(111, "ignore SIGPIPE") ;
   ifd = follow_init() ;
-  startall() ;
+  startall(0) ;
 
   tain_now_set_stopwatch_g() ;
   tain_addsec_g(&idle, IDLE_CHECK) ;
@@ -304,6 +327,7 @@ int main (int argc, char const *const *argv)
       int more = 0, dirty = 0 ;
       tain deadline ;
 
+      if (unwatched && ifd >= 0) rewatch() ;
       for (unsigned int i = 0 ; i < nsrc ; i++)
       {
         int r ;
@@ -328,7 +352,7 @@ int main (int argc, char const *const *argv)
       if (hasstdin) { xin = n ; x[n].fd = 0 ; x[n++].events = IOPAUSE_READ ; }
       tain_now_g() ;
       if (more) deadline = STAMP ;
-      else if (ifd < 0 && !oneshot)
+      else if ((ifd < 0 || unwatched) && !oneshot)
       {
         tain t ;
         tain_from_millisecs(&t, FOLLOW_POLL_MS) ;
@@ -360,9 +384,7 @@ int main (int argc, char const *const *argv)
             case SIGUSR1 : counters() ; break ;
             case SIGHUP :
               readcontrol() ;
-              for (unsigned int i = 0 ; i < nsrc ; i++)
-                if (src[i].kind != SOURCE_STDIN) source_close(src + i) ;
-              startall() ;
+              startall(1) ;
               break ;
           }
         }
