@@ -36,7 +36,7 @@ listening() { ss -Hltn "sport = :$1" | grep -q .; }
 P1=$(freeport 13514)
 P2=$(freeport $((P1 + 1)))
 
-mkdir -p "$T/recv/work" "$T/send/work" "$T/recv/log/smtp-poplock"
+mkdir -p "$T/recv/work" "$T/send/work" "$T/recv/log"   # rsyslogd creates log/smtp-poplock
 for s in file prog legacy trad direct allowed; do mkdir -m 755 "$T/st-$s"; done
 # the readlogs that rsyslog feeds run as nobody (poplock on a real host)
 chown nobody:nogroup "$T/st-file" "$T/st-prog"
