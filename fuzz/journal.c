@@ -19,6 +19,6 @@ int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
   cut = (size_t)data[0] * (size - 1) / 255 ;
   fuzzdir_put("journal.old", s + 1, cut) ;
   fuzzdir_put("journal", s + 1 + cut, size - 1 - cut) ;
-  probe_state(dir, s, size) ;
+  probe_state(dir, s, size, 0) ;
   return 0 ;
 }

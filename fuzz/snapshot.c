@@ -27,6 +27,6 @@ int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
     CHECK(r >= 0 || errno == EPROTO, "state_lookup fails, not with EPROTO", s, size) ;
     if (r == 1) CHECK(addr_equal(&e.ip, &a), "state_lookup answers for another address", s, size) ;
   }
-  probe_state(dir, s, size) ;
+  probe_state(dir, s, size, 1) ;
   return 0 ;
 }
