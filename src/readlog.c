@@ -85,6 +85,7 @@ static void savecursors (void)
   for (unsigned int i = 0 ; i < nsrc ; i++)
   {
     if (!src[i].dirty || src[i].kind == SOURCE_STDIN) continue ;
+    source_fingerprint(src + i) ;
     if (cursor_save(dir, src[i].path.s, &src[i].cur) < 0)
       strerr_diefu4sys(111, "save the position in ", src[i].name, " to ", dir) ;
     src[i].dirty = 0 ;

@@ -22,7 +22,7 @@ int source_init (source *src, char const *name)
   size_t i ;
   src->name = name ;
   src->fd = -1 ; src->ino = 0 ; src->rpos = 0 ; src->len = 0 ;
-  src->mlname[0] = 0 ; src->skipping = 0 ; src->eof = 0 ; src->dirty = 0 ;
+  src->mlname[0] = 0 ; src->skipping = 0 ; src->eof = 0 ; src->dirty = 0 ; src->fpend = 0 ;
   src->cur = (cursor)CURSOR_ZERO ;
   src->path = stralloc_zero ; src->dir = stralloc_zero ;
   if (!strcmp(name, "-"))
@@ -45,7 +45,7 @@ int source_init (source *src, char const *name)
 void source_close (source *src)
 {
   if (src->fd >= 0 && src->kind != SOURCE_STDIN) fd_close(src->fd) ;
-  src->fd = -1 ; src->len = 0 ; src->skipping = 0 ;
+  src->fd = -1 ; src->len = 0 ; src->skipping = 0 ; src->fpend = 0 ;
 }
 
 static void note (source *src, source_handler const *h, char const *what, char const *file)
@@ -53,15 +53,26 @@ static void note (source *src, source_handler const *h, char const *what, char c
   if (h->note) (*h->note)(src, what, file, h->data) ;
 }
 
-/* the position after buf[0..end) is now processed: move the cursor there */
+/*
+ * The position after buf[0..end) is now processed: move the cursor
+ * there.  Its fingerprint is computed only when it is needed (a save,
+ * or before those bytes leave the buffer), not for every line.
+ */
 static void advance (source *src, size_t end)
 {
-  size_t n = end < CURSOR_FPMAX ? end : CURSOR_FPMAX ;
   src->cur.ino = src->ino ;
   src->cur.off = src->rpos + end ;
-  src->cur.fplen = n ;
-  src->cur.crc = crc32(src->buf + end - n, n) ;
+  src->fpend = end ;
   src->dirty = 1 ;
+}
+
+void source_fingerprint (source *src)
+{
+  size_t n = src->fpend < CURSOR_FPMAX ? src->fpend : CURSOR_FPMAX ;
+  if (!src->fpend) return ;
+  src->cur.fplen = n ;
+  src->cur.crc = crc32(src->buf + src->fpend - n, n) ;
+  src->fpend = 0 ;
 }
 
 /* hands every complete line in buf to the handler; keeps the tail */
@@ -84,6 +95,7 @@ static int lines (source *src, source_handler const *h)
     advance(src, end + 1) ;
     start = end + 1 ;
   }
+  source_fingerprint(src) ;
   if (!src->skipping && src->len - start > SOURCE_LINEMAX) src->skipping = 1 ;
   if (src->skipping) start = src->len ;  /* the text of a long line is never kept */
   memmove(src->buf, src->buf + start, src->len - start) ;
@@ -99,7 +111,7 @@ static int flushtail (source *src, source_handler const *h)
   if (!src->len && !src->skipping) return 0 ;
   r = src->skipping ? (*h->line)(src, 0, 0, 1, h->data) : (*h->line)(src, src->buf, src->len, 0, h->data) ;
   if (r < 0) return -1 ;
-  if (src->len) advance(src, src->len) ;
+  if (src->len) { advance(src, src->len) ; source_fingerprint(src) ; }
   src->rpos += src->len ; src->len = 0 ; src->skipping = 0 ;
   return 0 ;
 }
@@ -283,13 +295,26 @@ static int ml_start (source *src, source_handler const *h)
   src->fd = -1 ; src->mlname[0] = 0 ;
   if (src->cur.off)
   {
-    if (ml_list(src, &names) < 0) goto err ;
-    n = names.len / MLNAME ;
-    for (i = 0 ; i < n + 2 ; i++)
+    /*
+     * In the order a file moves (current, previous, @stamp), the @ files
+     * listed only after the other two were looked at: a file rotated
+     * meanwhile is seen under its later name.
+     */
+    n = 0 ;
+    for (i = 0 ; ; i++)
     {
       char name[MLNAME + 1] = "current" ;
       if (i == 1) strcpy(name, "previous") ;
-      else if (i) { memcpy(name, names.s + (n + 1 - i) * MLNAME, MLNAME) ; name[MLNAME] = 0 ; }
+      else if (i)
+      {
+        if (i == 2)
+        {
+          if (ml_list(src, &names) < 0) goto err ;
+          n = names.len / MLNAME ;
+        }
+        if (i - 2 >= n) break ;
+        memcpy(name, names.s + (n + 1 - i) * MLNAME, MLNAME) ; name[MLNAME] = 0 ;
+      }
       if (!cat3(&fn, src->path.s, name)) goto err ;
       r = openat_off(src, fn.s, 0) ;
       if (r < 0) goto err ;

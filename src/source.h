@@ -38,6 +38,7 @@ struct source_s
   int skipping ;         /* inside a line that is too long */
   int eof ;              /* stdin: at its end */
   int dirty ;            /* cur moved since it was last saved */
+  size_t fpend ;         /* cur's fingerprint is still to be taken from buf[..fpend) */
   cursor cur ;
   size_t len ;
   char buf[SOURCE_BUFSIZE] ;
@@ -65,5 +66,8 @@ extern int source_start (source *src, source_handler const *h) ;
 extern int source_step (source *src, source_handler const *h) ;
 
 extern void source_close (source *src) ;
+
+/* completes src->cur (its fingerprint) before it is saved */
+extern void source_fingerprint (source *src) ;
 
 #endif
