@@ -25,7 +25,7 @@
 #include "source.h"
 #include "follow.h"
 
-#define USAGE "readlog [ -1 ] [ -n ] [ -v ] [ -t ] [ -d dir ] [ -g seconds ] [ -F formats ] source..."
+#define USAGE "readlog [ -1 ] [ -n ] [ -v ] [ -t ] [ -P ] [ -d dir ] [ -g seconds ] [ -F formats ] source..."
 #define dieusage() strerr_dieusage(100, USAGE)
 
 #define BATCH 256          /* grants per journal write */
@@ -34,7 +34,7 @@
 #define COMPACT_KEEP 0     /* ended grants are not kept for audits */
 
 static char const *dir ;
-static int dryrun = 0, verbose = 0, passthru = 0, oneshot = 0 ;
+static int dryrun = 0, verbose = 0, passthru = 0, oneshot = 0, polling = 0 ;
 static uint32_t dur = 0, grace = STATE_GRACE_DEFAULT ;
 static uint64_t enabled = ~(uint64_t)0 ;
 
@@ -256,7 +256,7 @@ int main (int argc, char const *const *argv)
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)
     {
-      int opt = subgetopt_r(argc, argv, "1nvtd:g:F:", &l) ;
+      int opt = subgetopt_r(argc, argv, "1nvtPd:g:F:", &l) ;
       if (opt == -1) break ;
       switch (opt)
       {
@@ -264,6 +264,7 @@ int main (int argc, char const *const *argv)
         case 'n' : dryrun = 1 ; break ;
         case 'v' : verbose = 1 ; break ;
         case 't' : passthru = 1 ; break ;
+        case 'P' : polling = 1 ; break ;
         case 'd' : dir = l.arg ; break ;
         case 'g' : if (!uint320_scan(l.arg, &dur) || !dur) dieusage() ; break ;
         case 'F' : enable(l.arg) ; break ;
@@ -312,7 +313,8 @@ int main (int argc, char const *const *argv)
    || selfpipe_trap(SIGHUP) < 0 || selfpipe_trap(SIGUSR1) < 0)
     strerr_diefu1sys(111, "trap signals") ;
   if (sig_ignore(SIGPIPE) < 0) strerr_diefu1sys(111, "ignore SIGPIPE") ;
-  ifd = follow_init() ;
+  /* inotify does not see what other hosts write on a network filesystem */
+  ifd = polling ? -1 : follow_init() ;
   startall(0) ;
 
   tain_now_set_stopwatch_g() ;

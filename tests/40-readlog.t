@@ -110,6 +110,27 @@ checkrun "-1 reads what is new and exits" 0 \
 check "the cursor is one line of data" 1 "$(cat "$S"/cursor.* | wc -l)"
 checkgrep "the cursor names its source" " $log\$" "$(ls "$S"/cursor.* | head -1)"
 
+# --- -P: looking at the file every 50 ms instead of waiting on inotify
+S=$(newstate)
+log="$T/poll.log"
+: > "$log"
+readlog -P -d "$S" "$log" 2> /dev/null & pid=$!
+on_exit "kill $pid 2>/dev/null"
+login 127.0.9.30 p >> "$log"
+waitfor 5 has 127.0.9.30 && ok "-P: a login appended to the file is recorded by polling" || notok "-P: 127.0.9.30 not recorded"
+mv "$log" "$log.1"
+login 127.0.9.31 q >> "$log"
+waitfor 5 has 127.0.9.31 && ok "-P: and after a rotation" || notok "-P: 127.0.9.31 not recorded"
+kill $pid
+
+# --- several sources, one table of pending connections: tcpserver's
+# "ok PID" line in its multilog and popa3d's "Authentication passed"
+# under the same pid in syslog join (real captures, tests/fixtures/popa3d)
+P="$TOP/tests/fixtures/popa3d"
+readlog -n -1 "$P/tcpserver.multilog" "$P/tcpserver.syslog" > "$T/join" 2> /dev/null
+check "two sources joined by pid: the logins of tcpserver.expect" "$(cat "$P/tcpserver.expect")" "$(cut -d' ' -f2,3,5 "$T/join")"
+check "either source alone grants nothing" "" "$(readlog -n -1 "$P/tcpserver.syslog" 2> /dev/null)"
+
 # --- usage and fatal errors
 checkrun "no source: usage" 100 'readlog: usage: readlog .*' readlog -d "$S"
 checkrun "unknown option: usage" 100 'readlog: usage: readlog .*' readlog -x -
