@@ -283,6 +283,8 @@ int main (int argc, char const *const *argv)
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
     if (fd < 0) strerr_diefu2sys(111, "open the state directory ", dir) ;
     fd_close(fd) ;
+    /* said now, not at the first login, maybe hours later */
+    if (access(dir, W_OK) < 0) strerr_diefu2sys(111, "write to the state directory ", dir) ;
     w.dir = dir ;
   }
   readcontrol() ;

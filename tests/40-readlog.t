@@ -147,3 +147,12 @@ mkdir "$S/journal"
 login 127.0.9.20 x > "$T/one"
 checkrun "journal that cannot be written: exit 111 and why" 111 \
   "readlog: fatal: unable to append to $S/journal: .*" sh -c "exec readlog -d '$S' - < '$T/one'"
+if isroot && needcmd setuidgid; then
+  S=$(newstate)
+  chmod 555 "$S"
+  checkrun "state directory the account cannot write: exit 111 at once, and why" 111 \
+    "readlog: fatal: unable to write to the state directory $S: Permission denied" \
+    setuidgid nobody "$TOP/readlog" -d "$S" -
+else
+  skip "state directory the account cannot write" "needs root and setuidgid"
+fi
