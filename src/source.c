@@ -116,7 +116,7 @@ static int flushtail (source *src, source_handler const *h)
   return 0 ;
 }
 
-/* -1 error, 0 end of file, 1 budget spent, 2 nothing more for now (stdin) */
+/* -1 error, 0 end of file, 1 budget spent, 2 nothing more for now */
 static int readall (source *src, source_handler const *h, size_t *budget)
 {
   for (;;)
@@ -504,8 +504,12 @@ int source_start (source *src, source_handler const *h)
   switch (src->kind)
   {
     case SOURCE_STDIN :
+      /*
+       * Not made non-blocking: the pipe may be shared with the next
+       * logger of the service.  readlog reads it once per readiness.
+       */
       src->fd = 0 ; src->len = 0 ; src->skipping = 0 ;
-      return ndelay_on(0) < 0 && errno != EBADF ? -1 : 0 ;
+      return 0 ;
     case SOURCE_MULTILOG : return ml_start(src, h) ;
     default : return file_start(src, h) ;
   }
@@ -517,12 +521,14 @@ int source_step (source *src, source_handler const *h)
   {
     case SOURCE_STDIN :
     {
-      size_t budget = SOURCE_BUDGET ;
-      int r ;
+      ssize_t r ;
       if (src->eof) return 0 ;
-      r = readall(src, h, &budget) ;
-      if (r == 0) { src->eof = 1 ; return flushtail(src, h) ; }
-      return r == 2 ? 0 : r ;
+      r = read(0, src->buf + src->len, SOURCE_BUFSIZE - src->len) ;
+      if (r < 0) return errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1 ;
+      if (!r) { src->eof = 1 ; return flushtail(src, h) ; }
+      if (h->raw && (*h->raw)(src, src->buf + src->len, r, h->data) < 0) return -1 ;
+      src->len += r ;
+      return lines(src, h) ;
     }
     case SOURCE_MULTILOG : return ml_step(src, h) ;
     default : return file_step(src, h) ;

@@ -62,7 +62,11 @@ extern int source_init (source *src, char const *name) ;
 /* opens the source at src->cur (CURSOR_ZERO: from the very beginning) */
 extern int source_start (source *src, source_handler const *h) ;
 
-/* reads what is there; 1 if more is waiting, 0 if it is idle, -1 on error */
+/*
+ * reads what is there; 1 if more is waiting, 0 if it is idle, -1 on
+ * error.  Standard input is read once, so call it only when iopause says
+ * fd 0 is readable.
+ */
 extern int source_step (source *src, source_handler const *h) ;
 
 extern void source_close (source *src) ;
