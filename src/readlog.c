@@ -418,6 +418,8 @@ int main (int argc, char const *const *argv)
       }
     }
   }
+  for (unsigned int i = 0 ; i < nsrc ; i++)
+    if (source_finishline(src + i, &handler_now) < 0) strerr_diefu1sys(111, "read stdin") ;
   commit() ;
   if (!dryrun) savecursors() ;
   if (buffer_flush(buffer_1) < 0) strerr_diefu1sys(111, "write to stdout") ;

@@ -534,3 +534,24 @@ int source_step (source *src, source_handler const *h)
     default : return file_step(src, h) ;
   }
 }
+
+/*
+ * Standard input cannot be read again: before exiting, the line begun is
+ * read to its end, one byte at a time so that nothing after it is taken
+ * from the pipe, which the next reader gets whole.
+ */
+int source_finishline (source *src, source_handler const *h)
+{
+  if (src->kind != SOURCE_STDIN || src->eof) return 0 ;
+  while (src->len || src->skipping)
+  {
+    char c ;
+    ssize_t r = read(0, &c, 1) ;
+    if (r < 0) { if (errno == EINTR) continue ; return -1 ; }
+    if (!r) { src->eof = 1 ; return flushtail(src, h) ; }
+    if (h->raw && (*h->raw)(src, &c, 1, h->data) < 0) return -1 ;
+    src->buf[src->len++] = c ;
+    if (lines(src, h) < 0) return -1 ;
+  }
+  return 0 ;
+}

@@ -71,6 +71,9 @@ extern int source_step (source *src, source_handler const *h) ;
 
 extern void source_close (source *src) ;
 
+/* stdin: reads the rest of a line begun, and nothing more; 0, or -1 (errno) */
+extern int source_finishline (source *src, source_handler const *h) ;
+
 /* completes src->cur (its fingerprint) before it is saved */
 extern void source_fingerprint (source *src) ;
 

@@ -110,6 +110,24 @@ checkrun "-1 reads what is new and exits" 0 \
 check "the cursor is one line of data" 1 "$(cat "$S"/cursor.* | wc -l)"
 checkgrep "the cursor names its source" " $log\$" "$(ls "$S"/cursor.* | head -1)"
 
+# SIGTERM with half a line read from a pipe: readlog reads that line to
+# its end, and not one byte more; the next reader of the pipe gets the rest
+S=$(newstate)
+mkfifo "$T/pipe"
+exec 4<> "$T/pipe"
+readlog -t -d "$S" - < "$T/pipe" > "$T/pass" 2> "$T/p.err" & pid=$!
+on_exit "kill $pid 2>/dev/null"
+full=$(login 127.0.9.40 half)
+printf '%s' "${full:0:40}" >&4
+waitfor 5 test -s "$T/pass"
+kill -TERM $pid
+printf '%s\n%s\n' "${full:40}" "$(login 127.0.9.41 next)" >&4
+wait $pid; rc=$?
+check "SIGTERM in the middle of a line from a pipe: exit 0" 0 $rc
+check "the line in hand was finished and recorded" allowed "$(store lookup "$S" 127.0.9.40 now | head -1 | cut -d' ' -f1)"
+check "the next line was left in the pipe" "$(login 127.0.9.41 next | cut -d' ' -f4-)" "$(timeout 5 head -n 1 <&4 | cut -d' ' -f4-)"
+exec 4<&-
+
 # --- -P: looking at the file every 50 ms instead of waiting on inotify
 S=$(newstate)
 log="$T/poll.log"
