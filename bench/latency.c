@@ -77,17 +77,18 @@ int main (int argc, char const *const *argv)
     len = snprintf(line, sizeof line,
       "@%016llx%08lx pop3-login: Info: Login: user=<u%u>, method=PLAIN, rip=%s, lip=127.0.0.1, mpid=%u, session=<bench%u>\n",
       (unsigned long long)((1ULL << 62) + 10 + (uint64_t)ts.tv_sec), (unsigned long)ts.tv_nsec, i, ip, 10000 + i, i) ;
+    if (copy && !i)
+    {
+      /* before the first write: tail may copy it at once */
+      struct stat st ;
+      if (stat(copy, &st) < 0) strerr_diefu2sys(111, "stat ", copy) ;
+      want = st.st_size ;
+    }
     fd = open(argv[2], O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644) ;
     if (fd < 0) strerr_diefu2sys(111, "open ", argv[2]) ;
     t0 = bench_now() ;
     if (allwrite(fd, line, len) != (size_t)len) strerr_diefu2sys(111, "write to ", argv[2]) ;
     fd_close(fd) ;
-    if (copy && !want)
-    {
-      struct stat st ;
-      if (stat(copy, &st) < 0) strerr_diefu2sys(111, "stat ", copy) ;
-      want = st.st_size ;
-    }
     want += len ;
     for (;;)
     {
