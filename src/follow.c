@@ -33,7 +33,7 @@ void follow_drain (void)
 
 #else
 
-int follow_init (void) { return -1 ; }
+int follow_init (void) { errno = ENOSYS ; return -1 ; }
 int follow_watch (char const *dir) { (void)dir ; return 0 ; }
 void follow_drain (void) { }
 

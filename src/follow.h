@@ -13,7 +13,7 @@
  */
 #define FOLLOW_POLL_MS 50
 
-extern int follow_init (void) ;                /* the fd to poll, or -1: poll by time */
+extern int follow_init (void) ;                /* the fd to poll, or -1: poll by time (ENOSYS: no inotify here) */
 extern int follow_watch (char const *dir) ;    /* 0, or -1 (errno) */
 extern void follow_drain (void) ;              /* reads and forgets pending events */
 

@@ -234,7 +234,8 @@ static void startall (int reopen)
     if (source_start(src + i, &handler_now) < 0) strerr_diefu2sys(111, "open ", src[i].name) ;
     if (follow_watch(src[i].dir.s) < 0)
     {
-      if (errno != ENOENT) strerr_diefu2sys(111, "watch ", src[i].dir.s) ;
+      /* out of inotify watches, say: polling still works */
+      if (errno != ENOENT) strerr_warnwu3sys("watch ", src[i].dir.s, ", polling it") ;
       unwatched = 1 ;
     }
   }
@@ -336,6 +337,7 @@ int main (int argc, char const *const *argv)
   if (sig_ignore(SIGPIPE) < 0) strerr_diefu1sys(111, "ignore SIGPIPE") ;
   /* inotify does not see what other hosts write on a network filesystem */
   ifd = polling ? -1 : follow_init() ;
+  if (ifd < 0 && !polling && errno != ENOSYS) strerr_warnwu1sys("set up inotify, polling the sources") ;
   startall(0) ;
 
   tain_now_set_stopwatch_g() ;
