@@ -5,16 +5,70 @@
 #include "fmt.h"
 
 /*
- * GNU Mailutils 3.x pop3d and imap4d, from their format strings:
+ * GNU Mailutils 3.x pop3d and imap4d (checked against 3.15's own logs,
+ * tests/fixtures/mailutils):
  *
- *   pop3d[PID]: user `USER' logged in with mailbox `MBOX' (N messages)
- *   imap4d[PID]: user `USER' logged in (source: SOURCE)
+ *   pop3d[PID]: SID user `USER' logged in with mailbox `MBOX' (N messages)
+ *   imap4d[PID]: SID user `USER' logged in (source: SOURCE)
  *
- * Neither line has the client's address: under tcpserver (inetd mode)
- * it comes from tcpserver's "ok PID ..." line for the same pid.
- * "user `USER': authentication failed", "session ended ..." and
- * tcpserver's "deny PID" forget the pid.
+ * SID (with "logging { session-id yes; }") is mu_sid's: 8 characters of
+ * [0-9A-Za-z], the second to sixth being the month, day, hour, minute
+ * and second it was made.  Neither line has the client's address.  As a
+ * daemon, with "acl { log from any; }", the server's parent writes
+ *
+ *   pop3d[PARENT]: SID ADDR
+ *
+ * and a child with another pid the rest of the session, so the address
+ * is joined to the login by SID alone; on stderr (multilog) there is no
+ * pid at all.  Under tcpserver (inetd mode) there is no address line
+ * and no SID: the address is tcpserver's "ok PID ..." for the pid.
+ *
+ * USER comes from the client and may hold anything, but every line
+ * starts with what the server writes (SID, "user `") and ends with it
+ * (" messages)", "': authentication failed"), so a line is told by its
+ * two ends; the address line is SID and an address literal, nothing
+ * else.  A failure ("': authentication failed", "' nonexistent", "login
+ * failed: ", ...) or the end of a session spends the SID: it is kept as
+ * spent, and an address line for a SID already seen, live or spent, is
+ * no line of the server's (it writes one per session; a client that
+ * smuggles a newline into a logged name could write a second) and spends
+ * it too.  A login in a spent session is refused, so a retry after a
+ * failed password in the same connection grants nothing; nor does a
+ * clash of two servers' SIDs, which mu_sid makes unlikely but possible.
  */
+
+/* the pidtab namespaces of SID keys, apart from the pids of this format */
+#define LIVE(fmt) ((fmt) | 0x100)
+#define SPENT(fmt) ((fmt) | 0x200)
+
+static int b62 (char c)
+{
+  if (c >= '0' && c <= '9') return c - '0' ;
+  if (c >= 'A' && c <= 'Z') return c - 'A' + 10 ;
+  if (c >= 'a' && c <= 'z') return c - 'a' + 36 ;
+  return -1 ;
+}
+
+/*
+ * "SID " at s: 1 and *key (the SID in base 62, below 2^48; the service in
+ * bit 48), or 0.  Positions 1 to 5 are a month (0-11), a day (1-31), an
+ * hour (0-23), a minute (0-59) and a second (0-60).
+ */
+static int sid_scan (char const *s, size_t len, int imap, uint64_t *key)
+{
+  static unsigned char const lo[8] = { 0, 0, 1, 0, 0, 0, 0, 0 } ;
+  static unsigned char const hi[8] = { 61, 11, 31, 23, 59, 60, 61, 61 } ;
+  uint64_t v = 0 ;
+  if (len < 9 || s[8] != ' ') return 0 ;
+  for (unsigned int i = 0 ; i < 8 ; i++)
+  {
+    int c = b62(s[i]) ;
+    if (c < lo[i] || c > hi[i]) return 0 ;
+    v = v * 62 + (unsigned int)c ;
+  }
+  *key = v | (uint64_t)!!imap << 48 ;
+  return 1 ;
+}
 
 static char const *service (logline const *l)
 {
@@ -23,44 +77,91 @@ static char const *service (logline const *l)
   return 0 ;
 }
 
+enum { OTHER, LOGIN, FAILED, ENDED } ;
+
+/* what the message says, by its two ends; for LOGIN, the user */
+static int classify (char const *s, size_t len, int imap, size_t *ulen)
+{
+  size_t n ;
+  long e ;
+  if (lp_prefix(s, len, "session ended") || lp_prefix(s, len, "session terminat")
+   || lp_prefix(s, len, "session timed out")) return ENDED ;
+  if (lp_prefix(s, len, "login failed: ") || lp_prefix(s, len, "APOP failed for `")
+   || lp_prefix(s, len, "error authenticating user `")
+   || lp_prefix(s, len, "error getting identity info for user `")) return FAILED ;
+  if (!(n = lp_prefix(s, len, "user `")))
+    return lp_suffix(s, len, " authentication failed") ? FAILED : OTHER ;
+  if (lp_suffix(s, len, "': authentication failed") || lp_suffix(s, len, "' nonexistent")
+   || lp_suffix(s, len, "' tried to log in within the minimum allowed delay")) return FAILED ;
+  s += n ; len -= n ;
+  if (imap)
+  {
+    if (!lp_suffix(s, len, ")")) return OTHER ;
+    e = lp_rfind(s, len, "' logged in (source: ") ;
+  }
+  else
+  {
+    if (!lp_suffix(s, len, " messages)") && !lp_suffix(s, len, " message)")) return OTHER ;
+    e = lp_rfind(s, len, "' logged in with mailbox `") ;
+  }
+  if (e < 0) return OTHER ;
+  *ulen = e ;
+  return LOGIN ;
+}
+
 int fmt_mailutils (logline const *l, unsigned int fmt, pidtab *p, login *out, char const **why)
 {
+  static addr const none = ADDR_ZERO ;
   char const *s = l->msg ;
-  size_t len = l->msglen, n ;
+  size_t len = l->msglen, ulen = 0 ;
   char const *source ;
-  long e ;
+  uint64_t key = 0 ;
+  int imap, hassid, what ;
   addr a ;
 
   if (lp_tcpserver(l, fmt, p)) return 0 ;
   if (!(source = service(l))) return 0 ;
-  if (lp_prefix(s, len, "session ended") || lp_prefix(s, len, "session terminat") || lp_prefix(s, len, "session timed out"))
+  imap = source[10] == 'i' ;
+  hassid = sid_scan(s, len, imap, &key) ;
+  if (hassid)
   {
-    if (l->haspid) pidtab_drop(p, fmt, l->pid) ;
-    return 0 ;
+    s += 9 ; len -= 9 ;
+    if (lp_addr(s, len, "", &a))
+    {
+      if (pidtab_take(p, LIVE(fmt), key, 0, 0) || pidtab_take(p, SPENT(fmt), key, 0, 0))
+        pidtab_put(p, SPENT(fmt), key, &none, l->time) ;
+      else pidtab_put(p, LIVE(fmt), key, &a, l->time) ;
+      return 0 ;
+    }
   }
-  if (!(n = lp_prefix(s, len, "user `"))) return 0 ;
-  s += n ; len -= n ;
-  if (lp_suffix(s, len, "': authentication failed"))
+  what = classify(s, len, imap, &ulen) ;
+  if (what == OTHER) return 0 ;
+  if (l->haspid && what != LOGIN) pidtab_drop(p, fmt, l->pid) ;
+  if (hassid)
   {
-    if (l->haspid) pidtab_drop(p, fmt, l->pid) ;
-    return lp_refuse(why, "not a successful login") ;
-  }
-  if (source[10] == 'p')
-  {
-    if (!lp_suffix(s, len, " messages)") && !lp_suffix(s, len, " message)")) return 0 ;
-    e = lp_rfind(s, len, "' logged in with mailbox `") ;
+    int spent = pidtab_take(p, SPENT(fmt), key, 0, 0) ;
+    int live = lp_pidtake(p, LIVE(fmt), key, l->time, &a) ;
+    pidtab_put(p, SPENT(fmt), key, &none, l->time) ;
+    if (what == FAILED) return lp_refuse(why, "not a successful login") ;
+    if (what == ENDED) return 0 ;
+    if (spent) return lp_refuse(why, "a login in a session that failed, ended or had two address lines") ;
+    if (live)
+    {
+      if (l->haspid) pidtab_drop(p, fmt, l->pid) ;
+      return lp_grant(out, l, &a, s + 6, ulen, source) ;
+    }
   }
   else
   {
-    if (!lp_suffix(s, len, ")")) return 0 ;
-    e = lp_rfind(s, len, "' logged in (source: ") ;
+    if (what == FAILED) return lp_refuse(why, "not a successful login") ;
+    if (what == ENDED) return 0 ;
   }
-  if (e < 0) return 0 ;
-  if (!l->haspid) return lp_refuse(why, "no pid to find the address by") ;
+  /* no address line for the SID, or no SID: inetd mode, tcpserver's pid */
+  if (!l->haspid) return lp_refuse(why, hassid ? "no address line with this session id" : "no pid to find the address by") ;
   if (!lp_pidtake(p, fmt, l->pid, l->time, &a)) return lp_refuse(why, "no connection line with this pid") ;
-  return lp_grant(out, l, &a, s, e, source) ;
+  return lp_grant(out, l, &a, s + 6, ulen, source) ;
 }
 
 char const fmt_mailutils_sample[] =
-  "tcpserver: ok 4242 0:192.0.2.1:110 :192.0.2.7::41234\n"
-  "Nov 23 21:30:00 mail pop3d[4242]: user `alice' logged in with mailbox `mbox:/var/mail/alice' (3 messages)" ;
+  "Nov 23 21:30:00 mail pop3d[4241]: 2ANLbhI0 192.0.2.7\n"
+  "Nov 23 21:30:00 mail pop3d[4242]: 2ANLbhI0 user `alice' logged in with mailbox `/var/mail/alice' (3 messages)" ;

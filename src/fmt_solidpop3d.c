@@ -5,7 +5,8 @@
 #include "fmt.h"
 
 /*
- * Solid POP3 (solid-pop3d, formerly spop3d), from its own format strings:
+ * Solid POP3 (solid-pop3d, formerly spop3d), from its own format strings
+ * (0.15's, checked against its real logs in tests/fixtures/solid-pop3d):
  *
  *   connect from IP
  *   user USER authenticated - IP                  (built with logextend)
@@ -14,9 +15,13 @@
  *   user USER authenticated                       (without logextend)
  *
  * The user (cut to 40 bytes) comes before the address, so the address is
- * what follows the last " - ", to the end of the line.  Without the
- * address the login is joined to "connect from" (or tcpserver's "ok")
- * by pid.  "authentication failed ..." and "session ended" forget it.
+ * what follows the last " - ", to the end of the line, and what precedes
+ * that " - " must be " authenticated" (or " authenticated through
+ * APOP"): the user "x authenticated - 203.0.113.66" logs in as
+ * "user x authenticated - 203.0.113.66 authenticated - 127.0.0.37".
+ * Without the address the login is joined to "connect from" (or
+ * tcpserver's "ok") by pid.  "authentication failed ...", "session
+ * ended" and "autologout" forget it.
  */
 
 static int tagok (logline const *l)
@@ -38,13 +43,13 @@ int fmt_solidpop3d (logline const *l, unsigned int fmt, pidtab *p, login *out, c
     if (l->haspid && lp_addr(s + n, len - n, "", &a)) pidtab_put(p, fmt, l->pid, &a, l->time) ;
     return 0 ;
   }
-  if (lp_prefix(s, len, "session ended"))
+  if (lp_prefix(s, len, "session ended") || lp_prefix(s, len, "autologout time elapsed"))
   {
     if (l->haspid) pidtab_drop(p, fmt, l->pid) ;
     return 0 ;
   }
   if (lp_prefix(s, len, "authentication failed") || lp_prefix(s, len, "APOP authentication failed")
-   || lp_prefix(s, len, "root login not allowed"))
+   || lp_prefix(s, len, "root login not allowed") || lp_prefix(s, len, "can't find APOP secret"))
   {
     if (l->haspid) pidtab_drop(p, fmt, l->pid) ;
     return lp_refuse(why, "not a successful login") ;
@@ -54,8 +59,10 @@ int fmt_solidpop3d (logline const *l, unsigned int fmt, pidtab *p, login *out, c
   k = lp_rfind(s, len, " - ") ;
   if (k >= 0 && lp_addr(s + k + 3, len - k - 3, "", &a))
   {
-    long e = lp_rfind(s, k, " authenticated") ;
-    if (e < 0) return lp_refuse(why, "no \"authenticated\"") ;
+    size_t e ;
+    if (lp_suffix(s, k, " authenticated")) e = k - 14 ;
+    else if (lp_suffix(s, k, " authenticated through APOP")) e = k - 27 ;
+    else return lp_refuse(why, "no \"authenticated\" before the address") ;
     if (l->haspid) pidtab_drop(p, fmt, l->pid) ;
     return lp_grant(out, l, &a, s, e, "solid-pop3d/pop3") ;
   }
