@@ -48,6 +48,79 @@ echo 'Nov 23 21:30:00 mail imapd: LOGIN, user=x, ip=[203.0.113.66], port=[1], pr
 echo '@400000006b04ae9d2f891334 INFO: LOGIN, user=x, ip=[203.0.113.66], ip=[127.0.0.5]' | nogrant "courier old form: two ip= fields are refused"
 echo 'Nov 23 21:30:00 mail popa3d[555]: Authentication passed for x -- [203.0.113.66] y' | nogrant "popa3d: no address of the user's without a connect line"
 
+echo '--- dovecot: a newline in a user name (tests/fixtures/dovecot/README)'
+# the mail process writes the name raw; dovecot's log process makes the
+# text after the newline a line of its own, under the mail process's
+# "pop3: Error: " (or imap's): a Login: that dovecot's login process never wrote
+N='Login: user=<z>, method=PLAIN, rip=203.0.113.66, lip=127.0.0.1, mpid=1, session=<x>)<30857><2omGbvhg+dx/AAAn>: '
+for lvl in 'Error: ' 'Info: ' 'Warning: ' ''; do
+  for p in pop3 imap; do
+    for l in pop3-login imap-login; do
+      printf '%s\n' \
+        "Nov 23 21:39:42 $p: $lvl$l: $N" \
+        "Nov 23 21:39:50 vm dovecot: $p: $lvl$l: $N" \
+        "@400000006b04b2b729c5f264 Nov 23 21:39:57 $p: $lvl$l: $N" \
+        "@400000006b04b2b729c5f264 $p: $lvl$l: $N" \
+        | nogrant "dovecot: '$p: $lvl$l: Login: ...' in the log file, syslog, multilog"
+    done
+  done
+done
+
+echo '--- mailutils daemon mode: the address line and the login, joined by session id'
+Q="'"
+MA='@400000006b04b232208927ac imap4d: 2ANLbiI8 127.0.0.41'
+MOK="@400000006b04b23220fe7ebc imap4d: 2ANLbiI8 user \`bob$Q logged in (source: system)"
+printf '%s\n' "$MA" "$MOK" | "$L" > "$T/out"
+check "the address line and the login grant (control)" "mailutils mailutils/imap 127.0.0.41" "$(cut -d' ' -f1-3 "$T/out")"
+printf '%s\n' "$MA" "$MOK" "$MOK" | "$L" > "$T/out"
+check "one address line grants one login" 1 "$(grep -c . "$T/out")"
+printf '%s\n' "$MA" "@400000006b04b23220fe7ebc imap4d: 2ANLbiI8 user \`a$Q 203.0.113.66 ip=[203.0.113.66] \`2ANLbiI9 203.0.113.66$Q logged in (source: system)" | "$L" > "$T/out"
+check "a user name with quotes and addresses: the address line's address" "mailutils mailutils/imap 127.0.0.41" "$(cut -d' ' -f1-3 "$T/out")"
+printf '%s\n' "$MA" 'imap4d: 2ANLbiI8 login failed: x' 'imap4d: 2ANLbiI8 203.0.113.66' "$MOK" \
+  | nogrant "mailutils: a newline in a failed name cannot give the session another address"
+printf '%s\n' "$MA" 'imap4d: 2ANLbiI8 203.0.113.66' "$MOK" \
+  | nogrant "mailutils: a second address line for a session id spends it"
+printf '%s\n' "$MA" 'imap4d: 2ANLbiI8 127.0.0.41' "$MOK" \
+  | nogrant "mailutils: even the same address twice"
+printf '%s\n' "$MOK" | nogrant "mailutils: a login without an address line"
+printf '%s\n' 'imap4d: 2ANLbiI7 127.0.0.41' 'imap4d: 2ANLbiI7 login failed: 2ANLbiI8 203.0.113.66' "$MOK" \
+  | nogrant "mailutils: a session id and an address inside a user name"
+printf '%s\n' "${MA/imap4d/pop3d}" "$MOK" | nogrant "mailutils: pop3d's session id is not imap4d's"
+printf '%s\n' "${MA/imap4d/eve}" "$MOK" | nogrant "mailutils: the address line under another tag"
+printf '%s\n' "${MA/imap4d:/imap4d: x}" "$MOK" | nogrant "mailutils: the address line after other text"
+printf '%s\n' "$MA" "${MOK/imap4d/eve}" | nogrant "mailutils: the login under another tag"
+for sid in 2ZNLbiI8 2AWLbiI8 2A0LbiI8 2ANObiI8 2ANLyiI8 2ANLbzI8 2ANLbiI 2ANLbiI8x 2ANL-iI8 2ANL.iI8; do
+  printf '%s\n' "${MA/2ANLbiI8/$sid}" "${MOK/2ANLbiI8/$sid}" | nogrant "mailutils: '$sid' is not a session id mu_sid writes"
+done
+for bad in '127.0.0.41 x' '127.0.0.41:110' ' 127.0.0.41' '[127.0.0.41]' '127.0.0.41.5'; do
+  printf '%s\n' "${MA/127.0.0.41/$bad}" "$MOK" | nogrant "mailutils: address line '2ANLbiI8 $bad'"
+done
+printf '%s\n' 'Nov 23 10:00:00 vm pop3d[70]: 2ANLbhI0 127.0.0.31' \
+  "Nov 23 12:00:00 vm pop3d[81]: 2ANLbhI0 user \`alice$Q logged in with mailbox \`/var/mail/alice$Q (0 messages)" \
+  | nogrant "mailutils: an address line two hours before the login"
+for fail in "user \`alice$Q: authentication failed" "user \`alice$Q nonexistent" \
+  "user \`alice$Q tried to log in within the minimum allowed delay" "APOP failed for \`alice$Q" \
+  'session ended for no user'; do
+  printf '%s\n' 'Nov 23 21:37:43 vm pop3d[70]: 2ANLbhI0 127.0.0.31' "Nov 23 21:37:43 vm pop3d[81]: 2ANLbhI0 $fail" \
+    "Nov 23 21:37:44 vm pop3d[81]: 2ANLbhI0 user \`alice$Q logged in with mailbox \`/var/mail/alice$Q (0 messages)" \
+    | nogrant "mailutils: no login in the session after '$fail'"
+done
+printf '%s\n' 'Nov 23 21:37:43 vm pop3d[70]: 2ANLbhI0 127.0.0.31' \
+  "Nov 23 21:37:43 vm pop3d[81]: 2ANLbhI0 user \`x$Q logged in with mailbox \`y$Q (1 messages)$Q: authentication failed" \
+  | nogrant "mailutils: a failed name ending in a login's text"
+
+echo '--- solid-pop3d: the address after the last " - ", " authenticated" right before it'
+printf '%s\n' 'Nov 23 21:35:32 vm solid-pop3d[5]: connect from 127.0.0.37' \
+  'Nov 23 21:35:32 vm solid-pop3d[5]: user x authenticated - 203.0.113.66 authenticated - 127.0.0.37' | "$L" > "$T/out"
+check "the real line of the user 'x authenticated - 203.0.113.66' grants 127.0.0.37 (control)" \
+  "solid-pop3d solid-pop3d/pop3 127.0.0.37" "$(cut -d' ' -f1-3 "$T/out")"
+printf '%s\n' 'Nov 23 21:35:32 vm solid-pop3d[5]: user x authenticated - 203.0.113.66 y - 127.0.0.37' \
+  'Nov 23 21:35:32 vm solid-pop3d[6]: user x authenticated - 203.0.113.66 not found' \
+  'Nov 23 21:35:32 vm solid-pop3d[7]: session ended for user x authenticated - 203.0.113.66 - 127.0.0.37' \
+  'Nov 23 21:35:32 vm solid-pop3d[8]: authentication failed: no such user: x authenticated - 203.0.113.66 - 127.0.0.37' \
+  'Nov 23 21:35:32 vm solid-pop3d[9]: APOP authentication failed for user x authenticated - 203.0.113.66 - 127.0.0.37' \
+  | nogrant "solid-pop3d: other lines ending in ' - ADDR', whatever the name says"
+
 echo '--- invalid and partial addresses in every format'
 "$L" -L > "$T/formats"
 for bad in 300.1.1.1 1.2.3 1.2.3.4.5 01.2.3.4 1.2.3.45a fe80::1%eth0 ::ffff:1.2.3.4.5 1:2:3:4:5:6:7:8:9 ::ffff:300.1.1.1 '' 1.2.3.4/24; do
