@@ -2,10 +2,14 @@
 # Every log fixture through tests/logtool.  tests/fixtures/SERVER/ holds
 # logs captured from the real servers (tests/servers/*.sh), and
 # tests/fixtures/doc/ logs written from the documentation or source of
-# servers that are not in Debian.  For each LOG with a LOG.expect (or
-# NAME.log with NAME.expect), the logins logtool finds, as
-# "SOURCE ADDR USER" lines, are exactly those of the .expect file, in the
-# same number.  Then: each format recognises its own sample line, and
+# servers that are not in Debian.  A log and its .expect are named
+# either NAME and NAME.expect (the real captures: the names
+# tests/servers/*.sh write and 25-servers compares with) or NAME.log and
+# NAME.expect; a login spread over two logs is NAME.expect with the
+# files NAME.* read in name order.  For each .expect, the logins logtool
+# finds, as "SOURCE ADDR USER" lines, are exactly those of the .expect
+# file, in the same number.  A log no .expect reads (kept for reference)
+# grants nothing.  Then: each format recognises its own sample line, and
 # only its own format's parser is needed for it.
 . "$(dirname "$0")/lib.sh"
 L="$TOP/tests/logtool"
@@ -15,20 +19,26 @@ FX="$TOP/tests/fixtures"
 # as of the next day, whenever the test runs
 NOW=1795500000
 n=0
+: > "$T/read"
 for e in "$FX"/*/*.expect; do
   [ -e "$e" ] || continue
-  log=${e%.expect}
-  [ -f "$log" ] || log=$log.log
-  name=${log#"$FX"/}
-  if [ -f "$log" ]; then cat "$log" > "$T/in"
+  base=${e%.expect}
+  if [ -f "$base" ]; then parts=$base
+  elif [ -f "$base.log" ]; then parts=$base.log
   else
     # a login in two files (tcpserver's log, the server's syslog): the
-    # files LOG.* read one after the other, in name order
-    parts=$(ls "${e%.expect}".* 2>/dev/null | grep -v '\.expect$')
-    if [ -z "$parts" ]; then notok "$name: log for ${e#"$FX"/}" "no such file"; continue; fi
-    name="$name.{$(echo $parts | sed "s|${e%.expect}\.||g; s/ /,/g")}"
-    cat $parts > "$T/in"
+    # files NAME.* read one after the other, in name order
+    parts=$(ls "$base".* 2>/dev/null | grep -v '\.expect$')
   fi
+  name=${base#"$FX"/}
+  if [ -z "$parts" ]; then notok "$name: log for ${e#"$FX"/}" "no such file"; continue; fi
+  case $parts in
+    "$base") ;;
+    "$base.log") name=$name.log ;;
+    *) name="$name.{$(echo $parts | sed "s|$base\.||g; s/ /,/g")}" ;;
+  esac
+  printf '%s\n' $parts >> "$T/read"
+  cat $parts > "$T/in"
   "$L" -n $NOW < "$T/in" > "$T/out" 2> "$T/err"; rc=$?
   check "$name: logtool exits 0 with nothing on stderr" "0:" "$rc:$(cat "$T/err")"
   awk '{ print $2, $3, $5 }' "$T/out" | LC_ALL=C sort > "$T/got"
@@ -43,6 +53,14 @@ for e in "$FX"/*/*.expect; do
   n=$((n + 1))
 done
 [ $n -gt 0 ] || notok "fixtures found" "none under $FX"
+
+echo '--- fixture logs no .expect reads grant nothing'
+for f in "$FX"/*/*; do
+  case $f in *.expect|*/README|*.txt) continue ;; esac
+  grep -qxF "$f" "$T/read" && continue
+  "$TOP/tests/logtool" -n $NOW < "$f" > "$T/out" 2>&1
+  check "${f#"$FX"/}: no .expect reads it, and logtool grants nothing in it" "" "$(cat "$T/out")"
+done
 
 echo '--- each format recognises its own sample line, and no other format does'
 "$L" -L > "$T/formats"
