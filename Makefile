@@ -63,7 +63,7 @@ clean:
 
 .PHONY: default it check install instcheck clean
 
-# benchmarks (doc/bench.html): not tests, no timed assertions; BENCH_FULL=1 adds the 10^6 sizes
+# benchmarks (doc/bench.html): not tests, no timed assertions; BENCH_QUICK=1 skips the 10^6 sizes
 bench: it
 	bench/run
 
