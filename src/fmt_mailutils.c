@@ -79,6 +79,11 @@ static char const *service (logline const *l)
 
 enum { OTHER, LOGIN, FAILED, ENDED } ;
 
+static int word (char c)
+{
+  return b62(c) >= 0 || c == '_' || c == '-' || c == '.' ;
+}
+
 /* what the message says, by its two ends; for LOGIN, the user */
 static int classify (char const *s, size_t len, int imap, size_t *ulen)
 {
@@ -96,14 +101,22 @@ static int classify (char const *s, size_t len, int imap, size_t *ulen)
   s += n ; len -= n ;
   if (imap)
   {
+    /* "' logged in (source: S)", S the name of an auth module */
     if (!lp_suffix(s, len, ")")) return OTHER ;
-    e = lp_rfind(s, len, "' logged in (source: ") ;
+    len-- ;
+    while (len && word(s[len-1])) len-- ;
+    if (!lp_suffix(s, len, "' logged in (source: ") || s[len] == ')') return OTHER ;
+    *ulen = len - 21 ;
+    return LOGIN ;
   }
-  else
-  {
-    if (!lp_suffix(s, len, " messages)") && !lp_suffix(s, len, " message)")) return OTHER ;
-    e = lp_rfind(s, len, "' logged in with mailbox `") ;
-  }
+  /* "' logged in with mailbox `M' (N messages)": M holds the user name too */
+  if (lp_suffix(s, len, " messages)")) len -= 10 ;
+  else if (lp_suffix(s, len, " message)")) len -= 9 ;
+  else return OTHER ;
+  n = 0 ;
+  while (n < len && s[len-1-n] >= '0' && s[len-1-n] <= '9') n++ ;
+  if (!n || !lp_suffix(s, len - n, "' (")) return OTHER ;
+  e = lp_rfind(s, len - n - 3, "' logged in with mailbox `") ;
   if (e < 0) return OTHER ;
   *ulen = e ;
   return LOGIN ;
