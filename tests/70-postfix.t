@@ -30,41 +30,16 @@ if ! needcmd postfix || ! [ -x /usr/lib/postfix/sbin/master ]; then
   skip "relaying through a real Postfix" "postfix is not installed (package/test installs it)"; exit 0
 fi
 isroot || { skip "relaying through a real Postfix" "needs root to start a Postfix instance"; exit 0; }
-pf="$T/pf"
-mkdir -p "$pf/conf" "$pf/queue" "$pf/data"
-chown postfix "$pf/data"
-sed -e 's/^smtp \{6\}inet .*/127.0.0.1:12526 inet n - n - - smtpd/' \
-    -e 's/^\([a-z]* *\(unix\|fifo\|unix-dgram\) *[-n] *[-n]\) *y /\1 n /' /etc/postfix/master.cf > "$pf/conf/master.cf"
-cp /etc/postfix/dynamicmaps.cf "$pf/conf/"
-cat > "$pf/conf/main.cf" <<EOC
-compatibility_level = 3.6
-queue_directory = $pf/queue
-data_directory = $pf/data
-maillog_file = $pf/maillog
-maillog_file_prefixes = $pf
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-myhostname = mx.example.org
-mydomain = example.org
-mydestination = example.org
-mynetworks = 127.0.0.254/32
-smtpd_peername_lookup = no
-smtpd_relay_restrictions = check_policy_service inet:127.0.0.1:12531, reject_unauth_destination
-EOC
 tcpserver -HR -l0 127.0.0.1 12531 relaypolicy -v -d "$state" 2> "$T/policy.log" &
 policypid=$!
-on_exit "kill $policypid; postfix -c $pf/conf stop >/dev/null 2>&1"
-postfix -c "$pf/conf" start >/dev/null 2>&1
-up() { tcpclient 127.0.0.1 12526 true 2>/dev/null && tcpclient 127.0.0.1 12531 true 2>/dev/null; }
-waitfor 20 up || { notok "Postfix did not start" "$(tail -5 "$pf/maillog" 2>/dev/null)"; exit 1; }
-
-relay() {  # relay SOURCE-IP: Postfix's reply code to RCPT TO a foreign domain
-  "$TOP/package/dialogue" "$1" 12526 "HELO client.test" "MAIL FROM:<a@example.org>" "RCPT TO:<b@elsewhere.test>" QUIT |
-    sed -n '/> RCPT/{n;s/^  < //p;}' | cut -c1-3
-}
+on_exit "kill $policypid"
+postfix_start "$T/pf" 12526 <<EOC || { notok "Postfix did not start" "$(tail -5 "$T/pf/maillog" 2>/dev/null)"; exit 1; }
+smtpd_relay_restrictions = check_policy_service inet:127.0.0.1:12531, reject_unauth_destination
+EOC
+relay() { rcptcode "$1" 12526; }
 check "Postfix relays for 127.0.0.81, which logged in" 250 "$(relay 127.0.0.81)"
 check "Postfix refuses to relay for 127.0.0.82, which did not" 554 "$(relay 127.0.0.82)"
-check "Postfix still delivers locally for 127.0.0.82" 250 "$("$TOP/package/dialogue" 127.0.0.82 12526 "HELO c.test" "MAIL FROM:<a@elsewhere.test>" "RCPT TO:<postmaster@example.org>" QUIT | sed -n '/> RCPT/{n;s/^  < //p;}' | cut -c1-3)"
+check "Postfix still delivers locally for 127.0.0.82" 250 "$(rcptcode 127.0.0.82 12526 postmaster@example.org)"
 checkgrep "relaypolicy logged its answer for 127.0.0.81" '^relaypolicy: info: OK 127\.0\.0\.81 relaygrant ' "$T/policy.log"
 relaygrant -d "$state" -s 2 127.0.0.83 || notok "relaygrant 127.0.0.83"
 check "a two-second grant for 127.0.0.83 relays" 250 "$(relay 127.0.0.83)"

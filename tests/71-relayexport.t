@@ -160,36 +160,10 @@ grep -q "check_client_access cdb:$T/pfmaps/relay," <(docblock postfix-cdb) || { 
 sh "$T/pfexport.sh" 2> "$T/pfexport.log" &
 pfexport=$!
 on_exit "kill $pfexport 2>/dev/null"
-pf="$T/pf"
-mkdir -p "$pf/conf" "$pf/queue" "$pf/data"
-chown postfix "$pf/data"
-sed -e 's/^smtp \{6\}inet .*/127.0.0.1:12527 inet n - n - - smtpd/' \
-    -e 's/^\([a-z]* *\(unix\|fifo\|unix-dgram\) *[-n] *[-n]\) *y /\1 n /' /etc/postfix/master.cf > "$pf/conf/master.cf"
-cp /etc/postfix/dynamicmaps.cf "$pf/conf/"
-cat > "$pf/conf/main.cf" <<EOC
-compatibility_level = 3.6
-queue_directory = $pf/queue
-data_directory = $pf/data
-maillog_file = $pf/maillog
-maillog_file_prefixes = $pf
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-myhostname = mx.example.org
-mydomain = example.org
-mydestination = example.org
-mynetworks = 127.0.0.254/32
-smtpd_peername_lookup = no
-EOC
-docblock postfix-cdb >> "$pf/conf/main.cf"
-on_exit "postfix -c $pf/conf stop >/dev/null 2>&1"
 waitfor 10 test -e "$T/pfmaps/relay.cdb"
-postfix -c "$pf/conf" start >/dev/null 2>&1
-up() { tcpclient 127.0.0.1 12527 true 2>/dev/null; }
-waitfor 20 up || { notok "Postfix did not start" "$(tail -5 "$pf/maillog" 2>/dev/null)"; exit 1; }
-relay() {  # relay SOURCE-IP: Postfix's reply code to RCPT TO a foreign domain
-  "$TOP/package/dialogue" "$1" 12527 "HELO client.test" "MAIL FROM:<a@example.org>" "RCPT TO:<b@elsewhere.test>" QUIT |
-    sed -n '/> RCPT/{n;s/^  < //p;}' | cut -c1-3
-}
+docblock postfix-cdb > "$T/pf-main.cf"
+postfix_start "$T/pf" 12527 < "$T/pf-main.cf" || { notok "Postfix did not start" "$(tail -5 "$T/pf/maillog" 2>/dev/null)"; exit 1; }
+relay() { rcptcode "$1" 12527; }
 check "before any login Postfix refuses 127.0.0.84" 554 "$(relay 127.0.0.84)"
 relaygrant -d "$pstate" -s 4 127.0.0.84
 waitfor 10 cdb -q "$T/pfmaps/relay.cdb" 127.0.0.84 >/dev/null
@@ -198,4 +172,4 @@ check "Postfix refuses to relay for 127.0.0.85, which did not" 554 "$(relay 127.
 gone() { cdb -q "$T/pfmaps/relay.cdb" 127.0.0.84 >/dev/null; [ $? = 100 ]; }
 if waitfor 15 gone; then ok "the grant's end takes 127.0.0.84 out of the cdb"; else notok "the grant's end takes 127.0.0.84 out of the cdb"; fi
 check "and Postfix refuses it again" 554 "$(relay 127.0.0.84)"
-checknogrep "Postfix logged no map error" 'cdb:.*(error|fatal|warning)' "$pf/maillog"
+checknogrep "Postfix logged no map error" 'cdb:.*(error|fatal|warning)' "$T/pf/maillog"

@@ -88,10 +88,7 @@ if ! waitfor 20 up; then
 fi
 ok "a private Exim ($version) runs as root on 127.0.0.1:$port with the ACL of doc/exim.html"
 
-relay() {  # relay SOURCE-IP: Exim's reply code to RCPT TO a foreign domain
-  "$TOP/package/dialogue" "$1" $port "HELO client.test" "MAIL FROM:<a@example.org>" "RCPT TO:<b@elsewhere.test>" QUIT |
-    sed -n '/> RCPT/{n;s/^  < //p;}' | cut -c1-3
-}
+relay() { rcptcode "$1" $port; }
 relay6() {  # the same from ::1 to ::1, with bash's /dev/tcp
   exec 3<>"/dev/tcp/::1/$port" || return 1
   local l c

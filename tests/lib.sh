@@ -65,3 +65,45 @@ waitfor() {
   while [ $n -gt 0 ]; do "$@" && return 0; sleep 0.05; n=$((n - 1)); done
   return 1
 }
+
+# rcptcode SOURCE-IP PORT [RECIPIENT]: the SMTP server's reply code to
+# RCPT TO RECIPIENT (default: a foreign domain) from SOURCE-IP
+rcptcode() {
+  "$TOP/package/dialogue" "$1" "$2" "HELO client.test" "MAIL FROM:<a@example.org>" "RCPT TO:<${3:-b@elsewhere.test}>" QUIT |
+    sed -n '/> RCPT/{n;s/^  < //p;}' | cut -c1-3
+}
+
+# postfix_start DIR PORT: a private Postfix (Debian's) in DIR, SMTP on
+# 127.0.0.1:PORT, with main.cf's own lines read from stdin; it is stopped
+# when the test ends.  Returns 1 if it did not come up.  Call it in the
+# test's own shell (not in a pipeline), or the stop is lost with the subshell.
+postfix_start() {
+  local pf=$1 port=$2
+  if tcpclient 127.0.0.1 "$port" true 2>/dev/null; then
+    echo "# postfix_start: something already listens on 127.0.0.1:$port"
+    return 1
+  fi
+  mkdir -p "$pf/conf" "$pf/queue" "$pf/data"
+  chown postfix "$pf/data"
+  sed -e "s/^smtp \{6\}inet .*/127.0.0.1:$port inet n - n - - smtpd/" \
+      -e 's/^\([a-z]* *\(unix\|fifo\|unix-dgram\) *[-n] *[-n]\) *y /\1 n /' /etc/postfix/master.cf > "$pf/conf/master.cf"
+  cp /etc/postfix/dynamicmaps.cf "$pf/conf/"
+  cat > "$pf/conf/main.cf" <<EOC
+compatibility_level = 3.6
+queue_directory = $pf/queue
+data_directory = $pf/data
+maillog_file = $pf/maillog
+maillog_file_prefixes = $pf
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+myhostname = mx.example.org
+mydomain = example.org
+mydestination = example.org
+mynetworks = 127.0.0.254/32
+smtpd_peername_lookup = no
+EOC
+  cat >> "$pf/conf/main.cf"
+  on_exit "postfix -c $pf/conf stop >/dev/null 2>&1"
+  postfix -c "$pf/conf" start >/dev/null 2>&1
+  waitfor 20 tcpclient 127.0.0.1 "$port" true 2>/dev/null
+}
