@@ -2,18 +2,19 @@
 # link; conf-state is the compiled-in state directory, conf-home where
 # make install puts things (package/hier lists what goes where).
 
-PROGRAMS_ALL = relaylock showallowed relaygrant relayrevoke relaypolicy readlog relayexport \
-  logpopauth-pre logpopauth-post
-PROGRAMS = $(foreach p,$(PROGRAMS_ALL),$(if $(wildcard src/$(p).c),$(p)))
+# the programs: those package/hier installs in bin/
+PROGRAMS = $(shell sed -n 's|^f 755 bin/[^ ]* ||p' package/hier)
 
 # the library: every other .c in src/, one concern per file
-LIBSRC = $(filter-out $(PROGRAMS_ALL:%=src/%.c) src/auto_state.c,$(wildcard src/*.c))
+LIBSRC = $(filter-out $(PROGRAMS:%=src/%.c) src/auto_state.c,$(wildcard src/*.c))
 LIBOBJ = $(LIBSRC:.c=.o) src/auto_state.o
 
 # programs the tests drive the library with (tests/*.c)
 TESTTOOLS = $(patsubst %.c,%,$(wildcard tests/*.c))
 
-LIBS = src/libpoplock.a -lskarnet
+# skalibs is linked statically, as skarnet's own packages do by default: the
+# dynamic loader would cost relaylock more than all its own work (doc/bench.html)
+LIBS = src/libpoplock.a -Wl,-Bstatic -lskarnet -Wl,-Bdynamic
 
 default: it
 
@@ -58,8 +59,8 @@ instcheck:
 	package/instcheck
 
 clean:
-	rm -f compile load src/*.o src/*.a src/auto_*.c tests/*.o $(PROGRAMS_ALL) $(TESTTOOLS)
-	rm -rf tests/out
+	rm -f compile load src/*.o src/*.a src/auto_*.c tests/*.o $(PROGRAMS) $(TESTTOOLS)
+	rm -rf tests/out bench/out
 
 .PHONY: default it check install instcheck clean
 

@@ -294,7 +294,7 @@ int main (int argc, char const *const *argv)
   {
     row *rows = genalloc_s(row, &c.rows) ;
     size_t n = genalloc_len(row, &c.rows) ;
-    qsort(rows, n, sizeof(row), &rowcmp) ;
+    if (n) qsort(rows, n, sizeof(row), &rowcmp) ;  /* rows is 0 when n is: qsort must not see it */
     if (mach) for (size_t i = 0 ; i < n ; i++) machine(rows + i, c.now) ;
     else human(rows, n, c.now) ;
   }

@@ -190,7 +190,7 @@ static int ml_list (source *src, stralloc *names)
   }
   if (errno) { int e = errno ; dir_close(d) ; errno = e ; return -1 ; }
   dir_close(d) ;
-  qsort(names->s, names->len / MLNAME, MLNAME, &ml_cmp) ;
+  if (names->len) qsort(names->s, names->len / MLNAME, MLNAME, &ml_cmp) ;
   return 0 ;
 }
 
