@@ -22,9 +22,9 @@
  *   allow         control: static networks, one per line, # comments
  *   journalmax    control: journal size that triggers compaction
  *
- * Writers hold a shared flock on the journal while they append; the
- * compactor takes it exclusively only for the instant of the rename of
- * journal to journal.old.  Records move journal -> journal.old ->
+ * Writers take no lock: after each append they check that their file is
+ * still named journal, and append again to the new one if a compactor
+ * renamed it meanwhile (a record read twice folds to the same entry).  Records move journal -> journal.old ->
  * snapshot.cdb, each move adding downstream before removing upstream, and
  * readers read upstream first (journal, journal.old, snapshot.cdb), so a
  * reader never misses a record written before it began.

@@ -6,7 +6,6 @@
 #include <string.h>
 #include <time.h>
 #include <sys/stat.h>
-#include <sys/file.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/djbunix.h>
 #include <skalibs/strerr.h>
@@ -75,31 +74,21 @@ static int journal_open (char const *dir, char const *path)
 }
 
 /*
- * The shared lock keeps the compactor from renaming the journal while we
- * write; once we hold it, the file must still be the one named journal,
- * or the compactor moved it before we got the lock and we reopen.
+ * Did the write land in the file named journal?  If the compactor
+ * renamed it to journal.old before we looked, it may have folded that
+ * file before our bytes were in it: the caller writes again to the new
+ * journal.  A record written twice is harmless (folding is idempotent);
+ * one written once to a file already folded would be lost.  If the name
+ * still holds our file when we look, any later rename comes after our
+ * bytes, and the compactor reads them.  No lock: a steady stream of
+ * writers can never keep the compactor out.
  */
-static int journal_lock (state_writer *w, char const *path)
+static int journal_current (int fd, char const *path)
 {
-  for (unsigned int tries = 0 ; tries < 100 ; tries++)
-  {
-    struct stat st, sf ;
-    if (w->fd < 0)
-    {
-      w->fd = journal_open(w->dir, path) ;
-      if (w->fd < 0) return 0 ;
-    }
-    while (flock(w->fd, LOCK_SH) < 0) if (errno != EINTR) return 0 ;
-    if (fstat(w->fd, &sf) < 0) return 0 ;
-    if (stat(path, &st) == 0)
-    {
-      if (st.st_dev == sf.st_dev && st.st_ino == sf.st_ino) return 1 ;
-    }
-    else if (errno != ENOENT) return 0 ;
-    fd_close(w->fd) ;
-    w->fd = -1 ;
-  }
-  return (errno = EBUSY, 0) ;
+  struct stat st, sf ;
+  if (fstat(fd, &sf) < 0) return -1 ;
+  if (stat(path, &st) < 0) return errno == ENOENT ? 0 : -1 ;
+  return st.st_dev == sf.st_dev && st.st_ino == sf.st_ino ;
 }
 
 int state_writer_append (state_writer *w, record const *r, unsigned int n, int sync)
@@ -110,11 +99,17 @@ int state_writer_append (state_writer *w, record const *r, unsigned int n, int s
   stralloc sa = STRALLOC_ZERO ;
   char *buf = small ;
   size_t len = 0 ;
-  int64_t now = time(0) ;
+  int64_t now ;
+  struct timespec ts ;
   ssize_t k ;
   int e ;
 
   if (!n) return 0 ;
+  /* not time(0): glibc's is the coarse clock, up to a tick behind the
+     stamps multilog and the servers write, and would clamp them a
+     second early */
+  clock_gettime(CLOCK_REALTIME, &ts) ;
+  now = ts.tv_sec ;
   if (n > sizeof(small) / RECORD_MAX)
   {
     if (!stralloc_ready(&sa, (size_t)n * RECORD_MAX)) return -1 ;
@@ -129,20 +124,29 @@ int state_writer_append (state_writer *w, record const *r, unsigned int n, int s
   memcpy(path, w->dir, dirlen) ;
   memcpy(path + dirlen, "/journal", 9) ;
 
-  if (!journal_lock(w, path)) goto err ;
-  /* one write: concurrent writers' batches never interleave */
-  do k = write(w->fd, buf, len) ; while (k < 0 && errno == EINTR) ;
-  if (k < 0) goto errunlock ;
-  if ((size_t)k < len) { errno = ENOSPC ; goto errunlock ; }
-  if (sync && fsync(w->fd) < 0 && errno != EINVAL) goto errunlock ;
-  flock(w->fd, LOCK_UN) ;
+  for (unsigned int tries = 0 ; ; tries++)
+  {
+    int cur ;
+    if (tries >= 100) { errno = EBUSY ; goto err ; }
+    if (w->fd < 0)
+    {
+      w->fd = journal_open(w->dir, path) ;
+      if (w->fd < 0) goto err ;
+    }
+    /* one write: concurrent writers' batches never interleave */
+    do k = write(w->fd, buf, len) ; while (k < 0 && errno == EINTR) ;
+    if (k < 0) goto err ;
+    if ((size_t)k < len) { errno = ENOSPC ; goto err ; }
+    if (sync && fsync(w->fd) < 0 && errno != EINVAL) goto err ;
+    cur = journal_current(w->fd, path) ;
+    if (cur < 0) goto err ;
+    if (cur) break ;
+    fd_close(w->fd) ;
+    w->fd = -1 ;
+  }
   stralloc_free(&sa) ;
   return 0 ;
 
- errunlock:
-  e = errno ;
-  flock(w->fd, LOCK_UN) ;
-  errno = e ;
  err:
   e = errno ;
   stralloc_free(&sa) ;

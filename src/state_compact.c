@@ -181,9 +181,11 @@ static int fold_old (struct paths_s *p, int64_t now, uint32_t grace, uint32_t ke
 }
 
 /*
- * The exclusive lock waits for the appends in progress and keeps new
- * ones out for the instant of the rename; writers that then get their
- * shared lock see the name moved and reopen.
+ * No lock against writers: a writer checks, after its write, that its
+ * file is still the one named journal, and writes again to the new one
+ * if not (state_append.c).  So a record written to the old journal after
+ * the fold below read it is never lost, and writers never hold the
+ * compactor off.
  */
 static int move_journal (struct paths_s *p)
 {
@@ -194,7 +196,6 @@ static int move_journal (struct paths_s *p)
   memcpy(from, path(p, "journal"), p->dirlen + 9) ;
   fd = state_openread(from, 0) ;
   if (fd < 0) return errno == ENOENT ;
-  while (flock(fd, LOCK_EX) < 0) if (errno != EINTR) goto err ;
   crashpoint() ;
   if (fstat(fd, &st) < 0) goto err ;
   if (st.st_size)
@@ -204,7 +205,7 @@ static int move_journal (struct paths_s *p)
     if (!dir_sync(p->dir)) goto err ;
     crashpoint() ;
   }
-  fd_close(fd) ;  /* and the lock with it */
+  fd_close(fd) ;
   return 1 ;
  err:
   e = errno ;
