@@ -15,7 +15,9 @@
  *   @TAI64N SP                          multilog t
  *   Mmm dd hh:mm:ss SP | ISO8601 SP     syslog, dovecot log_timestamp
  *   HOST SP                             syslog (a token not ending in ':')
- *   TAG[PID]: SP | TAG: SP              the program
+ *   TAG[PID]: SP | TAG: SP              the program (after a syslog
+ *                                       stamp and host, also without
+ *                                       the colon: rsyslog, RFC 5424)
  *
  * time is the multilog stamp if there is one, else the other stamp, else
  * -1.  logline_split returns 1, or 0 if the line has no tag (no format

@@ -36,12 +36,17 @@ static int ishost (char const *s, size_t len)
   return len > 0 ;
 }
 
-/* "NAME:" or "NAME[PID]:", the whole of s (len bytes) */
-static int tag_split (char const *s, size_t len, logline *l)
+/*
+ * "NAME:" or "NAME[PID]:", the whole of s (len bytes); with bare, also
+ * "NAME" or "NAME[PID]": rsyslog writes a message it received in RFC
+ * 5424 form with its APP-NAME[PROCID] and no colon.  A colon-less tag is
+ * read only after a syslog stamp and host, where the logger put it.
+ */
+static int tag_split (char const *s, size_t len, int bare, logline *l)
 {
   size_t i ;
-  if (len < 2 || s[len-1] != ':') return 0 ;
-  len-- ;
+  if (len >= 2 && s[len-1] == ':') len-- ;
+  else if (!bare) return 0 ;
   for (i = 0 ; i < len ; i++)
   {
     unsigned char c = s[i] ;
@@ -94,7 +99,7 @@ int logline_split (char const *s, size_t len, int64_t now, logline *l)
     i++ ;
     n = token(s + i, len - i) ;
   }
-  if (!tag_split(s + i, n, l)) return 0 ;
+  if (!tag_split(s + i, n, !!l->host, l)) return 0 ;
   i += n ;
   if (i < len) i++ ;  /* the space after "TAG:" */
   l->msg = s + i ; l->msglen = len - i ;

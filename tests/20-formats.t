@@ -76,6 +76,13 @@ while read -r f; do
   check "$f: sample not taken by another format" "" "$("$L" -f "$others" < "$T/sample")"
 done < "$T/formats"
 
+echo '--- rsyslog writes a message it received in RFC 5424 form with a tag and no colon'
+printf '%s\n' \
+  '2026-11-23T21:30:00+00:00 vm dovecot[4242] pop3-login: Login: user=<demo>, method=PLAIN, rip=127.0.0.71, lip=127.0.0.1, mpid=4243, session=<abc>' \
+  'Nov 23 21:30:00 vm dovecot pop3-login: Login: user=<demo>, method=PLAIN, rip=127.0.0.72, lip=127.0.0.1, mpid=4243, session=<abc>' \
+  | "$L" -n 1795469400 > "$T/out"
+check "TAG[PID] and TAG without colon after a stamp and host" "127.0.0.71 127.0.0.72" "$(cut -d' ' -f3 "$T/out" | paste -sd' ')"
+
 echo '--- options'
 checkrun "unknown format name is a usage error" 100 'logtool: fatal: unknown format in: nosuch' "$L" -f nosuch
 checkrun "-s of an unknown format is a usage error" 100 'logtool: fatal: unknown format: nosuch' "$L" -s nosuch

@@ -30,6 +30,11 @@ echo "Nov 23 21:21:32 pop3(x dovecot: imap-login: Login: user=<z>, method=PLAIN,
 echo "@400000006b04ae9d2f891334 DEBUG: LOGIN, user=x, ip=[203.0.113.66], port=[1]" | nogrant "courier stderr: only INFO: lines"
 echo "Nov 23 21:30:00 mail INFO: LOGIN, user=x, ip=[203.0.113.66], port=[1]" | nogrant "courier: an INFO tag with a syslog host is not courier's stderr"
 
+echo "2026-11-23T21:30:00+00:00 vm eve[77] dovecot: $D" | nogrant "a colon-less tag 'eve' and 'dovecot:' in the message"
+echo "2026-11-23T21:30:00+00:00 vm eve dovecot[1] $D" | nogrant "a colon-less tag is the first token only"
+echo "@400000006b04ae9d2f891334 dovecot[1] $D" | nogrant "no colon-less tag without a syslog stamp and host"
+echo "Nov 23 21:30:00 imap-login Info: Login: user=<x>, method=PLAIN, rip=203.0.113.66, lip=1.1.1.1, mpid=1" | nogrant "a colon-less imap-login after a stamp is a host, not dovecot's tag"
+
 echo '--- failed logins whose user name is another success line'
 printf '%s\n' \
   'Nov 23 21:30:00 mail dovecot: imap-login: Disconnected (auth failed, 1 attempts in 2 secs): user=<x>, method=PLAIN, rip=203.0.113.66, lip=1.1.1.1, mpid=1>, method=PLAIN, rip=127.0.0.5, lip=127.0.0.1' \
