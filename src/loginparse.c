@@ -19,7 +19,10 @@ int lp_suffix (char const *s, size_t len, char const *p)
 
 int lp_tag (logline const *l, char const *name)
 {
-  size_t n = strlen(name) ;
+  size_t n ;
+  /* called once per format on every line: most tags differ at once */
+  if (!l->taglen || l->tag[0] != name[0]) return 0 ;
+  n = strlen(name) ;
   return l->taglen == n && !memcmp(l->tag, name, n) ;
 }
 

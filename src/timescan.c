@@ -129,24 +129,40 @@ size_t rfc3164_scan (char const *s, size_t len, int64_t now, int64_t *t)
   }
   else if (!dec(s + 4, 2, &mday)) return 0 ;
   if (mday < 1 || mday > 31 || s[6] != ' ' || !hms(s + 7, &h, &m, &sec)) return 0 ;
-  if (!localtime_r(&tnow, &tm)) return 0 ;
 
   /*
-   * No year in the stamp.  Take the latest year that does not put it more
-   * than a day after now: "Dec 31 23:59:59" read on Jan 1 is last year's,
-   * "Jan 1 00:00:01" read a few seconds before midnight on Dec 31 (clocks
-   * drift) is next year's.  Going back up to 8 years finds a Feb 29.
+   * A log has many lines per second, read at the same now: the answer
+   * for the last stamp is kept, which saves localtime_r and mktime (and
+   * the stat of /etc/localtime glibc makes in each when TZ is unset).
    */
-  for (year = tm.tm_year + 1900 + 1 ; year >= tm.tm_year + 1900 - 8 ; year--)
   {
-    int64_t x = localtime_to_unix(year, mon, mday, h, m, sec) ;
-    if (x >= 0 && x <= now + 86400)
+    static int64_t cnow = -1, ct ;
+    static int cmon, cmday, ch, cm, csec ;
+    if (now == cnow && mon == cmon && mday == cmday && h == ch && m == cm && sec == csec)
     {
-      *t = x ;
+      if (ct < 0) return 0 ;
+      *t = ct ;
       return 15 ;
     }
+    cnow = now ; cmon = mon ; cmday = mday ; ch = h ; cm = m ; csec = sec ; ct = -1 ;
+    if (!localtime_r(&tnow, &tm)) return 0 ;
+    /*
+     * No year in the stamp.  Take the latest year that does not put it more
+     * than a day after now: "Dec 31 23:59:59" read on Jan 1 is last year's,
+     * "Jan 1 00:00:01" read a few seconds before midnight on Dec 31 (clocks
+     * drift) is next year's.  Going back up to 8 years finds a Feb 29.
+     */
+    for (year = tm.tm_year + 1900 + 1 ; year >= tm.tm_year + 1900 - 8 ; year--)
+    {
+      int64_t x = localtime_to_unix(year, mon, mday, h, m, sec) ;
+      if (x >= 0 && x <= now + 86400)
+      {
+        *t = ct = x ;
+        return 15 ;
+      }
+    }
+    return 0 ;
   }
-  return 0 ;
 }
 
 /* "Z", "+hh:mm", "+hhmm", "+hh" (or '-'), as seconds east of UTC */
