@@ -141,10 +141,11 @@ static int fold_old (struct paths_s *p, int64_t now, uint32_t grace, uint32_t ke
     entrytab_entry(&t, s, &m) ;
     if (emit(&x, key, addr_fmt(key, &m.ip), &m) < 0) goto errc ;
   }
+  /* the journal's table is done with: let it go before the index is built */
+  entrytab_free(&t) ;
   if (!cdbwrite_finish(&c)) goto errc ;
   crashpoint() ;
   cdbwrite_free(&c) ;
-  entrytab_free(&t) ;
   if (fsync(fd) < 0) goto err ;
   fd_close(fd) ; fd = -1 ;
   crashpoint() ;
