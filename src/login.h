@@ -41,7 +41,8 @@ struct login_s
 {
   addr ip ;
   int64_t time ;                       /* the line's time, -1 if none */
-  char const *user ; size_t userlen ;  /* points into the line; 0 if unknown */
+  char const *user ; size_t userlen ;  /* into the line, or a decoded copy valid until the next
+                                          login_scan; userlen 0 if unknown */
   char const *source ;                 /* static: "dovecot/imap" etc. */
 } ;
 
