@@ -36,12 +36,13 @@ static int number (char const *s, size_t len, uint64_t max, uint64_t *u)
 
 struct nets_s { char const *dir ; char const *s ; size_t len ; unsigned int n ; } ;
 
-static int onenet (net const *n, void *data)
+static int onenet (net const *n, unsigned int listline, void *data)
 {
   struct nets_s *x = data ;
   net m ;
   unsigned int line = 0 ;
   CHECK(state_allow_match(x->dir, &n->a, &m, &line) == 1, "a listed network does not match its own address", x->s, x->len) ;
+  CHECK(line && line <= listline, "the first match is after the network's own line", x->s, x->len) ;
   x->n++ ;
   return 0 ;
 }

@@ -104,8 +104,9 @@ static int addrow (entry const *e0, void *data)
   return 0 ;
 }
 
-static int addnet (net const *n, void *data)
+static int addnet (net const *n, unsigned int line, void *data)
 {
+  (void)line ;
   ctx *c = data ;
   row w = { .n = *n, .status = "network", .g = RECORD_ZERO, .until = 0 } ;
   if (!genalloc_append(row, &c->rows, &w)) oom() ;

@@ -96,12 +96,13 @@ extern int state_journalmax (char const *dir, uint64_t *max) ;
 extern int state_allow_match (char const *dir, addr const *a, net *n, unsigned int *line) ;
 
 /*
- * state_allow_list: calls f on every network of DIR/allow, in file order,
- * after checking the whole file: the number of networks, 0 if the file
- * is missing, -1 on error (EINVAL with *line for an invalid line, or
- * whatever f returned -1 with).  For showallowed -a.
+ * state_allow_list: calls f on every network of DIR/allow, with its line
+ * number, in file order, after checking the whole file: the number of
+ * networks, 0 if the file is missing, -1 on error (EINVAL with *line for
+ * an invalid line, or whatever f returned -1 with).  state_allow_match
+ * and showallowed -a are built on it.
  */
-typedef int net_fn (net const *n, void *data) ;
+typedef int net_fn (net const *n, unsigned int line, void *data) ;
 extern int state_allow_list (char const *dir, net_fn *f, void *data, unsigned int *line) ;
 
 #endif

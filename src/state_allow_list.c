@@ -10,11 +10,18 @@
 #include "statefile.h"
 
 /*
- * The same reading of DIR/allow as state_allow_match: one network per
- * line, '#' to the end of the line is a comment, blanks around are
- * ignored, blank lines too.  Nothing is reported until the whole file
- * is known to be valid.
+ * The one reading of DIR/allow (state_allow_match is built on it): one
+ * network per line, '#' to the end of the line is a comment, blanks
+ * around are ignored, blank lines too.  Nothing is reported until the
+ * whole file is known to be valid, so a typo is reported whichever line
+ * it is on and whatever address is asked about.
  */
+
+struct netline_s
+{
+  net n ;
+  unsigned int line ;
+} ;
 
 static int blank (char c)
 {
@@ -26,7 +33,7 @@ int state_allow_list (char const *dir, net_fn *f, void *data, unsigned int *line
   size_t dirlen = strlen(dir) ;
   char path[dirlen + 7] ;
   stralloc sa = STRALLOC_ZERO ;
-  genalloc nets = GENALLOC_ZERO ;  /* net */
+  genalloc nets = GENALLOC_ZERO ;  /* struct netline_s */
   size_t pos = 0, n ;
   unsigned int lineno = 0 ;
   int e = 0 ;
@@ -39,35 +46,39 @@ int state_allow_list (char const *dir, net_fn *f, void *data, unsigned int *line
     size_t end = eol ? (size_t)(eol - sa.s) : sa.len ;
     char *hash = memchr(sa.s + pos, '#', end - pos) ;
     size_t i = pos, j = hash ? (size_t)(hash - sa.s) : end ;
-    net x ;
+    struct netline_s x ;
     lineno++ ;
     while (i < j && blank(sa.s[i])) i++ ;
     while (j > i && blank(sa.s[j-1])) j-- ;
     if (j > i)
     {
-      if (!net_parse(sa.s + i, j - i, &x))
+      x.line = lineno ;
+      if (!net_parse(sa.s + i, j - i, &x.n))
       {
         if (line) *line = lineno ;
         e = EINVAL ; goto err ;
       }
-      if (!genalloc_append(net, &nets, &x)) { e = errno ; goto err ; }
+      if (!genalloc_append(struct netline_s, &nets, &x)) { e = errno ; goto err ; }
     }
     pos = end + 1 ;
   }
   stralloc_free(&sa) ;
-  n = genalloc_len(net, &nets) ;
+  n = genalloc_len(struct netline_s, &nets) ;
   for (size_t k = 0 ; k < n ; k++)
-    if ((*f)(genalloc_s(net, &nets) + k, data) == -1)
+  {
+    struct netline_s const *x = genalloc_s(struct netline_s, &nets) + k ;
+    if ((*f)(&x->n, x->line, data) == -1)
     {
       e = errno ;
-      genalloc_free(net, &nets) ;
+      genalloc_free(struct netline_s, &nets) ;
       return (errno = e, -1) ;
     }
-  genalloc_free(net, &nets) ;
+  }
+  genalloc_free(struct netline_s, &nets) ;
   return (int)n ;
 
  err:
   stralloc_free(&sa) ;
-  genalloc_free(net, &nets) ;
+  genalloc_free(struct netline_s, &nets) ;
   return (errno = e, -1) ;
 }

@@ -80,51 +80,32 @@ int state_journalmax (char const *dir, uint64_t *max)
   return 1 ;
 }
 
-/*
- * The whole file is checked before anything matches, so that a typo is
- * reported whichever line it is on and whatever address is asked about.
- */
+/* the first network of DIR/allow that holds the address (state_allow_list reads the file) */
+struct allowmatch_s
+{
+  addr const *a ;
+  net *n ;
+  unsigned int *line ;
+  int found ;
+} ;
+
+static int allowmatch (net const *x, unsigned int line, void *data)
+{
+  struct allowmatch_s *m = data ;
+  if (!m->found && net_match(x, m->a))
+  {
+    m->found = 1 ;
+    if (m->n) *m->n = *x ;
+    if (m->line) *m->line = line ;
+  }
+  return 0 ;
+}
+
 int state_allow_match (char const *dir, addr const *a, net *n, unsigned int *line)
 {
-  size_t dirlen = strlen(dir) ;
-  char path[dirlen + 7] ;
-  stralloc sa = STRALLOC_ZERO ;
-  size_t pos = 0 ;
-  unsigned int lineno = 0 ;
-  int found = 0 ;
-  memcpy(path, dir, dirlen) ;
-  memcpy(path + dirlen, "/allow", 7) ;
-  if (state_slurp(&sa, path, 1) <= 0) return errno == ENOENT ? 0 : -1 ;
-  while (pos < sa.len)
-  {
-    char *eol = memchr(sa.s + pos, '\n', sa.len - pos) ;
-    size_t end = eol ? (size_t)(eol - sa.s) : sa.len ;
-    size_t i = pos, j ;
-    char *hash = memchr(sa.s + pos, '#', end - pos) ;
-    net x ;
-    lineno++ ;
-    j = hash ? (size_t)(hash - sa.s) : end ;
-    while (i < j && isspace_(sa.s[i])) i++ ;
-    while (j > i && isspace_(sa.s[j-1])) j-- ;
-    if (j > i)
-    {
-      if (!net_parse(sa.s + i, j - i, &x))
-      {
-        stralloc_free(&sa) ;
-        if (line) *line = lineno ;
-        return (errno = EINVAL, -1) ;
-      }
-      if (!found && net_match(&x, a))
-      {
-        found = 1 ;
-        if (n) *n = x ;
-        if (line) *line = lineno ;
-      }
-    }
-    pos = end + 1 ;
-  }
-  stralloc_free(&sa) ;
-  return found ;
+  struct allowmatch_s m = { .a = a, .n = n, .line = line, .found = 0 } ;
+  if (state_allow_list(dir, &allowmatch, &m, line) < 0) return -1 ;
+  return m.found ;
 }
 
 int state_compact_due (char const *dir, int64_t now, uint32_t maxage)
