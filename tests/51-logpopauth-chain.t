@@ -199,6 +199,8 @@ service pop3 {
 }
 service pop3-postlogin {
   executable = script-login -d $TOP/logpopauth-post
+  # no address-space limit: under make sanitize, ASan reserves terabytes of it
+  vsz_limit = 0
   unix_listener pop3-postlogin {
   }
 }

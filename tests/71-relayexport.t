@@ -165,11 +165,11 @@ docblock postfix-cdb > "$T/pf-main.cf"
 postfix_start "$T/pf" 12527 < "$T/pf-main.cf" || { notok "Postfix did not start" "$(tail -5 "$T/pf/maillog" 2>/dev/null)"; exit 1; }
 relay() { rcptcode "$1" 12527; }
 check "before any login Postfix refuses 127.0.0.84" 554 "$(relay 127.0.0.84)"
-relaygrant -d "$pstate" -s 4 127.0.0.84
+relaygrant -d "$pstate" -s 8 127.0.0.84
 waitfor 10 cdb -q "$T/pfmaps/relay.cdb" 127.0.0.84 >/dev/null
 check "Postfix relays for 127.0.0.84, which logged in" 250 "$(relay 127.0.0.84)"
 check "Postfix refuses to relay for 127.0.0.85, which did not" 554 "$(relay 127.0.0.85)"
 gone() { cdb -q "$T/pfmaps/relay.cdb" 127.0.0.84 >/dev/null; [ $? = 100 ]; }
-if waitfor 15 gone; then ok "the grant's end takes 127.0.0.84 out of the cdb"; else notok "the grant's end takes 127.0.0.84 out of the cdb"; fi
+if waitfor 20 gone; then ok "the grant's end takes 127.0.0.84 out of the cdb"; else notok "the grant's end takes 127.0.0.84 out of the cdb"; fi
 check "and Postfix refuses it again" 554 "$(relay 127.0.0.84)"
 checknogrep "Postfix logged no map error" 'cdb:.*(error|fatal|warning)' "$T/pf/maillog"

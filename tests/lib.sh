@@ -107,3 +107,10 @@ EOC
   postfix -c "$pf/conf" start >/dev/null 2>&1
   waitfor 20 tcpclient 127.0.0.1 "$port" true 2>/dev/null
 }
+
+# checkrss WHAT LIMIT-KB ACTUAL-KB: a memory bound; under make sanitize
+# (POPLOCK_SANITIZED set) ASan's shadow memory decides RSS, so it is skipped
+checkrss() {
+  if [ -n "${POPLOCK_SANITIZED:-}" ]; then skip "$1" "memory under AddressSanitizer is ASan's"; return; fi
+  if [ -n "$3" ] && [ "$3" -lt "$2" ]; then ok "$1"; else notok "$1" "max RSS ${3:-unknown} kB, limit $2 kB"; fi
+}
