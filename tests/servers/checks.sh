@@ -1,0 +1,66 @@
+# Sourced by tests/2*-servers*.t (after lib.sh): the checks every captured
+# log gets, committed fixture or live capture.  $S is tests/servers.
+# A test may set NOGRANT to name its check that no login comes from
+# 203.0.113.66 (the address in the adversarial user names).
+
+# logtool's logins as "SOURCE ADDR USER", sorted, duplicates kept
+parsed() { "$TOP/tests/logtool" < "$1" | awk '{ print $2, $3, $5 }' | LC_ALL=C sort; }
+
+# checklog WHAT SERVER EXPECT LOG: the log's own logins (tests/servers/
+# logins) and the parsers' (tests/logtool) against EXPECT
+checklog() {
+  local what=$1 srv=$2 e=$3 log=$4
+  check "$what: the log records exactly the granted logins, in order" \
+    "$(cat "$e")" "$("$S/logins" "$srv" < "$log")"
+  if [ -x "$TOP/tests/logtool" ]; then
+    parsed "$log" > "$T/parsed"
+    check "$what: logtool finds exactly the granted logins" \
+      "$(LC_ALL=C sort "$e")" "$(cat "$T/parsed")"
+    # no login ever came from the address in the adversarial names (nor
+    # from one that holds it, ::ffff:203.0.113.66)
+    checknogrep "$what: ${NOGRANT:-logtool never grants 203.0.113.66}" \
+      '^[^ ]+ [^ ]*203\.0\.113\.66' "$T/parsed"
+  else
+    skip "$what: logtool finds exactly the granted logins" "tests/logtool is not built"
+    skip "$what: ${NOGRANT:-logtool never grants 203.0.113.66}" "tests/logtool is not built"
+  fi
+}
+
+# shape SERVER FORM < LOG: tests/servers/normalise's shape of a log (with
+# the syslog host name out where FORM is a syslog), without Cyrus' lines
+# whose number depends on timing (its periodic checkpoints, its shutdown)
+shape() {
+  local h=""
+  case $2 in *syslog*) h=host ;; esac
+  if [ "$1" = cyrus ]; then
+    grep -Ev 'cyrus/(master|ctl_cyrusdb)\[|: graceful shutdown$|cyrus/pop3s?\[[0-9]+\]: counts: '
+  else
+    cat
+  fi | "$S/normalise" $h
+}
+
+# samelogins SERVER FORM EXPECT FXEXPECT: a live capture's logins are
+# the committed fixture's
+samelogins() {
+  if [ -f "$4" ]; then
+    check "$1 live $2: the same logins as the fixture" "$(cat "$4")" "$(cat "$3")"
+  else
+    notok "$1 live $2: a fixture to compare with" "no ${4#$TOP/}"
+  fi
+}
+
+# sameshape SERVER FORM LOG FXLOG: a live capture has the committed
+# fixture's shape
+sameshape() {
+  if [ ! -f "$4" ]; then
+    notok "$1 live $2: a fixture to compare with" "no ${4#$TOP/}"
+    return 0
+  fi
+  shape "$1" "$2" < "$4" > "$T/fx.norm"
+  shape "$1" "$2" < "$3" > "$T/live.norm"
+  if cmp -s "$T/fx.norm" "$T/live.norm"; then
+    ok "$1 live $2: the same shape as the fixture"
+  else
+    notok "$1 live $2: the same shape as the fixture" "$(diff "$T/fx.norm" "$T/live.norm" | head -10)"
+  fi
+}
