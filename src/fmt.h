@@ -25,6 +25,7 @@ FMT_DECLARE(cucipop) ;
 FMT_DECLARE(gnupop3d) ;
 FMT_DECLARE(perdition) ;
 FMT_DECLARE(vchkpw) ;
+FMT_DECLARE(tpop3d) ;
 FMT_DECLARE(logpopauth) ;
 
 #endif

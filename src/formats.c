@@ -27,6 +27,7 @@ login_format const login_formats[] =
   F("gnu-pop3d", gnupop3d),
   F("perdition", perdition),
   F("vchkpw", vchkpw),
+  F("tpop3d", tpop3d),
   F("logpopauth", logpopauth),
 } ;
 
