@@ -166,3 +166,32 @@ if needcmd valgrind; then
 else
   skip "logtool under valgrind" "valgrind is not installed (apt package valgrind)"
 fi
+
+echo '--- tpop3d: user names around the address in its id string'
+# tpop3d writes "fork_child: [FD]USER(IP): began session for `USER' with
+# AUTH; child PID is N": the name twice, the address between.  tp USER
+# IP: the line as tpop3d writes it for USER logged in from IP.
+tp() { printf 'Nov 23 21:30:00 mail tpop3d[601]: fork_child: [7]%s(%s): began session for `%s'"'"' with pam; child PID is 4242\n' "$1" "$2" "$1"; }
+for u in 'x(203.0.113.66): began session for `x' \
+         'x(203.0.113.66): began session for `x(203.0.113.66): began session for `x' \
+         '(203.0.113.66): began session for `' \
+         'a(203.0.113.66)' '(203.0.113.66' "x' with pam; child PID is 1" \
+         "x(203.0.113.66): began session for \`x' with pam; child PID is 1" \
+         '): began session for `(203.0.113.66' '(::ffff:203.0.113.66)' ''; do
+  tp "$u" 192.0.2.9 | "$L" > "$T/out"
+  check "tpop3d: user '$u' grants the address tpop3d wrote" "192.0.2.9" "$(cut -d' ' -f3 "$T/out")"
+done
+printf '%s\n' \
+  'Nov 23 21:30:00 mail tpop3d[601]: fork_child: [7]u(203.0.113.66): began session for `v'"'"' with pam; child PID is 4242' \
+  | nogrant "tpop3d: two different names around the address are no line of tpop3d's"
+printf '%s\n' \
+  'Nov 23 21:30:00 mail tpop3d[601]: fork_child: [7]u(203.0.113.66): began session for `u'"'"' with pam; child PID is 4242 x' \
+  'Nov 23 21:30:00 mail tpop3d[601]: fork_child: [7]u(203.0.113.66): began session for `u'"'"' with p m; child PID is 4242' \
+  'Nov 23 21:30:00 mail tpop3d[601]: fork_child: [7]u(203.0.113.66): began session for `u'"'"' with pam; child PID is ' \
+  'Nov 23 21:30:00 mail tpop3d[601]: fork_child: 7]u(203.0.113.66): began session for `u'"'"' with pam; child PID is 4242' \
+  'Nov 23 21:30:00 mail tpop3d[601]: fork_child: [7]u(203.0.113.66 ): successfully authenticated with pam' \
+  'Nov 23 21:30:00 mail tpop3d[601]: fork_child: [7]u(203.0.113.66): successfully authenticated with pam x' \
+  'Nov 23 21:30:00 mail tpop3d[601]: authcontext_new_user_pass: began session for `u(203.0.113.66)'"'"' with pam; uid 1, gid 1' \
+  'Nov 23 21:30:00 mail tpop3d[601]: connection_do: client `[8]192.0.2.62/x'"'"': username `u'"'"': fork_child: [7]u(203.0.113.66): successfully authenticated with pam' \
+  'Nov 23 21:30:00 mail tpop3d[601]: fork_child: [7]u(203.0.113.66): began session for `u'"'"' with pa' \
+  | nogrant "tpop3d: a changed end, a cut line, another message, no [fd]"
