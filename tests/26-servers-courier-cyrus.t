@@ -29,7 +29,7 @@ for srv in courier cyrus; do
   "$S/$srv.sh" "$T/$srv" > "$T/$srv.out" 2> "$T/$srv.err"
   rc=$?
   if [ $rc = 77 ]; then
-    skip "$srv live capture" "$(sed -n 's/^[^:]*: cannot run here: //p' "$T/$srv.err" | head -1)"
+    skip "$srv live capture" "$(sed -n 's/^[^:]*: skip: //p' "$T/$srv.err" | head -1)"
     continue
   fi
   if [ $rc != 0 ]; then

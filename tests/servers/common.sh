@@ -309,3 +309,143 @@ etc_users() {
   chmod 644 "$W/etc/passwd" "$W/etc/group"; chmod 640 "$W/etc/shadow"
   NS_SETUP="$NS_SETUP; for f in passwd shadow group; do mount --bind \"\$W/etc/\$f\" /etc/\$f; done"
 }
+
+# pam_mail SERVICE USER...: for a server unpacked under $W/root that
+# checks passwords with PAM and reads /var/mail: a private copy of
+# /etc/pam.d with the package's SERVICE file, and in the namespace a
+# private /var/mail with an empty mailbox for each USER (NS_SETUP).
+pam_mail() {
+  local svc=$1 u; shift
+  mkdir -p "$W/pam.d"
+  cp -a /etc/pam.d/. "$W/pam.d/"
+  cp "$W/root/etc/pam.d/$svc" "$W/pam.d/$svc"
+  NS_SETUP="$NS_SETUP
+mount --bind \"\$W/pam.d\" /etc/pam.d
+mkdir -p /var/mail; mount -t tmpfs -o mode=1777 tmpfs /var/mail"
+  for u in "$@"; do
+    NS_SETUP="$NS_SETUP
+: > '/var/mail/$u'; chown '$u' '/var/mail/$u'; chmod 600 '/var/mail/$u'"
+  done
+}
+
+# ---- servers with their paths compiled in: a private root ------------------
+
+# Courier's and Cyrus' servers conflict with the machine's (pop3-server,
+# imap-server) and have their paths compiled in (/etc, /usr/lib, /run,
+# /dev/log).  Their scripts unpack the packages with dpkg-deb into a
+# private root, then run themselves again ("SCRIPT --inner OUTDIR") in a
+# private mount namespace (unshare -m) in which that root is overlaid on
+# /etc and /usr, /run is a fresh tmpfs, and /dev is overlaid so that our
+# own rsyslogd owns /dev/log (see rsyslog_conf for the files it writes).
+# Nothing of the machine's own mail or syslog setup is seen or changed.
+# Their work directory $W is OUTDIR/work.
+
+# root_enter OUTDIR: (outside) checks that the programs $ROOT_CMDS and the
+# packages $ROOT_LIBS are installed, unpacks $ROOT_PKGS, writes
+# OUTDIR/versions (with the installed $ROOT_TOOLS too), and runs this
+# script again inside the namespace.  Does not return.
+root_enter() {
+  local c l
+  [ $# = 1 ] || { echo "usage: $0 OUTDIR" >&2; exit 100; }
+  OUT=$(cd "$1" && pwd -P) || die "unable to use $1"
+  case $OUT/ in
+    /etc/*|/usr/*|/dev/*|/run/*) srv_skip "$OUT is under a tree this script overlays" ;;
+  esac
+  [ "$(id -u)" = 0 ] || srv_skip "needs root (mount namespace, server users)"
+  for c in unshare dpkg-deb rsyslogd perl $ROOT_CMDS; do
+    command -v $c >/dev/null || srv_skip "$c is not installed"
+  done
+  grep -qw overlay /proc/filesystems || modprobe overlay 2>/dev/null
+  grep -qw overlay /proc/filesystems || srv_skip "the kernel has no overlay filesystem"
+  unshare -m true 2>/dev/null || srv_skip "unshare -m is not permitted here"
+  for l in $ROOT_LIBS; do
+    dpkg -s "$l" 2>/dev/null | grep -q '^Status: install ok installed' || srv_skip "package $l is not installed"
+  done
+  W=$OUT/work
+  rm -rf "$W"; mkdir -p "$W" || die "unable to create $W"
+  chmod 755 "$OUT" "$W"
+  unpack $ROOT_PKGS
+  sort "$W/versions" > "$OUT/versions"
+  for l in $ROOT_TOOLS; do echo "$l $(dpkg-query -W -f '${Version}' "$l")" >> "$OUT/versions"; done
+  c=$(readlink -f "$0")
+  cd /
+  exec unshare -m --propagation private bash "$c" --inner "$OUT"
+}
+
+# root_mounts OUTDIR: (inside) the overlays and tmpfs, our rsyslogd on
+# /dev/log; everything started in the namespace is stopped at exit.
+root_mounts() {
+  local d lower
+  OUT=$1 W=$1/work
+  cd "$W" || die "unable to enter $W"
+  for d in etc usr dev; do  # /run gets a tmpfs below
+    mkdir -p "$W/up/$d" "$W/wk/$d"
+    if [ $d = dev ]; then lower=/dev; else lower=$W/root/$d:/$d; fi
+    mount -t overlay overlay -o "lowerdir=$lower,upperdir=$W/up/$d,workdir=$W/wk/$d" /$d ||
+      srv_skip "unable to mount an overlay on /$d"
+  done
+  mount -t tmpfs tmpfs /dev/shm
+  mount -t tmpfs -o mode=755 tmpfs /run || die "unable to mount a tmpfs on /run"
+  trap 'stopall' EXIT
+  rsyslog_conf
+  rm -f /dev/log
+  rsyslogd -n -f "$W/rsyslog.conf" -i /run/rsyslogd.pid > "$W/rsyslogd.out" 2>&1 &
+  waitfor 10 test -S /dev/log || die "rsyslogd did not create /dev/log: $(cat "$W/rsyslogd.out")"
+}
+
+# stopall: (inside) stops the processes in this mount namespace but
+# ourselves: they are all ours, as nothing else can have entered it.
+# Servers first, the loggers (rsyslogd, multilog) last, so that every
+# line gets written.
+stopall() {
+  local p c sig pass myns; myns=$(readlink /proc/$$/ns/mnt)
+  for pass in servers loggers; do
+    for sig in TERM KILL; do
+      for p in /proc/[0-9]*; do
+        p=${p#/proc/}
+        [ "$p" = $$ ] && continue
+        [ "$(readlink /proc/$p/ns/mnt 2>/dev/null)" = "$myns" ] || continue
+        c=$(cat /proc/$p/comm 2>/dev/null)
+        case $pass:$c in servers:rsyslogd|servers:multilog|servers:rs:*|servers:in:*) continue ;; esac
+        kill -$sig $p 2>/dev/null
+      done
+      [ $sig = TERM ] && sleep 0.5
+    done
+  done
+}
+
+# root_stop NAME: (inside) stops everything (after a second for the last
+# lines), then keeps the syslog in OUTDIR as NAME-syslog.log (rsyslog's
+# traditional file format) and NAME-syslog-rfc3339.log (rsyslog 8's
+# default), each with $W/syslog.expect beside it
+root_stop() {
+  sleep 1
+  stopall
+  trap - EXIT
+  cp "$W/syslog" "$OUT/$1-syslog.log"
+  cp "$W/syslog-iso" "$OUT/$1-syslog-rfc3339.log"
+  cp "$W/syslog.expect" "$OUT/$1-syslog.expect"
+  cp "$W/syslog.expect" "$OUT/$1-syslog-rfc3339.expect"
+}
+
+# session EXPECTFILE SOURCE PORT SRCADDR USER PASS [abort|tls]: (inside)
+# one session with tests/servers/dialog, from SRCADDR to 127.0.0.1:PORT,
+# over TLS with couriertls (openssl s_client cannot choose its source
+# address).  What the client saw goes to EXPECTFILE.sessions, a granted
+# login to EXPECTFILE.
+session() {
+  local ex=$1 src=$2 port=$3 ip=$4 user=$5 pass=$6 mode=${7:-} r
+  local res="$W/result.$ip"
+  rm -f "$res"
+  if [ "$mode" = tls ]; then
+    DIALOG_RESULT=$res tcpclient -RHl0 -i "$ip" 127.0.0.1 "$port" \
+      env TLS_VERIFYPEER=NONE couriertls -remotefd=6 "$SRVDIR/dialog" --stdio "${src#*/}" "$user" "$pass" \
+      2>>"$W/client.err"
+  else
+    DIALOG_RESULT=$res tcpclient -RHl0 -i "$ip" 127.0.0.1 "$port" \
+      "$SRVDIR/dialog" "${src#*/}" "$user" "$pass" $mode 2>>"$W/client.err"
+  fi
+  r=$(cat "$res" 2>/dev/null)
+  printf '%s %s %s -> %s\n' "$src" "$ip" "$user" "${r:-NORESULT}" >> "$ex.sessions"
+  [ "$r" = LOGIN-OK ] && printf '%s %s %s\n' "$src" "$ip" "$(encuser "$user")" >> "$ex"
+}

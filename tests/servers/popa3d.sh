@@ -33,15 +33,10 @@ etc_users "popa3d:*:64200" "alice:alice-pw:64201" "bob:bob-pw:64202" \
 # popa3d's user must have no valid password: '*' is crypt's failure
 sed -i 's/^popa3d:[^:]*:/popa3d:*:/' "$W/etc/shadow"
 
-mkdir -p "$W/pam.d"
-cp -a /etc/pam.d/. "$W/pam.d/"
-cp "$W/root/etc/pam.d/popa3d" "$W/pam.d/popa3d"
 NS_NET=1
 NS_SETUP="$NS_SETUP
-mount --bind \"\$W/pam.d\" /etc/pam.d
-mount -t tmpfs -o mode=755 tmpfs /var/lib; mkdir -m 755 /var/lib/popa3d
-mkdir -p /var/mail; mount -t tmpfs -o mode=1777 tmpfs /var/mail
-for u in alice bob '$ADV3' '$ADVIP'; do : > \"/var/mail/\$u\"; chown \"\$u\" \"/var/mail/\$u\"; chmod 600 \"/var/mail/\$u\"; done"
+mount -t tmpfs -o mode=755 tmpfs /var/lib; mkdir -m 755 /var/lib/popa3d"
+pam_mail popa3d alice bob "$ADV3" "$ADVIP"
 
 started() { listening 110; }
 

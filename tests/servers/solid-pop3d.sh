@@ -38,14 +38,8 @@ etc_users "spop3d:*:64400" "alice:alice-pw:64401" "bob:bob-pw:64402" \
   "$ADVSOLID:$ADVPASS:64403" "$ADV3:$ADVPASS:64404" "$ADVIP:$ADVPASS:64405"
 sed -i 's/^spop3d:[^:]*:/spop3d:*:/' "$W/etc/shadow"
 
-mkdir -p "$W/pam.d"
-cp -a /etc/pam.d/. "$W/pam.d/"
-cp "$W/root/etc/pam.d/solid-pop3d" "$W/pam.d/solid-pop3d"
 NS_NET=1
-NS_SETUP="$NS_SETUP
-mount --bind \"\$W/pam.d\" /etc/pam.d
-mkdir -p /var/mail; mount -t tmpfs -o mode=1777 tmpfs /var/mail
-for u in alice bob '$ADVSOLID' '$ADV3' '$ADVIP'; do : > \"/var/mail/\$u\"; chown \"\$u\" \"/var/mail/\$u\"; chmod 600 \"/var/mail/\$u\"; done"
+pam_mail solid-pop3d alice bob "$ADVSOLID" "$ADV3" "$ADVIP"
 
 # the package's own configuration file, named with -f
 cat > "$W/tcpserver-run" <<EOF
