@@ -119,6 +119,20 @@ if waitfor 10 has 127.0.0.78; then ok "SIGHUP rebuilds now, and writes a file th
 echo '--- a login storm: the rate limit, and a reader never sees a broken file'
 kill $daemon; wait $daemon; rc=$?
 check "SIGTERM: exit 0" 0 "$rc"
+
+echo '--- from an empty state: an empty cdb, a revocation that leaves it empty, then the first grant'
+estate=$(newstate)
+relayexport -v -d "$estate" -c "$out/empty.cdb" 2> "$T/empty.log" &
+daemon=$!
+on_exit "kill $daemon 2>/dev/null"
+waitfor 10 grep -q 'wrote .*: 0 addresses' "$T/empty.log"
+relayrevoke -d "$estate" 127.0.0.80    # a change to the state that leaves the set empty
+sleep 0.5
+relaygrant -d "$estate" -s 600 127.0.0.79
+if waitfor 10 eval 'cdb -q "$out/empty.cdb" 127.0.0.79 >/dev/null'; then ok "the first grant after an empty export reaches the cdb"
+else notok "the first grant after an empty export reaches the cdb" "$(cat "$T/empty.log")"; fi
+kill $daemon; wait $daemon; rc=$?
+check "and relayexport was still running to be stopped (exit 0)" 0 "$rc"
 relayexport -v -r 4 -d "$state" -c "$out/relay.cdb" 2> "$T/storm.log" &
 daemon=$!
 on_exit "kill $daemon 2>/dev/null"

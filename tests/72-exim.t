@@ -103,7 +103,12 @@ relay6() {  # the same from ::1 to ::1, with bash's /dev/tcp
 check "before any login Exim refuses to relay for 127.0.0.86" 550 "$(relay 127.0.0.86)"
 relaygrant -d "$state" -s 4 127.0.0.86
 relaygrant -d "$state" -s 600 ::1
-waitfor 10 cdb -q "$maps/relay.cdb" 127.0.0.86 >/dev/null
+both() { cdb -q "$maps/relay.cdb" 127.0.0.86 >/dev/null && cdb -q "$maps/relay.cdb" ::1 >/dev/null; }
+if waitfor 10 both; then
+  ok "relayexport puts both grants into the cdb"
+else
+  notok "relayexport puts both grants into the cdb" "relayexport: $(kill -0 $export 2>/dev/null && echo running || echo gone)" "$(tail -20 "$T/export.log")"
+fi
 check "Exim relays for 127.0.0.86, which logged in" 250 "$(relay 127.0.0.86)"
 check "Exim refuses to relay for 127.0.0.87, which did not" 550 "$(relay 127.0.0.87)"
 check "Exim still accepts local mail from 127.0.0.87" 250 "$("$TOP/package/dialogue" 127.0.0.87 $port "HELO c.test" "MAIL FROM:<a@elsewhere.test>" "RCPT TO:<postmaster@example.org>" QUIT | sed -n '/> RCPT/{n;s/^  < //p;}' | cut -c1-3)"
