@@ -9,7 +9,8 @@
 
 #define FMT_DECLARE(name) \
   extern login_parse_fn fmt_##name ; \
-  extern char const fmt_##name##_sample[]
+  extern char const fmt_##name##_sample[] ; \
+  extern char const fmt_##name##_tags[]
 
 FMT_DECLARE(dovecot) ;
 FMT_DECLARE(courier) ;

@@ -41,5 +41,9 @@ int fmt_cucipop (logline const *l, unsigned int fmt, pidtab *p, login *out, char
   return lp_grant(out, l, &a, s, end, "cucipop/pop3") ;
 }
 
+
+/* every tag this format reads: login_scan tries it on these lines only */
+char const fmt_cucipop_tags[] = "cucipop\0" ;
+
 char const fmt_cucipop_sample[] =
   "Nov 23 21:30:00 mail cucipop[4242]: alice 192.0.2.7 3, 0 (0), 2 (4711)" ;

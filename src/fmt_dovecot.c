@@ -89,5 +89,9 @@ int fmt_dovecot (logline const *l, unsigned int fmt, pidtab *p, login *out, char
   return lp_grant(out, &ll, &a, s, gt, source) ;
 }
 
+
+/* every tag this format reads: login_scan tries it on these lines only */
+char const fmt_dovecot_tags[] = "dovecot\0imap-login\0pop3-login\0" ;
+
 char const fmt_dovecot_sample[] =
   "Nov 23 21:30:00 imap-login: Info: Login: user=<alice>, method=PLAIN, rip=192.0.2.7, lip=192.0.2.1, mpid=4242, secured, session=<AbCdEf0123456789>" ;

@@ -49,5 +49,9 @@ int fmt_gnupop3d (logline const *l, unsigned int fmt, pidtab *p, login *out, cha
   return lp_grant(out, l, &a, u, ulen, "gnu-pop3d/pop3") ;
 }
 
+
+/* every tag this format reads: login_scan tries it on these lines only */
+char const fmt_gnupop3d_tags[] = "gnu-pop3d\0" ;
+
 char const fmt_gnupop3d_sample[] =
   "Nov 23 21:30:00 mail gnu-pop3d[4242]: User alice logged in with mailbox /var/spool/mail/alice from 192.0.2.7" ;

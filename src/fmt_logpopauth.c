@@ -60,5 +60,9 @@ int fmt_logpopauth (logline const *l, unsigned int fmt, pidtab *p, login *out, c
   return lp_grant(out, l, &a, user, ulen <= sizeof(user) ? ulen : 0, "logpopauth/pop3") ;
 }
 
+
+/* every tag this format reads: login_scan tries it on these lines only */
+char const fmt_logpopauth_tags[] = "logpopauth-post\0" ;
+
 char const fmt_logpopauth_sample[] =
   "@400000006923a1b20c3d1e2f logpopauth-post: info: login 192.0.2.7 alice" ;

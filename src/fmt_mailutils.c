@@ -175,6 +175,10 @@ int fmt_mailutils (logline const *l, unsigned int fmt, pidtab *p, login *out, ch
   return lp_grant(out, l, &a, s + 6, ulen, source) ;
 }
 
+
+/* every tag this format reads: login_scan tries it on these lines only */
+char const fmt_mailutils_tags[] = "pop3d\0gnu-pop3d\0imap4d\0gnu-imap4d\0tcpserver\0" ;
+
 char const fmt_mailutils_sample[] =
   "Nov 23 21:30:00 mail pop3d[4241]: 2ANLbhI0 192.0.2.7\n"
   "Nov 23 21:30:00 mail pop3d[4242]: 2ANLbhI0 user `alice' logged in with mailbox `/var/mail/alice' (3 messages)" ;

@@ -73,5 +73,9 @@ int fmt_perdition (logline const *l, unsigned int fmt, pidtab *p, login *out, ch
   }
 }
 
+
+/* every tag this format reads: login_scan tries it on these lines only */
+char const fmt_perdition_tags[] = "perdition\0perdition.pop3\0perdition.pop3s\0perdition.imap4\0perdition.imap4s\0perdition.imaps\0" ;
+
 char const fmt_perdition_sample[] =
   "Nov 23 21:30:00 mail perdition.pop3[4242]: Auth: 192.0.2.7:41234->192.0.2.1:110 client-secure=plaintext authorisation_id=NONE authentication_id=\"alice\" server=\"10.0.0.5:110\" protocol=POP3 server-secure=plaintext status=\"ok\"" ;

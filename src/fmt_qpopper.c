@@ -74,5 +74,9 @@ int fmt_qpopper (logline const *l, unsigned int fmt, pidtab *p, login *out, char
   }
 }
 
+
+/* every tag this format reads: login_scan tries it on these lines only */
+char const fmt_qpopper_tags[] = "popper\0qpopper\0in.qpopper\0in.popper\0" ;
+
 char const fmt_qpopper_sample[] =
   "Nov 23 21:30:00 mail in.qpopper[4242]: (v4.0.9) POP login by user \"alice\" at (client.example.org) 192.0.2.7 [pop_log.c:244]" ;

@@ -32,5 +32,9 @@ int fmt_teapop (logline const *l, unsigned int fmt, pidtab *p, login *out, char 
   return lp_grant(out, l, &a, s, sp < 0 ? (size_t)br : (size_t)sp, "teapop/pop3") ;
 }
 
+
+/* every tag this format reads: login_scan tries it on these lines only */
+char const fmt_teapop_tags[] = "teapop\0" ;
+
 char const fmt_teapop_sample[] =
   "Nov 23 21:30:00 mail teapop[4242]: Successful login for alice@example.org from client.example.org [192.0.2.7]" ;

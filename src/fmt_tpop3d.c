@@ -109,5 +109,9 @@ int fmt_tpop3d (logline const *l, unsigned int fmt, pidtab *p, login *out, char 
   return 0 ;
 }
 
+
+/* every tag this format reads: login_scan tries it on these lines only */
+char const fmt_tpop3d_tags[] = "tpop3d\0" ;
+
 char const fmt_tpop3d_sample[] =
   "Nov 23 21:30:00 mail tpop3d[4242]: fork_child: [7]alice(192.0.2.7): began session for `alice' with pam; child PID is 4243" ;

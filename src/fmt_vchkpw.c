@@ -58,5 +58,9 @@ int fmt_vchkpw (logline const *l, unsigned int fmt, pidtab *p, login *out, char 
   return 0 ;
 }
 
+
+/* every tag this format reads: login_scan tries it on these lines only */
+char const fmt_vchkpw_tags[] = "vpopmail\0" ;
+
 char const fmt_vchkpw_sample[] =
   "Nov 23 21:30:00 mail vpopmail[4242]: vchkpw-pop3: login [alice@example.org] from 192.0.2.7" ;

@@ -59,5 +59,9 @@ int fmt_vmpop3d (logline const *l, unsigned int fmt, pidtab *p, login *out, char
   return lp_grant(out, l, &a, u, ulen, "vm-pop3d/pop3") ;
 }
 
+
+/* every tag this format reads: login_scan tries it on these lines only */
+char const fmt_vmpop3d_tags[] = "vm-pop3d\0tcpserver\0" ;
+
 char const fmt_vmpop3d_sample[] =
   "Nov 23 21:30:00 mail vm-pop3d[4242]: User alice logged in from 192.0.2.7" ;

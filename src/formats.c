@@ -9,7 +9,7 @@
  * describes each one.  At most 64 (the enabled set is a bit mask).
  */
 
-#define F(n, f) { .name = n, .parse = &fmt_##f, .sample = fmt_##f##_sample }
+#define F(n, f) { .name = n, .parse = &fmt_##f, .sample = fmt_##f##_sample, .tags = fmt_##f##_tags }
 
 login_format const login_formats[] =
 {

@@ -4,12 +4,61 @@
 #include "login.h"
 
 /*
- * Every enabled format sees the line.  If one of them refuses it as a
- * login of its own (a bad address, say), no other format may grant it:
- * two readings of one line that disagree are a reason for doubt, and
- * doubt never opens the relay.
+ * Which formats read which tags: an open-addressing table built on first
+ * use from login_formats[].tags, so that a line costs one lookup of its
+ * tag, not a tag comparison in every format.  A tag no format reads
+ * (postfix/smtpd, kernel, ...) leaves no format to try.
  */
-int login_scan_fmt (char const *s, size_t len, int64_t now, uint64_t enabled, pidtab *p, login *out, char const **why, unsigned int *fmt)
+#define TAGSLOTS 512
+static struct { char const *tag ; size_t len ; uint64_t mask ; } tagtab[TAGSLOTS] ;
+static int tagtab_state = 0 ;  /* 0 not built, 1 built, -1 too many tags: try every format */
+
+static uint32_t taghash (char const *s, size_t len)
+{
+  uint32_t h = 2166136261u ;
+  for (size_t i = 0 ; i < len ; i++) h = (h ^ (unsigned char)s[i]) * 16777619u ;
+  return h ;
+}
+
+static size_t tagslot (char const *s, size_t len)
+{
+  size_t i = taghash(s, len) & (TAGSLOTS - 1) ;
+  while (tagtab[i].tag && (tagtab[i].len != len || memcmp(tagtab[i].tag, s, len)))
+    i = (i + 1) & (TAGSLOTS - 1) ;
+  return i ;
+}
+
+static void tagtab_build (void)
+{
+  size_t used = 0 ;
+  for (unsigned int f = 0 ; f < login_nformats && f < 64 ; f++)
+    for (char const *t = login_formats[f].tags ; *t ; t += strlen(t) + 1)
+    {
+      size_t len = strlen(t), i ;
+      if (used + 1 >= TAGSLOTS / 2) { tagtab_state = -1 ; return ; }
+      i = tagslot(t, len) ;
+      if (!tagtab[i].tag) { tagtab[i].tag = t ; tagtab[i].len = len ; used++ ; }
+      tagtab[i].mask |= (uint64_t)1 << f ;
+    }
+  tagtab_state = 1 ;
+}
+
+static uint64_t tagmask (logline const *l)
+{
+  size_t i ;
+  if (!tagtab_state) tagtab_build() ;
+  if (tagtab_state < 0) return ~(uint64_t)0 ;
+  i = tagslot(l->tag, l->taglen) ;
+  return tagtab[i].tag ? tagtab[i].mask : 0 ;
+}
+
+/*
+ * Every enabled format that reads the line's tag sees the line.  If one
+ * of them refuses it as a login of its own (a bad address, say), no
+ * other format may grant it: two readings of one line that disagree are
+ * a reason for doubt, and doubt never opens the relay.
+ */
+static int scan (char const *s, size_t len, int64_t now, uint64_t enabled, int every, pidtab *p, login *out, char const **why, unsigned int *fmt)
 {
   logline l ;
   login got = { .ip = ADDR_ZERO, .time = -1, .user = 0, .userlen = 0, .source = 0 } ;
@@ -17,11 +66,13 @@ int login_scan_fmt (char const *s, size_t len, int64_t now, uint64_t enabled, pi
   char const *w0 = 0 ;
   *why = 0 ;
   if (!logline_split(s, len, now, &l)) return -2 ;
-  for (unsigned int i = 0 ; i < login_nformats && i < 64 ; i++)
+  if (!every) enabled &= tagmask(&l) ;
+  for (unsigned int i = 0 ; enabled && i < login_nformats && i < 64 ; i++)
   {
     char const *w = 0 ;
     login x ;
     if (!(enabled & ((uint64_t)1 << i))) continue ;
+    enabled &= ~((uint64_t)1 << i) ;
     if (login_formats[i].parse(&l, i, p, &x, &w))
     {
       if (granted < 0) { granted = i ; got = x ; }
@@ -43,6 +94,16 @@ int login_scan_fmt (char const *s, size_t len, int64_t now, uint64_t enabled, pi
   *out = got ;
   if (out->time < 0) out->time = now ;
   return granted ;
+}
+
+int login_scan_fmt (char const *s, size_t len, int64_t now, uint64_t enabled, pidtab *p, login *out, char const **why, unsigned int *fmt)
+{
+  return scan(s, len, now, enabled, 0, p, out, why, fmt) ;
+}
+
+int login_scan_every (char const *s, size_t len, int64_t now, uint64_t enabled, pidtab *p, login *out, char const **why, unsigned int *fmt)
+{
+  return scan(s, len, now, enabled, 1, p, out, why, fmt) ;
 }
 
 int login_scan (char const *s, size_t len, int64_t now, uint64_t enabled, pidtab *p, login *out, char const **why)

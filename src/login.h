@@ -77,6 +77,8 @@ struct login_format_s
   char const *name ;       /* "dovecot", "courier", ... */
   login_parse_fn *parse ;
   char const *sample ;     /* one successful login line, for docs and tests */
+  char const *tags ;       /* every program tag parse reads, each ending
+                              in NUL, then an empty one: "imapd\0pop3d\0" */
 } ;
 extern login_format const login_formats[] ;
 extern unsigned int const login_nformats ;
@@ -95,5 +97,12 @@ extern int login_scan (char const *s, size_t len, int64_t now, uint64_t enabled,
 
 /* the same, and *fmt is the index of the format that refused, on -1 */
 extern int login_scan_fmt (char const *s, size_t len, int64_t now, uint64_t enabled, pidtab *p, login *out, char const **why, unsigned int *fmt) ;
+
+/*
+ * login_scan tries a format only on the lines whose tag is in its tags;
+ * login_scan_every tries every enabled format on every line, for the
+ * tests that check the two agree.
+ */
+extern int login_scan_every (char const *s, size_t len, int64_t now, uint64_t enabled, pidtab *p, login *out, char const **why, unsigned int *fmt) ;
 
 #endif
