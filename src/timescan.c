@@ -60,24 +60,46 @@ static int64_t days_from_civil (int y, int m, int d)
  * time skipped by a DST change moves by an hour): reading the fields back
  * tells a real local time from one the clock never showed.
  */
-int64_t localtime_to_unix (int year, int mon, int mday, int hour, int min, int sec)
+static int64_t minute_to_unix (int year, int mon, int mday, int hour, int min)
 {
   struct tm tm ;
   time_t t ;
-  if (!validtime(year, mon, mday, hour, min, sec)) return -1 ;
   memset(&tm, 0, sizeof tm) ;
   tm.tm_year = year - 1900 ;
   tm.tm_mon = mon - 1 ;
   tm.tm_mday = mday ;
   tm.tm_hour = hour ;
   tm.tm_min = min ;
-  tm.tm_sec = sec ;
   tm.tm_isdst = -1 ;
   t = mktime(&tm) ;
   if (t == (time_t)-1 || t < 0) return -1 ;
   if (tm.tm_year != year - 1900 || tm.tm_mon != mon - 1 || tm.tm_mday != mday
-   || tm.tm_hour != hour || tm.tm_min != min || tm.tm_sec != sec) return -1 ;
+   || tm.tm_hour != hour || tm.tm_min != min || tm.tm_sec) return -1 ;
   return (int64_t)t ;
+}
+
+/*
+ * A log has many lines a minute: the start of the last few minutes asked
+ * for is kept, and a time is its minute's start plus the seconds.  Every
+ * zone change since 1972 falls on a whole minute, so the 60 seconds of a
+ * minute are all there, one after the other, or none of them is (a DST
+ * gap).  This saves mktime, and the stat of /etc/localtime glibc makes in
+ * it when TZ is unset, on nearly every line.
+ */
+int64_t localtime_to_unix (int year, int mon, int mday, int hour, int min, int sec)
+{
+  static struct { int year, mon, mday, hour, min ; int64_t start ; } c[4] ;
+  static unsigned char have[4] ;
+  unsigned int i ;
+  if (!validtime(year, mon, mday, hour, min, sec)) return -1 ;
+  i = (unsigned int)(year + mon + mday + hour + min) & 3 ;
+  if (!have[i] || c[i].year != year || c[i].mon != mon || c[i].mday != mday || c[i].hour != hour || c[i].min != min)
+  {
+    c[i].year = year ; c[i].mon = mon ; c[i].mday = mday ; c[i].hour = hour ; c[i].min = min ;
+    c[i].start = minute_to_unix(year, mon, mday, hour, min) ;
+    have[i] = 1 ;
+  }
+  return c[i].start < 0 ? -1 : c[i].start + sec ;
 }
 
 size_t tai64n_scan (char const *s, size_t len, int64_t *t)
@@ -120,7 +142,7 @@ size_t rfc3164_scan (char const *s, size_t len, int64_t now, int64_t *t)
   time_t tnow = (time_t)now ;
   struct tm tm ;
   if (len < 15 || (len > 15 && isdigit_(s[15]))) return 0 ;
-  for (mon = 0 ; mon < 12 ; mon++) if (!memcmp(s, months[mon], 3)) break ;
+  for (mon = 0 ; mon < 12 ; mon++) if (s[0] == months[mon][0] && s[1] == months[mon][1] && s[2] == months[mon][2]) break ;
   if (mon == 12 || s[3] != ' ') return 0 ;
   mon++ ;
   if (s[4] == ' ')
@@ -132,12 +154,12 @@ size_t rfc3164_scan (char const *s, size_t len, int64_t now, int64_t *t)
 
   /*
    * A log has many lines per second, read at the same now: the answer
-   * for the last stamp is kept, which saves localtime_r and mktime (and
-   * the stat of /etc/localtime glibc makes in each when TZ is unset).
+   * for the last stamp is kept, and the year of now, which saves
+   * localtime_r (localtime_to_unix keeps its minutes).
    */
   {
-    static int64_t cnow = -1, ct ;
-    static int cmon, cmday, ch, cm, csec ;
+    static int64_t cnow = -1, ct, ynow = -1 ;
+    static int cmon, cmday, ch, cm, csec, nowyear ;
     if (now == cnow && mon == cmon && mday == cmday && h == ch && m == cm && sec == csec)
     {
       if (ct < 0) return 0 ;
@@ -145,14 +167,18 @@ size_t rfc3164_scan (char const *s, size_t len, int64_t now, int64_t *t)
       return 15 ;
     }
     cnow = now ; cmon = mon ; cmday = mday ; ch = h ; cm = m ; csec = sec ; ct = -1 ;
-    if (!localtime_r(&tnow, &tm)) return 0 ;
+    if (now != ynow)
+    {
+      if (!localtime_r(&tnow, &tm)) return 0 ;
+      ynow = now ; nowyear = tm.tm_year + 1900 ;
+    }
     /*
      * No year in the stamp.  Take the latest year that does not put it more
      * than a day after now: "Dec 31 23:59:59" read on Jan 1 is last year's,
      * "Jan 1 00:00:01" read a few seconds before midnight on Dec 31 (clocks
      * drift) is next year's.  Going back up to 8 years finds a Feb 29.
      */
-    for (year = tm.tm_year + 1900 + 1 ; year >= tm.tm_year + 1900 - 8 ; year--)
+    for (year = nowyear + 1 ; year >= nowyear - 8 ; year--)
     {
       int64_t x = localtime_to_unix(year, mon, mday, h, m, sec) ;
       if (x >= 0 && x <= now + 86400)
