@@ -174,7 +174,7 @@ static void compactor (int fd)
   {
     struct timespec ts = { .tv_sec = 0, .tv_nsec = 10000000 } ;
     int64_t now = time(0) ;
-    int r = state_compact_due(dir, now, STATE_COMPACT_AGE) ;
+    int r = state_compact_due(dir, now, STATE_COMPACT_AGE, 1) ;
     if (r < 0) strerr_diefu1sys(111, "state_compact_due") ;
     if (r)
     {

@@ -29,7 +29,8 @@
 #define USAGE "readlog [ -1 ] [ -n ] [ -v ] [ -t ] [ -P ] [ -d dir ] [ -g seconds ] [ -F formats ] source..."
 #define dieusage() strerr_dieusage(100, USAGE)
 
-#define BATCH 256          /* grants per journal write */
+#define BATCH 1024         /* grants per journal write (about 150 bytes each) */
+#define CATCHUP 16         /* catching up, the journal may grow to CATCHUP times journalmax */
 #define CURSOR_DELAY 1     /* seconds a cursor may wait when no grant needs it */
 #define IDLE_CHECK 60      /* seconds between compaction checks while idle */
 #define COMPACT_KEEP 0     /* ended grants are not kept for audits */
@@ -112,12 +113,18 @@ static void commit (void)
   savecursors() ;
 }
 
-static void compact (void)
+/*
+ * While a backlog is read (more input at once than a step takes), the
+ * journal is left to grow to CATCHUP times journalmax: a compaction folds
+ * the whole snapshot, and one at every journalmax of a long backlog
+ * costs more than reading it.  Readers scan a longer journal meanwhile.
+ */
+static void compact (int catchingup)
 {
   int64_t now = time(0) ;
   int r ;
   if (dryrun) return ;
-  r = state_compact_due(dir, now, STATE_COMPACT_AGE) ;
+  r = catchingup ? state_compact_due(dir, now, UINT32_MAX, CATCHUP) : state_compact_due(dir, now, STATE_COMPACT_AGE, 1) ;
   if (r < 0) { strerr_warnwu2sys("check the state in ", dir) ; return ; }
   if (!r) return ;
   if (state_compact(dir, now, grace, COMPACT_KEEP) < 0)
@@ -366,9 +373,15 @@ int main (int argc, char const *const *argv)
         if (src[i].dirty) dirty = 1 ;
       }
       stdinready = 0 ;
-      commit() ;
+      /* catching up, grants are committed as batches fill: the next
+         step comes at once, and the cursor waits for them anyway */
+      if (!more || stop) commit() ;
       if (buffer_flush(buffer_1) < 0) strerr_diefu1sys(111, "write to stdout") ;
-      if (appended) { compact() ; appended = 0 ; tain_addsec_g(&idle, IDLE_CHECK) ; }
+      if (appended)
+      {
+        compact(more) ;
+        if (!more) { appended = 0 ; tain_addsec_g(&idle, IDLE_CHECK) ; }
+      }
       if (stop) break ;
       if (stdineof && (!oneshot || !more)) break ;
       if (oneshot && !more && !hasstdin) break ;
@@ -390,10 +403,11 @@ int main (int argc, char const *const *argv)
         tain t ;
         tain_addsec_g(&t, CURSOR_DELAY) ;
         if (tain_less(&t, &deadline)) deadline = t ;
-        if (time(0) - lastsave >= CURSOR_DELAY) { savecursors() ; continue ; }
+        /* a cursor is never saved past a grant not yet in the journal */
+        if (time(0) - lastsave >= CURSOR_DELAY) { if (nbatch) commit() ; else savecursors() ; continue ; }
       }
       if (iopause_g(x, n, &deadline) < 0) strerr_diefu1sys(111, "iopause") ;
-      if (!tain_less(&STAMP, &idle)) { compact() ; tain_addsec_g(&idle, IDLE_CHECK) ; }
+      if (!tain_less(&STAMP, &idle)) { compact(0) ; tain_addsec_g(&idle, IDLE_CHECK) ; }
       if (xfo && x[xfo].revents) follow_drain() ;
       if (xin && x[xin].revents & IOPAUSE_READ) stdinready = 1 ;
       if (xin && x[xin].revents & IOPAUSE_EXCEPT) stdinready = 1 ;

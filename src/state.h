@@ -73,11 +73,12 @@ extern int state_scan (char const *dir, entry_fn *f, void *data) ;
  * entries entry_useful says are over.  Returns 1 if done, 0 if another
  * compactor holds the lock, -1 on error (the state is left as it was or
  * as valid as after a crash).  state_compact_due says if the journal is
- * larger than journalmax or the snapshot older than maxage seconds while
- * the journal is not empty.
+ * larger than factor times journalmax, or the snapshot older than maxage
+ * seconds while the journal is not empty (never, with maxage
+ * UINT32_MAX): readlog catching up on a backlog compacts less often.
  */
 extern int state_compact (char const *dir, int64_t now, uint32_t grace, uint32_t keep) ;
-extern int state_compact_due (char const *dir, int64_t now, uint32_t maxage) ;
+extern int state_compact_due (char const *dir, int64_t now, uint32_t maxage, unsigned int factor) ;
 
 /*
  * Control files.  state_grace: the grace period (the default when the

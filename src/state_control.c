@@ -108,7 +108,7 @@ int state_allow_match (char const *dir, addr const *a, net *n, unsigned int *lin
   return m.found ;
 }
 
-int state_compact_due (char const *dir, int64_t now, uint32_t maxage)
+int state_compact_due (char const *dir, int64_t now, uint32_t maxage, unsigned int factor)
 {
   size_t dirlen = strlen(dir) ;
   char path[dirlen + 14] ;
@@ -119,7 +119,8 @@ int state_compact_due (char const *dir, int64_t now, uint32_t maxage)
   memcpy(path + dirlen, "/journal", 9) ;
   if (stat(path, &st) < 0) return errno == ENOENT ? 0 : -1 ;
   if (!st.st_size) return 0 ;
-  if ((uint64_t)st.st_size > max) return 1 ;
+  if ((uint64_t)st.st_size / (factor ? factor : 1) > max) return 1 ;
+  if (maxage == UINT32_MAX) return 0 ;
   memcpy(path + dirlen, "/snapshot.cdb", 14) ;
   if (stat(path, &st) < 0) return errno == ENOENT ? 1 : -1 ;
   return st.st_mtime + (int64_t)maxage <= now ;

@@ -197,6 +197,12 @@ check "not due after compaction (empty journal)" "0" "$($S due "$d" $now 300)"
 $S append "$d" + $t 0 192.0.2.71 dovecot/imap i
 check "not due: small journal, young snapshot" "0" "$($S due "$d" $now 300)"
 check "due: small journal, snapshot older than maxage" "1" "$($S due "$d" $((now + 400)) 300)"
+check "not due with maxage UINT32_MAX (no age rule: readlog catching up)" "0" "$($S due "$d" $((now + 400)) 4294967295)"
+for i in 1 2 3 4 5 6; do $S append "$d" + $t 0 192.0.2.7$i dovecot/imap i; done
+size=$(stat -c %s "$d/journal")
+check "due: the journal ($size bytes) over journalmax" "1" "$($S due "$d" $now 300)"
+check "not due: the same journal under 16 times journalmax" "0" "$($S due "$d" $now 4294967295 16)"
+check "due: over 2 times journalmax when $size > 200" "$([ $size -gt 200 ] && echo 1 || echo 0)" "$($S due "$d" $now 4294967295 2)"
 rm "$d/snapshot.cdb"
 check "due: journal and no snapshot" "1" "$($S due "$d" $now 300)"
 printf '# static networks\n\n  192.0.2.0/24  \n10.1.2.3\n2001:db8:1::/48 # v6\n\t::ffff:198.51.100.0/120\n' > "$d/allow"

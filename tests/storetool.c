@@ -7,7 +7,7 @@
  *   storetool lookup DIR ADDR NOW [GRACE]   allowed UNTIL SOURCE USER | denied | unknown,
  *                                           then the entry's records; exit 0 if allowed, 1 if not
  *   storetool compact DIR NOW [GRACE [KEEP]] compacted | busy
- *   storetool due DIR NOW MAXAGE            1 | 0
+ *   storetool due DIR NOW MAXAGE [FACTOR]   1 | 0
  *   storetool scan DIR                      ADDR login=T timed=T+D revoke=T, one line each
  *   storetool hammer DIR ID COUNT [ACKFILE [BATCH]]
  *                                           grants for 10.ID.x.y, x.y = 0.0 up; each address
@@ -157,7 +157,7 @@ static int do_due (char const *const *argv)
 {
   int r ;
   if (!argv[0] || !argv[1] || !argv[2]) dieusage() ;
-  r = state_compact_due(argv[0], when(argv[1]), num(argv[2])) ;
+  r = state_compact_due(argv[0], when(argv[1]), num(argv[2]), argv[3] ? num(argv[3]) : 1) ;
   if (r < 0) strerr_diefu2sys(111, "check ", argv[0]) ;
   outs(r ? "1\n" : "0\n") ;
   flush() ;
