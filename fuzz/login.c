@@ -16,7 +16,9 @@
  *    previous space, or the previous word if there are none: "rip=",
  *    "ip=[", "from "), followed by the same byte;
  *  - the user name is not what decides: with the user's bytes replaced
- *    by a plain name, the line still grants the same address.
+ *    by a plain name, the line still grants the same address;
+ *  - login_scan, which hands a line only to the formats that list its
+ *    tag, answers as login_scan_every, which hands it to all of them.
  */
 
 #include <string.h>
@@ -293,6 +295,20 @@ int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
     {
       CHECK(mask & ((uint64_t)1 << r), "a grant from a format that is not enabled", s + pos, len) ;
       checkgrant(s + pos, len, r, mask, &before, &g, s + 1, size - 1, pos - 1) ;
+    }
+    /* the formats the line's tag selects answer as all formats would */
+    {
+      pidtab q = before ;
+      char const *why2 = 0 ;
+      login h ;
+      int r2 = login_scan_every(s + pos, len, FUZZ_NOW, mask, &q, &h, &why2, 0) ;
+      CHECK(r2 == r, "the formats the tag selects and all formats disagree", s + pos, len) ;
+      if (r >= 0 && r2 == r)
+        CHECK(addr_equal(&h.ip, &g.ip) && h.time == g.time && h.source == g.source, "all formats grant otherwise", s + pos, len) ;
+      CHECK(q.n == p.n && q.next == p.next, "all formats leave another pid table", s + pos, len) ;
+      for (unsigned int i = 0 ; i < q.n ; i++)
+        CHECK(q.e[i].pid == p.e[i].pid && q.e[i].fmt == p.e[i].fmt && q.e[i].time == p.e[i].time && addr_equal(&q.e[i].ip, &p.e[i].ip),
+          "all formats leave another pid table", s + pos, len) ;
     }
     pos += len + 1 ;
   }
