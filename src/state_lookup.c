@@ -12,6 +12,7 @@
 #include <skalibs/djbunix.h>
 #include <skalibs/cdb.h>
 #include "addr.h"
+#include "cdbcheck.h"
 #include "record.h"
 #include "state.h"
 #include "statefile.h"
@@ -90,7 +91,7 @@ static int snapshot_read (char const *dir, size_t dirlen, char const *key, size_
   }
   if (c.size < 2048) { cdb_free(&c) ; return (errno = EPROTO, -1) ; }
   r = cdb_find(&c, &d, key, keylen) ;
-  if (r < 0) { cdb_free(&c) ; return (errno = EPROTO, -1) ; }
+  if (r < 0 || (r && !cdb_inside(&c, &d))) { cdb_free(&c) ; return (errno = EPROTO, -1) ; }
   if (r)
   {
     /* entry_scan copies the records: nothing points into the map after cdb_free */
