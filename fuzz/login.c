@@ -199,6 +199,32 @@ static size_t replace (char *buf, char const *s, size_t len, size_t pos, size_t 
   return len - n + rlen ;
 }
 
+/*
+ * s with every copy of u (ulen bytes) replaced by r, into buf (room for
+ * len + 64 bytes): 0 if a copy overlaps a literal of a, or if the result
+ * would not fit
+ */
+static size_t replaceall (char *buf, char const *s, size_t len, char const *u, size_t ulen, addr const *a, char const *r)
+{
+  size_t pos[64], n[64], rlen = strlen(r), out = 0, i = 0 ;
+  unsigned int k = literals(s, len, a, 0, 0, pos, n, 64) ;
+  while (i < len)
+  {
+    if (i + ulen <= len && !memcmp(s + i, u, ulen))
+    {
+      for (unsigned int j = 0 ; j < k ; j++) if (i < pos[j] + n[j] && i + ulen > pos[j]) return 0 ;
+      if (out + rlen > len + 64) return 0 ;
+      memcpy(buf + out, r, rlen) ; out += rlen ; i += ulen ;
+    }
+    else
+    {
+      if (out + 1 > len + 64) return 0 ;
+      buf[out++] = s[i++] ;
+    }
+  }
+  return out ;
+}
+
 static void checkgrant (char const *s, size_t len, unsigned int f, uint64_t mask, pidtab const *before, login const *g, char const *all, size_t alllen, size_t lineoff)
 {
   static pidtab empty = PIDTAB_ZERO ;
@@ -260,6 +286,13 @@ static void checkgrant (char const *s, size_t len, unsigned int f, uint64_t mask
   {
     size_t blen = replace(buf, s, len, ustart, ulen, "fuzzuser") ;
     int r = scanline(buf, blen, mask, before, &x) ;
+    /*
+     * a server that writes the name twice (tpop3d: "[FD]USER(IP)" and
+     * "`USER'") wants both the same: then every copy of the name is
+     * replaced, unless one of them is part of an address literal
+     */
+    if (r < 0) blen = replaceall(buf, s, len, g->user, ulen, &g->ip, "fuzzuser") ;
+    if (r < 0 && blen) r = scanline(buf, blen, mask, before, &x) ;
     CHECK(r >= 0, "with a plain user name the line is no longer a grant", s, len) ;
     CHECK(addr_equal(&x.ip, &g->ip), "the user name changes the granted address", s, len) ;
   }
