@@ -83,6 +83,7 @@ static struct { char const *format ; struct place_s place ; } const extra[] =
   { "vchkpw", { ":", 1, -1 } },
   { "perdition", { "Auth: ", 6, '-' } },   /* older: "Auth: IP->IP user=..." */
   { "qpopper", { " ", 1, -1 } },           /* "Stats: USER ... HOST IP": the last field */
+  { "tpop3d", { "(", 1, ')' } },           /* "[FD]USER(IP)": the sample's marker holds its user */
   { 0, { "", 0, 0 } }
 } ;
 
