@@ -52,7 +52,7 @@ int fmt_qpopper (logline const *l, unsigned int fmt, pidtab *p, login *out, char
       if (!isnum(s + ws[i], we[i] - ws[i])) return lp_refuse(why, "Stats: counts are not numbers") ;
     return lp_grant(out, l, &a, s, ws[first + 3] - 1, "qpopper/pop3") ;
   }
-  if (s[0] == '(' && (sp = lp_find(s, len, ')')) > 0 && (size_t)sp + 1 < len && s[sp+1] == ' ')
+  if (len && s[0] == '(' && (sp = lp_find(s, len, ')')) > 0 && (size_t)sp + 1 < len && s[sp+1] == ' ')
   {
     s += sp + 2 ; len -= sp + 2 ;
   }

@@ -40,7 +40,7 @@ int fmt_vchkpw (logline const *l, unsigned int fmt, pidtab *p, login *out, char 
     if (k < 0 || !lp_addrend(s + k + 7, len - k - 7, "", &a)) return lp_refuse(why, "from is not an address") ;
     return lp_grant(out, l, &a, s, k, source) ;
   }
-  if (s[0] == '(')
+  if (len && s[0] == '(')
   {
     long e = lp_find(s, len, ')') ;
     if (e < 0 || (size_t)e + 1 >= len || s[e+1] != ' ') return 0 ;
