@@ -243,15 +243,29 @@ static void checkgrant (char const *s, size_t len, unsigned int f, uint64_t mask
   }
 
   k = literals(s, len, &g->ip, ustart, ulen, pos, n, 8) ;
-  if (!k)
+  for (unsigned int i = 0 ; i < k && !good ; i++)
+  {
+    char const *other = g->ip.is6 ? "2001:db8::99" : "192.0.2.99" ;
+    addr want ;
+    size_t blen = replace(buf, s, len, pos[i], n[i], other) ;
+    addr_parse(other, strlen(other), &want) ;
+    if (scanline(buf, blen, mask, before, &x) >= 0 && addr_equal(&x.ip, &want))
+    {
+      CHECK(atplace(f, s, len, pos[i], n[i]), "the granted address is not at the format's place", s, len) ;
+      good = 1 ;
+    }
+  }
+  if (!good)
   {
     /*
      * From an earlier line of the same connection (tcpserver's "ok",
      * solid-pop3d's "connect from"): without it, no grant; with another
-     * address written in it, a grant of that address.
+     * address written in it, a grant of that address.  The same text
+     * may stand in this line too, in a field the client chose (a
+     * mailbox name): then it is not what decides.
      */
     int r = scanline(s, len, mask, &empty, &x) ;
-    CHECK(r < 0 || !addr_equal(&x.ip, &g->ip), "granted an address that is nowhere in the line", s, len) ;
+    CHECK(r < 0 || !addr_equal(&x.ip, &g->ip), k ? "the grant does not follow the address literal" : "granted an address that is nowhere in the line", s, len) ;
     k = literals(all, lineoff, &g->ip, 0, 0, pos, n, 64) ;
     /* the latest first: the connection's line is the closest one */
     for (unsigned int i = k ; i-- > 0 && !good ;)
@@ -265,23 +279,9 @@ static void checkgrant (char const *s, size_t len, unsigned int f, uint64_t mask
       if (intcpserver(all, pos[i]) && !tcpserverplace(all, lineoff, pos[i], n[i])) continue ;
       if (replayto(abuf, blen, mask, lineoff + blen - alllen, &x) >= 0 && addr_equal(&x.ip, &want)) good = 1 ;
     }
-    CHECK(good, "granted an address that does not follow a literal of an earlier line", all, alllen) ;
+    CHECK(good, "granted an address that follows no literal of this line or of an earlier one", all, alllen) ;
     return ;
   }
-
-  for (unsigned int i = 0 ; i < k && !good ; i++)
-  {
-    char const *other = g->ip.is6 ? "2001:db8::99" : "192.0.2.99" ;
-    addr want ;
-    size_t blen = replace(buf, s, len, pos[i], n[i], other) ;
-    addr_parse(other, strlen(other), &want) ;
-    if (scanline(buf, blen, mask, before, &x) >= 0 && addr_equal(&x.ip, &want))
-    {
-      CHECK(atplace(f, s, len, pos[i], n[i]), "the granted address is not at the format's place", s, len) ;
-      good = 1 ;
-    }
-  }
-  CHECK(good, "the grant does not follow the address literal", s, len) ;
 
   if (ulen)
   {
