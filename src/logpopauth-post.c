@@ -16,9 +16,6 @@
 
 #define USAGE "logpopauth-post prog..."
 
-/* longest bad value quoted in a warning */
-#define QUOTE_MAX 64
-
 /*
  * Runs after the authentication said yes, as the user.  With
  * logpopauth-pre before it, the login is told to pre's recorder through
@@ -72,21 +69,8 @@ static int tell (char const *x)
 /* the line readlog's "logpopauth" format reads */
 static void logline (void)
 {
-  char const *var, *val ;
   addr a ;
-  int r = popauth_client(&a, &var, &val) ;
-  if (r <= 0)
-  {
-    if (!r) strerr_warnw1x("no client address in the environment: login not recorded") ;
-    else
-    {
-      size_t n = strlen(val) ;
-      char q[ESCAPE_USER_FMT(QUOTE_MAX) + 1] ;
-      q[escape_user(q, val, n > QUOTE_MAX ? QUOTE_MAX : n)] = 0 ;
-      strerr_warnw5x("invalid client address in ", var, ": ", q, ": login not recorded") ;
-    }
-    return ;
-  }
+  if (!popauth_client(&a)) return ;
   {
     static char const head[] = "logpopauth-post: info: login " ;
     char s[sizeof(head) + ADDR_FMT + 1 + ESCAPE_USER_FMT(USER_MAX) + 1] ;

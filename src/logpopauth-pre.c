@@ -9,14 +9,10 @@
 #include "addr.h"
 #include "record.h"
 #include "state.h"
-#include "escape.h"
 #include "popauth.h"
 
 #define USAGE "logpopauth-pre [ -d dir ] [ -s source ] [ -k ] prog..."
 #define dieusage() strerr_dieusage(100, USAGE)
-
-/* longest bad value quoted in a warning */
-#define QUOTE_MAX 64
 
 /*
  * Runs before the authentication, as root.  Starts the recorder that
@@ -37,22 +33,6 @@ static int source_ok (char const *s)
        || c == '.' || c == '_' || c == '/' || c == ':' || c == '-')) return 0 ;
   }
   return 1 ;
-}
-
-static int client (addr *a)
-{
-  char const *var, *val ;
-  int r = popauth_client(a, &var, &val) ;
-  if (r > 0) return 1 ;
-  if (!r) strerr_warnw1x("no client address in the environment: login not recorded") ;
-  else
-  {
-    size_t n = strlen(val) ;
-    char q[ESCAPE_USER_FMT(QUOTE_MAX) + 1] ;
-    q[escape_user(q, val, n > QUOTE_MAX ? QUOTE_MAX : n)] = 0 ;
-    strerr_warnw5x("invalid client address in ", var, ": ", q, ": login not recorded") ;
-  }
-  return 0 ;
 }
 
 int main (int argc, char const *const *argv)
@@ -79,7 +59,7 @@ int main (int argc, char const *const *argv)
   }
   if (!argc) dieusage() ;
 
-  if (!client(&c.ip)) goto serve ;
+  if (!popauth_client(&c.ip)) goto serve ;
   if (stat(c.dir, &st) < 0)
   {
     strerr_warnwu2sys("use the state directory ", c.dir) ;

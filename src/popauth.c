@@ -2,13 +2,18 @@
 
 #include <string.h>
 #include <stdlib.h>
+#include <skalibs/strerr.h>
 #include "addr.h"
+#include "escape.h"
 #include "popauth.h"
 
 /* long enough for any PROTO a UCSPI server sets; a longer one is ignored */
 #define PROTO_MAX 32
 
-int popauth_client (addr *a, char const **var, char const **val)
+/* the most of a bad value a warning quotes */
+#define QUOTE_MAX 64
+
+static int lookup (addr *a, char const **var, char const **val)
 {
   static char name[PROTO_MAX + sizeof("REMOTEIP")] ;
   char const *proto = getenv("PROTO") ;
@@ -35,4 +40,20 @@ int popauth_client (addr *a, char const **var, char const **val)
     return 0 ;
   }
   return addr_parse(x, strlen(x), a) ? 1 : -1 ;
+}
+
+int popauth_client (addr *a)
+{
+  char const *var, *val ;
+  int r = lookup(a, &var, &val) ;
+  if (r > 0) return 1 ;
+  if (!r) strerr_warnw1x("no client address in the environment: login not recorded") ;
+  else
+  {
+    size_t n = strlen(val) ;
+    char q[ESCAPE_USER_FMT(QUOTE_MAX) + 1] ;
+    q[escape_user(q, val, n > QUOTE_MAX ? QUOTE_MAX : n)] = 0 ;
+    strerr_warnw5x("invalid client address in ", var, ": ", q, ": login not recorded") ;
+  }
+  return 0 ;
 }

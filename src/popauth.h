@@ -22,10 +22,10 @@
  * popauth_client: the client address from ${PROTO}REMOTEIP (PROTO
  * defaults to TCP: tcpserver, s6-tcpserver), or from IP when that is not
  * set (Dovecot's post-login scripts).  1 with *a filled; 0 if neither is
- * set; -1 if the value is not one address.  *var and *val get the
- * variable read and its value, for warnings (*val is 0 if none).
+ * set or the value is not one address, after a warning that names the
+ * variable and says the login is not recorded.
  */
-extern int popauth_client (addr *a, char const **var, char const **val) ;
+extern int popauth_client (addr *a) ;
 
 /*
  * popauth_spawn starts logpopauth-pre's recorder, a detached process
