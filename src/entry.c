@@ -115,15 +115,9 @@ size_t entry_fmt (char *s, entry const *e)
   return n ;
 }
 
-struct scan_s
+int entry_acc_fold (record const *r, void *data)
 {
-  entry *e ;
-  unsigned int n ;
-} ;
-
-static int scan_one (record const *r, void *data)
-{
-  struct scan_s *x = data ;
+  entry_acc *x = data ;
   if (!addr_equal(&x->e->ip, &r->ip)) return 0 ;
   entry_fold(x->e, r) ;
   x->n++ ;
@@ -132,8 +126,8 @@ static int scan_one (record const *r, void *data)
 
 int entry_scan (char const *s, size_t len, addr const *ip, entry *e)
 {
-  struct scan_s x = { .e = e, .n = 0 } ;
+  entry_acc x = { .e = e, .n = 0 } ;
   entry_init(e, ip) ;
-  records_scan(s, len, &scan_one, &x, 0) ;
+  records_scan(s, len, &entry_acc_fold, &x, 0) ;
   return x.n > 0 ;
 }

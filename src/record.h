@@ -128,4 +128,16 @@ extern size_t entry_fmt (char *s, entry const *e) ;
 /* parses a snapshot value for the address ip; 1 if it holds at least one valid record for ip, 0 if not */
 extern int entry_scan (char const *s, size_t len, addr const *ip, entry *e) ;
 
+/*
+ * A record_fn for records_scan: folds the records for e's address into
+ * e and counts them in n (entry_scan, state_lookup's journals).
+ */
+typedef struct entry_acc_s entry_acc ;
+struct entry_acc_s
+{
+  entry *e ;
+  unsigned int n ;
+} ;
+extern int entry_acc_fold (record const *r, void *data) ;
+
 #endif

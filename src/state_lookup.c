@@ -17,28 +17,13 @@
 #include "state.h"
 #include "statefile.h"
 
-struct fold_s
-{
-  entry *e ;
-  unsigned int n ;
-} ;
-
-static int fold_one (record const *r, void *data)
-{
-  struct fold_s *x = data ;
-  if (!addr_equal(&x->e->ip, &r->ip)) return 0 ;
-  entry_fold(x->e, r) ;
-  x->n++ ;
-  return 0 ;
-}
-
 /*
  * Only lines containing " ADDR " can hold a record for the address, and
  * memmem finds them much faster than parsing every line would.  A
  * record never spans lines, so the resynchronising scan of each such
  * line alone finds what a scan of the whole journal would.
  */
-static void journal_fold (char const *s, size_t len, char const *key, size_t keylen, struct fold_s *x)
+static void journal_fold (char const *s, size_t len, char const *key, size_t keylen, entry_acc *x)
 {
   size_t pos = 0 ;
   while (pos < len)
@@ -50,12 +35,12 @@ static void journal_fold (char const *s, size_t len, char const *key, size_t key
     while (start > s + pos && start[-1] != '\n') start-- ;
     end = memchr(hit + keylen - 1, '\n', len - (hit + keylen - 1 - s)) ;
     if (!end) break ;  /* the unterminated last line is no record */
-    records_scan(start, end + 1 - start, &fold_one, x, 0) ;
+    records_scan(start, end + 1 - start, &entry_acc_fold, x, 0) ;
     pos = end + 1 - s ;
   }
 }
 
-static int journal_read (char const *dir, size_t dirlen, char const *name, stralloc *sa, char const *key, size_t keylen, struct fold_s *x)
+static int journal_read (char const *dir, size_t dirlen, char const *name, stralloc *sa, char const *key, size_t keylen, entry_acc *x)
 {
   size_t namelen = strlen(name) ;
   char path[dirlen + namelen + 2] ;
@@ -68,7 +53,7 @@ static int journal_read (char const *dir, size_t dirlen, char const *name, stral
   return 0 ;
 }
 
-static int snapshot_read (char const *dir, size_t dirlen, char const *key, size_t keylen, struct fold_s *x)
+static int snapshot_read (char const *dir, size_t dirlen, char const *key, size_t keylen, entry_acc *x)
 {
   char path[dirlen + 14] ;
   cdb c = CDB_ZERO ;
@@ -109,7 +94,7 @@ int state_lookup (char const *dir, addr const *a, entry *e)
   stralloc sa = STRALLOC_ZERO ;
   char key[ADDR_FMT + 2] ;
   size_t keylen ;
-  struct fold_s x = { .e = e, .n = 0 } ;
+  entry_acc x = { .e = e, .n = 0 } ;
   int err ;
 
   /* a missing directory is a misconfiguration, not an empty state */
