@@ -103,11 +103,17 @@ static int collect (entry const *e, void *data)
   return 0 ;
 }
 
+/* the same bytes (memcmp may not be given the null pointer of an empty stralloc) */
+static int samebytes (char const *a, size_t alen, char const *b, size_t blen)
+{
+  return alen == blen && (!alen || !memcmp(a, b, alen)) ;
+}
+
 static void export_cdbfile (addr const *a, size_t n)
 {
   size_t len = n * sizeof(addr) ;
   char num[SIZE_FMT] ;
-  if (havecdb && ours(cdbpath, &cdbst) ? lastcdb.len == len && (!len || !memcmp(lastcdb.s, a, len)) : export_cdb_same(cdbpath, a, n) > 0)
+  if (havecdb && ours(cdbpath, &cdbst) ? samebytes(lastcdb.s, lastcdb.len, (char const *)a, len) : export_cdb_same(cdbpath, a, n) > 0)
     goto same ;
   if (export_cdb(cdbpath, a, n) < 0) strerr_diefusys(111, "write ", cdbpath) ;
   if (verbose)
@@ -157,7 +163,7 @@ static int samerules (stralloc const *text)
 {
   stralloc old = STRALLOC_ZERO ;
   int same = 0 ;
-  if (haverules && ours(rulescdb, &rulesst)) return lastrules.len == text->len && (!text->len || !memcmp(lastrules.s, text->s, text->len)) ;
+  if (haverules && ours(rulescdb, &rulesst)) return samebytes(lastrules.s, lastrules.len, text->s, text->len) ;
   /*
    * Else the source written with the rulescdb there, if the rulescdb is
    * not newer than it (relayexport writes the source after the cdb).
@@ -169,7 +175,7 @@ static int samerules (stralloc const *text)
      || (c.st_mtim.tv_sec == r.st_mtim.tv_sec && c.st_mtim.tv_nsec > r.st_mtim.tv_nsec)) return 0 ;
   }
   if (openslurpclose(&old, rulessrc.s))
-    same = old.len == text->len && (!text->len || !memcmp(old.s, text->s, text->len)) ;
+    same = samebytes(old.s, old.len, text->s, text->len) ;
   stralloc_free(&old) ;
   return same ;
 }
