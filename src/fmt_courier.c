@@ -96,7 +96,6 @@ int fmt_courier (logline const *l, unsigned int fmt, pidtab *p, login *out, char
   return lp_grant(out, l, &a, s, ip, source) ;
 }
 
-
 /* every tag this format reads: login_scan tries it on these lines only */
 char const fmt_courier_tags[] = "pop3d\0pop3d-ssl\0courierpop3login\0courierpop3d\0pop3login\0imapd\0imapd-ssl\0imaplogin\0courierimaplogin\0courierimapd\0INFO\0" ;
 

@@ -41,7 +41,6 @@ int fmt_cucipop (logline const *l, unsigned int fmt, pidtab *p, login *out, char
   return lp_grant(out, l, &a, s, end, "cucipop/pop3") ;
 }
 
-
 /* every tag this format reads: login_scan tries it on these lines only */
 char const fmt_cucipop_tags[] = "cucipop\0" ;
 

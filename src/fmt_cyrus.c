@@ -60,7 +60,6 @@ int fmt_cyrus (logline const *l, unsigned int fmt, pidtab *p, login *out, char c
   return lp_grant(out, l, &a, s, sp, source) ;
 }
 
-
 /* every tag this format reads: login_scan tries it on these lines only */
 char const fmt_cyrus_tags[] = "imap\0imaps\0imapd\0cyrus/imap\0cyrus/imaps\0cyrus/imapd\0pop3\0pop3s\0pop3d\0cyrus/pop3\0cyrus/pop3s\0cyrus/pop3d\0" ;
 

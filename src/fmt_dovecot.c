@@ -89,7 +89,6 @@ int fmt_dovecot (logline const *l, unsigned int fmt, pidtab *p, login *out, char
   return lp_grant(out, &ll, &a, s, gt, source) ;
 }
 
-
 /* every tag this format reads: login_scan tries it on these lines only */
 char const fmt_dovecot_tags[] = "dovecot\0imap-login\0pop3-login\0" ;
 

@@ -49,7 +49,6 @@ int fmt_gnupop3d (logline const *l, unsigned int fmt, pidtab *p, login *out, cha
   return lp_grant(out, l, &a, u, ulen, "gnu-pop3d/pop3") ;
 }
 
-
 /* every tag this format reads: login_scan tries it on these lines only */
 char const fmt_gnupop3d_tags[] = "gnu-pop3d\0" ;
 

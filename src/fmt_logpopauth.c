@@ -60,7 +60,6 @@ int fmt_logpopauth (logline const *l, unsigned int fmt, pidtab *p, login *out, c
   return lp_grant(out, l, &a, user, ulen <= sizeof(user) ? ulen : 0, "logpopauth/pop3") ;
 }
 
-
 /* every tag this format reads: login_scan tries it on these lines only */
 char const fmt_logpopauth_tags[] = "logpopauth-post\0" ;
 

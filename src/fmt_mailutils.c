@@ -175,7 +175,6 @@ int fmt_mailutils (logline const *l, unsigned int fmt, pidtab *p, login *out, ch
   return lp_grant(out, l, &a, s + 6, ulen, source) ;
 }
 
-
 /* every tag this format reads: login_scan tries it on these lines only */
 char const fmt_mailutils_tags[] = "pop3d\0gnu-pop3d\0imap4d\0gnu-imap4d\0tcpserver\0" ;
 

@@ -73,7 +73,6 @@ int fmt_perdition (logline const *l, unsigned int fmt, pidtab *p, login *out, ch
   }
 }
 
-
 /* every tag this format reads: login_scan tries it on these lines only */
 char const fmt_perdition_tags[] = "perdition\0perdition.pop3\0perdition.pop3s\0perdition.imap4\0perdition.imap4s\0perdition.imaps\0" ;
 

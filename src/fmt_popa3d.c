@@ -55,7 +55,6 @@ int fmt_popa3d (logline const *l, unsigned int fmt, pidtab *p, login *out, char 
   return lp_grant(out, l, &a, s, len, "popa3d/pop3") ;
 }
 
-
 /* every tag this format reads: login_scan tries it on these lines only */
 char const fmt_popa3d_tags[] = "popa3d\0tcpserver\0" ;
 

@@ -74,7 +74,6 @@ int fmt_qpopper (logline const *l, unsigned int fmt, pidtab *p, login *out, char
   }
 }
 
-
 /* every tag this format reads: login_scan tries it on these lines only */
 char const fmt_qpopper_tags[] = "popper\0qpopper\0in.qpopper\0in.popper\0" ;
 

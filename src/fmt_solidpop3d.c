@@ -77,7 +77,6 @@ int fmt_solidpop3d (logline const *l, unsigned int fmt, pidtab *p, login *out, c
   return 0 ;
 }
 
-
 /* every tag this format reads: login_scan tries it on these lines only */
 char const fmt_solidpop3d_tags[] = "solid-pop3d\0spop3d\0tcpserver\0" ;
 

@@ -32,7 +32,6 @@ int fmt_teapop (logline const *l, unsigned int fmt, pidtab *p, login *out, char 
   return lp_grant(out, l, &a, s, sp < 0 ? (size_t)br : (size_t)sp, "teapop/pop3") ;
 }
 
-
 /* every tag this format reads: login_scan tries it on these lines only */
 char const fmt_teapop_tags[] = "teapop\0" ;
 

@@ -109,7 +109,6 @@ int fmt_tpop3d (logline const *l, unsigned int fmt, pidtab *p, login *out, char 
   return 0 ;
 }
 
-
 /* every tag this format reads: login_scan tries it on these lines only */
 char const fmt_tpop3d_tags[] = "tpop3d\0" ;
 

@@ -72,7 +72,6 @@ int fmt_uw (logline const *l, unsigned int fmt, pidtab *p, login *out, char cons
   return lp_grant(out, l, &a, s, h, source) ;
 }
 
-
 /* every tag this format reads: login_scan tries it on these lines only */
 char const fmt_uw_tags[] = "ipop3d\0ipop3sd\0pop3s\0ipop2d\0imapd\0imapsd\0imaps\0" ;
 

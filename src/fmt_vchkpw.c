@@ -58,7 +58,6 @@ int fmt_vchkpw (logline const *l, unsigned int fmt, pidtab *p, login *out, char 
   return 0 ;
 }
 
-
 /* every tag this format reads: login_scan tries it on these lines only */
 char const fmt_vchkpw_tags[] = "vpopmail\0" ;
 

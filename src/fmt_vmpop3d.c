@@ -59,7 +59,6 @@ int fmt_vmpop3d (logline const *l, unsigned int fmt, pidtab *p, login *out, char
   return lp_grant(out, l, &a, u, ulen, "vm-pop3d/pop3") ;
 }
 
-
 /* every tag this format reads: login_scan tries it on these lines only */
 char const fmt_vmpop3d_tags[] = "vm-pop3d\0tcpserver\0" ;
 
