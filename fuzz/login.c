@@ -200,10 +200,16 @@ static size_t replace (char *buf, char const *s, size_t len, size_t pos, size_t 
   return len - n + rlen ;
 }
 
+static int alnum (char c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ;
+}
+
 /*
- * s with every copy of u (ulen bytes) replaced by r, into buf (room for
- * len + 64 bytes): 0 if a copy overlaps a literal of a, or if the result
- * would not fit
+ * s with every copy of u (ulen bytes) that stands alone (no letter or
+ * digit on either side: not the "a" in "began") replaced by r, into buf
+ * (room for len + 64 bytes): 0 if a copy overlaps a literal of a, or if
+ * the result would not fit
  */
 static size_t replaceall (char *buf, char const *s, size_t len, char const *u, size_t ulen, addr const *a, char const *r)
 {
@@ -211,7 +217,8 @@ static size_t replaceall (char *buf, char const *s, size_t len, char const *u, s
   unsigned int k = literals(s, len, a, 0, 0, pos, n, 64) ;
   while (i < len)
   {
-    if (i + ulen <= len && !memcmp(s + i, u, ulen))
+    if (i + ulen <= len && !memcmp(s + i, u, ulen)
+     && (!i || !alnum(s[i-1])) && (i + ulen == len || !alnum(s[i + ulen])))
     {
       for (unsigned int j = 0 ; j < k ; j++) if (i < pos[j] + n[j] && i + ulen > pos[j]) return 0 ;
       if (out + rlen > len + 64) return 0 ;
