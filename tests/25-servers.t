@@ -42,17 +42,7 @@ for srv in $SERVERS; do
     skip "$srv live capture" "tests/servers/$srv.sh is missing"
     continue
   fi
-  "$S/$srv.sh" "$T/$srv" > "$T/$srv.out" 2> "$T/$srv.err"
-  rc=$?
-  if [ $rc = 77 ]; then
-    skip "$srv live capture" "$(sed -n 's/^[^:]*: skip: //p' "$T/$srv.err" | head -1)"
-    continue
-  fi
-  if [ $rc != 0 ]; then
-    notok "$srv live capture" "exit $rc" "$(tail -5 "$T/$srv.err")"
-    continue
-  fi
-  ok "$srv live capture"
+  capture "$srv" || continue
   for e in "$T/$srv"/*.expect; do
     [ -f "$e" ] || { notok "$srv live capture wrote logs" "nothing in $T/$srv"; break; }
     form=${e%.expect}; form=${form##*/}

@@ -26,17 +26,7 @@ for srv in courier cyrus; do
   [ $n = 0 ] && notok "$srv fixtures" "none committed in tests/fixtures/$srv"
 
   mkdir -p "$T/$srv"
-  "$S/$srv.sh" "$T/$srv" > "$T/$srv.out" 2> "$T/$srv.err"
-  rc=$?
-  if [ $rc = 77 ]; then
-    skip "$srv live capture" "$(sed -n 's/^[^:]*: skip: //p' "$T/$srv.err" | head -1)"
-    continue
-  fi
-  if [ $rc != 0 ]; then
-    notok "$srv live capture" "exit $rc" "$(tail -5 "$T/$srv.err")"
-    continue
-  fi
-  ok "$srv live capture"
+  capture "$srv" || continue
   for fe in "$FX/$srv"/*.expect; do
     form=$(basename "$fe" .expect)
     name=$T/$srv/$form

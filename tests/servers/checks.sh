@@ -66,3 +66,21 @@ sameshape() {
     notok "$1 live $2: the same shape as the fixture" "$(diff "$T/fx.norm" "$T/live.norm" | head -10)"
   fi
 }
+
+# capture SERVER: runs tests/servers/SERVER.sh into $T/SERVER (its
+# output in $T/SERVER.out and .err); says ok, skip (its exit 77) or not
+# ok, and returns 0 only for ok
+capture() {
+  local rc
+  "$S/$1.sh" "$T/$1" > "$T/$1.out" 2> "$T/$1.err"
+  rc=$?
+  if [ $rc = 77 ]; then
+    skip "$1 live capture" "$(sed -n 's/^[^:]*: skip: //p' "$T/$1.err" | head -1)"
+    return 1
+  fi
+  if [ $rc != 0 ]; then
+    notok "$1 live capture" "exit $rc" "$(tail -5 "$T/$1.err")"
+    return 1
+  fi
+  ok "$1 live capture"
+}
