@@ -6,7 +6,9 @@
 #include "fmt.h"
 
 /*
- * Dovecot's login processes, 1.x and 2.x:
+ * Dovecot's login processes, 1.x and 2.x.  Up to 2.3 the message is
+ * "Login: user=<U>, ...", from 2.4 on "Logged in: user=<U>, ..." (and
+ * a failure "Login aborted: REASON (CODE): user=<U>, ..."):
  *
  *   log_path file (2.x)  STAMP imap-login: Info: Login: user=<U>, method=M, rip=IP, lip=IP, ...
  *   log_path file (1.x)  dovecot: STAMP Info: imap-login: Login: user=<U>, ...
@@ -66,7 +68,7 @@ int fmt_dovecot (logline const *l, unsigned int fmt, pidtab *p, login *out, char
     if (l->host) return 0 ;
   }
   n = lp_prefix(s, len, "Info: ") ; s += n ; len -= n ;
-  if (!(n = lp_prefix(s, len, "Login: ")))
+  if (!(n = lp_prefix(s, len, "Login: ")) && !(n = lp_prefix(s, len, "Logged in: ")))
   {
     if (lp_prefix(s, len, "Aborted login") || lp_prefix(s, len, "Disconnected")
      || lp_prefix(s, len, "Login aborted") || lp_prefix(s, len, "Authenticate ")
