@@ -10,7 +10,9 @@
  *   INFO: LOGIN, user=U, ip=[IP], port=[PORT], protocol=IMAP   (imaplogin)
  *   INFO: LOGIN, user=U, ip=[IP], port=[PORT]                  (courierpop3login)
  *
- * (some versions add ", stls=1"; old ones: "LOGIN, user=U, ip=[IP]"), which courierlogger sends
+ * (some versions add ", stls=1"; 5.2.6 and later end an IMAP login made
+ * after STARTTLS with ", starttls=1"; old ones: "LOGIN, user=U,
+ * ip=[IP]"), which courierlogger sends
  * to syslog under the program's name (imapd, imapd-ssl, pop3d, pop3d-ssl,
  * courierpop3login, ...), and which multilog takes as it is, with no tag
  * but "INFO".  The user name comes first and is written as the client
@@ -70,7 +72,8 @@ int fmt_courier (logline const *l, unsigned int fmt, pidtab *p, login *out, char
   if (!(n = lp_prefix(s, len, "LOGIN, user="))) return 0 ;
   s += n ; len -= n ;
 
-  /* from the end: [", stls=1"], [", protocol=PROTO"], "], port=[N]" */
+  /* from the end: [", starttls=1"], [", stls=1"], [", protocol=PROTO"], "], port=[N]" */
+  if (lp_suffix(s, len, ", starttls=1")) len -= 12 ;
   if (lp_suffix(s, len, ", stls=1")) len -= 8 ;
   end = protocol(s, len, &source) ;
   if (end >= 0) len = end ;
