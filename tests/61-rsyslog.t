@@ -340,10 +340,9 @@ if needcmd dovecot && needcmd unshare; then
   mkdir -p "$D/dovecot/run" "$D/dovecot/lib" "$D/mail" "$D/spool" "$D/log"
   chown nobody:nogroup "$D/mail"
   echo 'demo:{PLAIN}demo' > "$D/dovecot/passwd"
-  PP=$(freeport $((P4 + 1))); PI=$(freeport $((PP + 1)))
-  sed -e "s|@DIR@|$D|g" -e "s|@POP3@|$PP|" -e "s|@IMAP@|$PI|" -e '/^instance_name/d' \
-    -e 's|^log_path = .*|log_path = syslog|' -e '/^log_timestamp/d' \
-    "$TOP/package/demo-dovecot.conf" > "$D/dovecot/dovecot.conf"
+  PP=$(freeport $((P3 + 11))); PI=$(freeport $((PP + 1)))
+  "$TOP/package/dovecot-conf" | sed -e "s|@DIR@|$D|g" -e "s|@POP3@|$PP|" -e "s|@IMAP@|$PI|" -e '/^instance_name/d' \
+    -e 's|^log_path = .*|log_path = syslog|' -e '/^log_timestamp/d' > "$D/dovecot/dovecot.conf"
   cat > "$D/rsyslog.conf" <<EOC
 global(workDirectory="$D/spool")
 module(load="imuxsock" SysSock.Annotate="on" SysSock.ParseTrusted="on")

@@ -1,5 +1,5 @@
 #!/bin/bash
-# dovecot.sh OUTDIR: Debian's dovecot-pop3d and dovecot-imapd (2.3) on
+# dovecot.sh OUTDIR: Debian's dovecot-pop3d and dovecot-imapd (2.3 or 2.4) on
 # loopback, in a private configuration (its own base_dir, state_dir,
 # users), run three times, once per log form:
 #   logfile       log_path = a file
@@ -31,33 +31,64 @@ alice:{PLAIN}alice-pw
 bob:{PLAIN}bob-pw
 EOF
 
+# Dovecot 2.4 has a syntax of its own: conf writes the same settings in
+# the syntax of the Dovecot installed here
+case $(dovecot --version) in 1.*|2.[0-3].*) V24="" ;; *) V24=1 ;; esac
+
 # conf FORM LOGPATH: the whole configuration; nothing from /etc/dovecot.
 conf() {
-  local form=$1 logpath=$2
+  local form=$1 logpath=$2 l=address
+  [ -n "$V24" ] && l=listen
   mkdir -p "$W/$form.run" "$W/$form.state"
-  cat > "$W/$form.conf" <<EOF
+  {
+    [ -n "$V24" ] && printf 'dovecot_config_version = 2.4.0\ndovecot_storage_version = 2.4.0\n'
+    cat <<EOF
 base_dir = $W/$form.run
 state_dir = $W/$form.state
 protocols = pop3 imap
 listen = 127.0.0.1, ::1
 ssl = no
-disable_plaintext_auth = no
 auth_mechanisms = plain login
 # any byte in a user name: the adversarial names must reach the log
 auth_username_chars =
-# Debian's default %Lu lowercases names; keep them as sent, so that the
-# adversarial names keep their capitals ("Login:") in the log
-auth_username_format = %u
 auth_failure_delay = 0
 log_path = $logpath
 syslog_facility = mail
+EOF
+    # Debian's default %Lu (2.4: %{user | lower}) lowercases names; keep
+    # them as sent, so that the adversarial names keep their capitals
+    # ("Login:") in the log.  Every other name (the adversarial ones)
+    # has the password $ADVPASS.
+    if [ -n "$V24" ]; then cat <<EOF
+auth_allow_cleartext = yes
+auth_username_format = %{user}
+mail_driver = maildir
+mail_path = ~/Maildir
+passdb passwd-file {
+  passwd_file_path = $W/passwd
+  default_password_scheme = PLAIN
+}
+passdb static {
+  password = $ADVPASS
+  username_filter = !alice !bob
+}
+userdb static {
+  fields {
+    uid = $MAILUID
+    gid = $MAILGID
+    home = $W/home
+  }
+}
+EOF
+    else cat <<EOF
+disable_plaintext_auth = no
+auth_username_format = %u
 mail_location = maildir:~/Maildir
 pop3_uidl_format = %08Xu%08Xv
 passdb {
   driver = passwd-file
   args = scheme=PLAIN $W/passwd
 }
-# every other name (the adversarial ones) has the password $ADVPASS
 passdb {
   driver = static
   args = password=$ADVPASS
@@ -67,9 +98,12 @@ userdb {
   driver = static
   args = uid=$MAILUID gid=$MAILGID home=$W/home
 }
+EOF
+    fi
+    cat <<EOF
 service pop3-login {
   inet_listener pop3 {
-    address = 127.0.0.1, ::1
+    $l = 127.0.0.1, ::1
     port = $POP3PORT
   }
   inet_listener pop3s {
@@ -78,7 +112,7 @@ service pop3-login {
 }
 service imap-login {
   inet_listener imap {
-    address = 127.0.0.1, ::1
+    $l = 127.0.0.1, ::1
     port = $IMAPPORT
   }
   inet_listener imaps {
@@ -86,6 +120,7 @@ service imap-login {
   }
 }
 EOF
+  } > "$W/$form.conf"
   dovecot -c "$W/$form.conf" -n > "$W/$form.conf.n" 2>&1 || die "dovecot rejects its configuration: $(head -5 "$W/$form.conf.n")"
 }
 
