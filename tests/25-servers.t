@@ -48,10 +48,10 @@ for srv in $SERVERS; do
     form=${e%.expect}; form=${form##*/}
     logof "$e" > "$T/log"
     checklog "$srv live $form" "$srv" "$e" "$T/log"
-    samelogins "$srv" "$form" "$e" "$FX/$srv/$form.expect"
+    samelogins "$srv" "$form" "$e" "$FX/$srv/$FXPRE$form.expect"
   done
   for log in "$T/$srv"/*; do
     case $log in *.expect) continue ;; esac
-    sameshape "$srv" "${log##*/}" "$log" "$FX/$srv/${log##*/}"
+    sameshape "$srv" "${log##*/}" "$log" "$FX/$srv/$FXPRE${log##*/}"
   done
 done

@@ -27,8 +27,11 @@ for srv in courier cyrus; do
 
   mkdir -p "$T/$srv"
   capture "$srv" || continue
-  for fe in "$FX/$srv"/*.expect; do
+  for fe in "$FX/$srv/$FXPRE"*.expect; do
     form=$(basename "$fe" .expect)
+    # Debian 12's are the ones with no release in their name
+    case $form in debian[0-9]*) [ -z "$FXPRE" ] && continue ;; esac
+    form=${form#"$FXPRE"}
     name=$T/$srv/$form
     if [ ! -f "$name.log" ] || [ ! -f "$name.expect" ]; then
       notok "$srv live $form" "the capture wrote no $form.log and $form.expect"
@@ -38,6 +41,6 @@ for srv in courier cyrus; do
       "$(grep -c . "$name.expect")" "$("$S/logins" $srv < "$name.log" | grep -c .)"
     checklog "$srv live $form" $srv "$name.expect" "$name.log"
     samelogins $srv "$form" "$name.expect" "$fe"
-    sameshape $srv "$form" "$name.log" "$FX/$srv/$form.log"
+    sameshape $srv "$form" "$name.log" "$FX/$srv/$FXPRE$form.log"
   done
 done

@@ -67,6 +67,11 @@ sameshape() {
   fi
 }
 
+# The committed captures of this system's Debian release: Debian 12's
+# are named FORM, another release's debianN-FORM (tests/fixtures/README)
+release=$(. /etc/os-release 2>/dev/null && echo "${VERSION_ID:-}")
+case $release in 12) FXPRE="" ;; *) FXPRE="debian$release-" ;; esac
+
 # capture SERVER: runs tests/servers/SERVER.sh into $T/SERVER (its
 # output in $T/SERVER.out and .err); says ok, skip (its exit 77) or not
 # ok, and returns 0 only for ok

@@ -340,8 +340,9 @@ mkdir -p /var/mail; mount -t tmpfs -o mode=1777 tmpfs /var/mail"
 # Nothing of the machine's own mail or syslog setup is seen or changed.
 # Their work directory $W is OUTDIR/work.
 
-# root_enter OUTDIR: (outside) checks that the programs $ROOT_CMDS and the
-# packages $ROOT_LIBS are installed, unpacks $ROOT_PKGS, writes
+# root_enter OUTDIR: (outside) checks that the programs $ROOT_CMDS are
+# installed, unpacks $ROOT_PKGS, checks that every library their programs
+# need is there (package/deps-test-RELEASE installs them), writes
 # OUTDIR/versions (with the installed $ROOT_TOOLS too), and runs this
 # script again inside the namespace.  Does not return.
 root_enter() {
@@ -358,18 +359,28 @@ root_enter() {
   grep -qw overlay /proc/filesystems || modprobe overlay 2>/dev/null
   grep -qw overlay /proc/filesystems || srv_skip "the kernel has no overlay filesystem"
   unshare -m true 2>/dev/null || srv_skip "unshare -m is not permitted here"
-  for l in $ROOT_LIBS; do
-    dpkg -s "$l" 2>/dev/null | grep -q '^Status: install ok installed' || srv_skip "package $l is not installed"
-  done
   W=$OUT/work
   rm -rf "$W"; mkdir -p "$W" || die "unable to create $W"
   chmod 755 "$OUT" "$W"
   unpack $ROOT_PKGS
+  l=$(root_missing)
+  [ -z "$l" ] || srv_skip "libraries missing (package/deps-test-RELEASE lists their packages): $l"
   sort "$W/versions" > "$OUT/versions"
   for l in $ROOT_TOOLS; do echo "$l $(dpkg-query -W -f '${Version}' "$l")" >> "$OUT/versions"; done
   c=$(readlink -f "$0")
   cd /
   exec unshare -m --propagation private bash "$c" --inner "$OUT"
+}
+
+# root_missing: the shared libraries that the programs unpacked in
+# $W/root need and neither that root nor the machine has
+root_missing() {
+  local libpath f
+  libpath=$(find "$W/root" -name '*.so*' -printf '%h\n' | sort -u | tr '\n' :)
+  find "$W/root/usr/sbin" "$W/root/usr/bin" "$W/root/usr/lib" -type f -perm -u+x 2>/dev/null |
+    while read -r f; do
+      LD_LIBRARY_PATH=$libpath ldd "$f" 2>/dev/null | sed -n 's/^[[:space:]]*\([^ ]*\) => not found.*/\1/p'
+    done | sort -u | tr '\n' ' ' | sed 's/ $//'
 }
 
 # root_mounts OUTDIR: (inside) the overlays and tmpfs, our rsyslogd on

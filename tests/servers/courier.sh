@@ -22,7 +22,6 @@
 
 . "$(dirname "$0")/common.sh"
 ROOT_PKGS="courier-base courier-pop courier-imap courier-authlib courier-authlib-userdb courier-authdaemon"
-ROOT_LIBS="libltdl7 libgamin0 libidn12 libcourier-unicode4 libgdbm6 libgnutls30 libpcre3"
 ROOT_CMDS="tcpclient multilog openssl" ROOT_TOOLS="rsyslog daemontools"
 MAILUID=64141 MAILGID=64141
 

@@ -25,7 +25,6 @@
 
 . "$(dirname "$0")/common.sh"
 ROOT_PKGS="cyrus-common cyrus-imapd cyrus-pop3d sasl2-bin courier-base"
-ROOT_LIBS="libclamav12 libical3 libxapian30 libzephyr4 libicu72 libjansson4 libpq5 libsasl2-2 libsasl2-modules libsasl2-modules-db libwrap0 libssl3 libcourier-unicode4 libidn12 libgnutls30 libgdbm6 libpcre3"
 ROOT_CMDS="tcpclient openssl" ROOT_TOOLS=rsyslog
 
 [ "${1:-}" = --inner ] || root_enter "$@"
