@@ -28,6 +28,8 @@
 
 #define SAMPLE_ADDR "192.0.2.7"
 
+static loginsrc const fuzzsrc = LOGINSRC_ZERO ;
+
 struct place_s { char marker[16] ; size_t markerlen ; int after ; } ;  /* after: byte, or -1 for the end */
 static struct place_s places[64] ;
 static int ready = 0 ;
@@ -164,7 +166,7 @@ static int scanline (char const *s, size_t len, uint64_t mask, pidtab const *bef
 {
   pidtab p = *before ;
   char const *why ;
-  return login_scan(s, len, FUZZ_NOW, mask, &p, out, &why) ;
+  return login_scan(s, len, FUZZ_NOW, mask, &fuzzsrc, &p, out, &why) ;
 }
 
 /* the byte before a literal written by a server: never inside a word */
@@ -184,7 +186,7 @@ static int replayto (char const *s, size_t len, uint64_t mask, size_t off, login
     char const *lf = memchr(s + pos, '\n', len - pos) ;
     size_t n = lf ? (size_t)(lf - (s + pos)) : len - pos ;
     char const *why ;
-    r = login_scan(s + pos, n, FUZZ_NOW, mask, &p, out, &why) ;
+    r = login_scan(s + pos, n, FUZZ_NOW, mask, &fuzzsrc, &p, out, &why) ;
     pos += n + 1 ;
   }
   return r ;
@@ -329,7 +331,7 @@ int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
     pidtab before = p ;
     char const *why = 0 ;
     login g ;
-    int r = login_scan(s + pos, len, FUZZ_NOW, mask, &p, &g, &why) ;
+    int r = login_scan(s + pos, len, FUZZ_NOW, mask, &fuzzsrc, &p, &g, &why) ;
     CHECK(r >= -2 && r < (int)login_nformats, "login_scan's answer is out of range", s + pos, len) ;
     if (r == -1) CHECK(why, "a refusal without a reason", s + pos, len) ;
     if (r >= 0)
@@ -342,13 +344,13 @@ int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
       pidtab q = before ;
       char const *why2 = 0 ;
       login h ;
-      int r2 = login_scan_every(s + pos, len, FUZZ_NOW, mask, &q, &h, &why2, 0) ;
+      int r2 = login_scan_every(s + pos, len, FUZZ_NOW, mask, &fuzzsrc, &q, &h, &why2, 0) ;
       CHECK(r2 == r, "the formats the tag selects and all formats disagree", s + pos, len) ;
       if (r >= 0 && r2 == r)
         CHECK(addr_equal(&h.ip, &g.ip) && h.time == g.time && h.source == g.source, "all formats grant otherwise", s + pos, len) ;
-      CHECK(q.n == p.n && q.next == p.next, "all formats leave another pid table", s + pos, len) ;
+      CHECK(q.n == p.n, "all formats leave another pid table", s + pos, len) ;
       for (unsigned int i = 0 ; i < q.n ; i++)
-        CHECK(q.e[i].pid == p.e[i].pid && q.e[i].fmt == p.e[i].fmt && q.e[i].time == p.e[i].time && addr_equal(&q.e[i].ip, &p.e[i].ip),
+        CHECK(q.e[i].id == p.e[i].id && q.e[i].fmt == p.e[i].fmt && q.e[i].start == p.e[i].start && q.e[i].end == p.e[i].end && addr_equal(&q.e[i].ip, &p.e[i].ip),
           "all formats leave another pid table", s + pos, len) ;
     }
     pos += len + 1 ;
