@@ -18,7 +18,11 @@
  *  - the user name is not what decides: with the user's bytes replaced
  *    by a plain name, the line still grants the same address;
  *  - login_scan, which hands a line only to the formats that list its
- *    tag, answers as login_scan_every, which hands it to all of them.
+ *    tag, answers as login_scan_every, which hands it to all of them;
+ *  - a join never crosses readers or hosts: with the earlier lines read
+ *    as another reader's, or (for a line without a host) with their
+ *    hostless lines another host's, the line grants what it grants
+ *    alone, or nothing.
  */
 
 #include <string.h>
@@ -192,6 +196,51 @@ static int replayto (char const *s, size_t len, uint64_t mask, size_t off, login
   return r ;
 }
 
+/*
+ * the lines of all before off fed as reader from with hostless lines
+ * host's, then the line s as reader 0 with hostless lines other's
+ */
+static int crossed (char const *all, size_t off, char const *s, size_t len, uint64_t mask, unsigned int from, char const *host, char const *other, login *out)
+{
+  static pidtab p ;
+  loginsrc before = { .id = from, .host = host, .hostlen = host ? strlen(host) : 0 } ;
+  loginsrc now = { .id = 0, .host = other, .hostlen = other ? strlen(other) : 0 } ;
+  size_t pos = 0 ;
+  char const *why ;
+  p.n = 0 ;
+  while (pos < off)
+  {
+    char const *lf = memchr(all + pos, '\n', off - pos) ;
+    size_t n = lf ? (size_t)(lf - (all + pos)) : off - pos ;
+    login x ;
+    login_scan(all + pos, n, FUZZ_NOW, mask, &before, &p, &x, &why) ;
+    pos += n + 1 ;
+  }
+  return login_scan(s, len, FUZZ_NOW, mask, &now, &p, out, &why) ;
+}
+
+static void checkcross (char const *s, size_t len, uint64_t mask, char const *all, size_t lineoff)
+{
+  static pidtab empty ;
+  pidtab q ;
+  login alone, x ;
+  char const *why ;
+  int r0, r ;
+  empty.n = 0 ;
+  q = empty ;
+  r0 = login_scan(s, len, FUZZ_NOW, mask, &fuzzsrc, &q, &alone, &why) ;
+  r = crossed(all, lineoff, s, len, mask, 1, 0, 0, &x) ;
+  CHECK(r < 0 || (r0 >= 0 && addr_equal(&x.ip, &alone.ip)), "a join crosses readers", s, len) ;
+  /* a line without a host is fuzzhostb's, which no earlier line is */
+  {
+    logline l ;
+    if (!logline_split(s, len, FUZZ_NOW, &l) || l.hostlen) return ;
+    for (size_t i = 0 ; i + 9 <= lineoff ; i++) if (!memcmp(all + i, "fuzzhostb", 9)) return ;
+  }
+  r = crossed(all, lineoff, s, len, mask, 0, "fuzzhosta", "fuzzhostb", &x) ;
+  CHECK(r < 0 || (r0 >= 0 && addr_equal(&x.ip, &alone.ip)), "a join crosses hosts", s, len) ;
+}
+
 /* s with [pos, pos+n) replaced by r, into buf */
 static size_t replace (char *buf, char const *s, size_t len, size_t pos, size_t n, char const *r)
 {
@@ -338,6 +387,7 @@ int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
     {
       CHECK(mask & ((uint64_t)1 << r), "a grant from a format that is not enabled", s + pos, len) ;
       checkgrant(s + pos, len, r, mask, &before, &g, s + 1, size - 1, pos - 1) ;
+      checkcross(s + pos, len, mask, s + 1, pos - 1) ;
     }
     /* the formats the line's tag selects answer as all formats would */
     {

@@ -13,8 +13,8 @@
  * "Session from IP" when it runs standalone, or tcpserver's
  * "ok PID LOCAL REMOTE" when tcpserver runs it (tcpserver's child execs
  * popa3d, whose parent process keeps that pid and does the logging).
- * tcpserver's "deny PID" and a failed authentication forget the pid
- * ("end PID" does not: its log may be read before the login).  A patched
+ * A failed authentication forgets the connection; tcpserver's "end PID"
+ * closes it at its time (login.h, pidtab).  A patched
  * popa3d writes "Authentication passed for USER -- [IP]": the address
  * ends the line, after the user, and is read from the end.
  */

@@ -97,7 +97,12 @@ struct pidtab_s
 } ;
 #define PIDTAB_ZERO { .n = 0, .gen = 0 }
 
-/* a new connection of l's reader and host, opened at l->time; the same one again (a line read twice) is no change */
+/*
+ * a new connection of l's reader and host, opened at l->time; an open
+ * one under the same key is closed the second before (its pid was
+ * reused, so its process ended); the same one again (a line read twice)
+ * is no change
+ */
 extern void pidtab_put (pidtab *p, logline const *l, unsigned int fmt, uint64_t id, addr const *ip) ;
 
 /*

@@ -38,6 +38,14 @@ void pidtab_put (pidtab *p, logline const *l, unsigned int fmt, uint64_t id, add
   if (l->joinhostlen > PIDTAB_HOSTMAX) return ;
   for (unsigned int i = p->n ; i-- ;)
     if (samekey(p->e + i, l, fmt, fmt, id) && p->e[i].start == l->time && addr_equal(&p->e[i].ip, ip)) return ;
+  /* the pid is reused: the process of an older connection has ended */
+  for (unsigned int i = p->n ; i-- ;)
+  {
+    e = p->e + i ;
+    if (!samekey(e, l, fmt, fmt, id) || e->end != PIDTAB_OPEN) continue ;
+    if (l->time >= 0 && e->start >= 0 && e->start > l->time) continue ;
+    e->end = l->time >= 0 ? l->time - 1 : -1 ;
+  }
   if (p->n >= PIDTAB_MAX) del(p, 0) ;
   e = p->e + p->n++ ;
   e->id = id ;

@@ -29,8 +29,10 @@ check "a reused pid: each login joins the connection open at its time, whatever 
   "$( { ok_ $T0 502 192.0.2.52; end_ $((T0+2)) 502; ok_ $((T0+10)) 502 192.0.2.53; pass_ $((T0+1)) 502 old; pass_ $((T0+12)) 502 new; } | grants)"
 check "a login before its connection's ok line joins nothing" "" \
   "$( { ok_ $((T0+10)) 503 192.0.2.54; pass_ $((T0+9)) 503 early; } | grants)"
-check "two connections open at once for one pid: in doubt, no join" "" \
-  "$( { ok_ $T0 504 192.0.2.55; ok_ $((T0+1)) 504 203.0.113.9; pass_ $((T0+2)) 504 x; } | grants)"
+check "a new connection of a pid closes the older one the second before: each login joins its own" "192.0.2.56 new 192.0.2.55 old" \
+  "$( { ok_ $T0 504 192.0.2.55; ok_ $((T0+5)) 504 192.0.2.56; pass_ $((T0+6)) 504 new; pass_ $((T0+4)) 504 old; } | grants)"
+check "two connections open in the same second for one pid: in doubt, no join" "" \
+  "$( { ok_ $T0 505 192.0.2.57; end_ $((T0+1)) 505; ok_ $((T0+1)) 505 203.0.113.9; pass_ $((T0+1)) 505 x; } | grants)"
 
 echo '--- b. keyed by reader and syslog host'
 check "Session from on pop1 never joins a login with the same pid on pop2" "" \
