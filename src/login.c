@@ -83,7 +83,7 @@ static int scan (char const *s, size_t len, int64_t now, uint64_t enabled, int e
   *why = 0 ;
   if (!logline_split(s, len, now, &l)) return -2 ;
   l.from = src->id ;
-  l.joinhost = l.hostlen ? l.host : src->host ;
+  l.joinhost = l.hostlen ? l.host : src->host ? src->host : "" ;
   l.joinhostlen = l.hostlen ? l.hostlen : src->host ? src->hostlen : 0 ;
   if ((enabled & tcpservermask()) && lp_tcpserver(&l, p)) return -2 ;
   if (!every) enabled &= tagmask(&l) ;
