@@ -18,7 +18,11 @@
  *  - the user name is not what decides: with the user's bytes replaced
  *    by a plain name, the line still grants the same address;
  *  - login_scan, which hands a line only to the formats that list its
- *    tag, answers as login_scan_every, which hands it to all of them.
+ *    tag, answers as login_scan_every, which hands it to all of them;
+ *  - a join never crosses readers or hosts: with the earlier lines read
+ *    as another reader's, or (for a line without a host) with their
+ *    hostless lines another host's, the line grants what it grants
+ *    alone, or nothing.
  */
 
 #include <string.h>
@@ -27,6 +31,8 @@
 #include "fuzz.h"
 
 #define SAMPLE_ADDR "192.0.2.7"
+
+static loginsrc const fuzzsrc = LOGINSRC_ZERO ;
 
 struct place_s { char marker[16] ; size_t markerlen ; int after ; } ;  /* after: byte, or -1 for the end */
 static struct place_s places[64] ;
@@ -164,7 +170,7 @@ static int scanline (char const *s, size_t len, uint64_t mask, pidtab const *bef
 {
   pidtab p = *before ;
   char const *why ;
-  return login_scan(s, len, FUZZ_NOW, mask, &p, out, &why) ;
+  return login_scan(s, len, FUZZ_NOW, mask, &fuzzsrc, &p, out, &why) ;
 }
 
 /* the byte before a literal written by a server: never inside a word */
@@ -184,10 +190,55 @@ static int replayto (char const *s, size_t len, uint64_t mask, size_t off, login
     char const *lf = memchr(s + pos, '\n', len - pos) ;
     size_t n = lf ? (size_t)(lf - (s + pos)) : len - pos ;
     char const *why ;
-    r = login_scan(s + pos, n, FUZZ_NOW, mask, &p, out, &why) ;
+    r = login_scan(s + pos, n, FUZZ_NOW, mask, &fuzzsrc, &p, out, &why) ;
     pos += n + 1 ;
   }
   return r ;
+}
+
+/*
+ * the lines of all before off fed as reader from with hostless lines
+ * host's, then the line s as reader 0 with hostless lines other's
+ */
+static int crossed (char const *all, size_t off, char const *s, size_t len, uint64_t mask, unsigned int from, char const *host, char const *other, login *out)
+{
+  static pidtab p ;
+  loginsrc before = { .id = from, .host = host, .hostlen = host ? strlen(host) : 0 } ;
+  loginsrc now = { .id = 0, .host = other, .hostlen = other ? strlen(other) : 0 } ;
+  size_t pos = 0 ;
+  char const *why ;
+  p.n = 0 ;
+  while (pos < off)
+  {
+    char const *lf = memchr(all + pos, '\n', off - pos) ;
+    size_t n = lf ? (size_t)(lf - (all + pos)) : off - pos ;
+    login x ;
+    login_scan(all + pos, n, FUZZ_NOW, mask, &before, &p, &x, &why) ;
+    pos += n + 1 ;
+  }
+  return login_scan(s, len, FUZZ_NOW, mask, &now, &p, out, &why) ;
+}
+
+static void checkcross (char const *s, size_t len, uint64_t mask, char const *all, size_t lineoff)
+{
+  static pidtab empty ;
+  pidtab q ;
+  login alone, x ;
+  char const *why ;
+  int r0, r ;
+  empty.n = 0 ;
+  q = empty ;
+  r0 = login_scan(s, len, FUZZ_NOW, mask, &fuzzsrc, &q, &alone, &why) ;
+  r = crossed(all, lineoff, s, len, mask, 1, 0, 0, &x) ;
+  CHECK(r < 0 || (r0 >= 0 && addr_equal(&x.ip, &alone.ip)), "a join crosses readers", s, len) ;
+  /* a line without a host is fuzzhostb's, which no earlier line is */
+  {
+    logline l ;
+    if (!logline_split(s, len, FUZZ_NOW, &l) || l.hostlen) return ;
+    for (size_t i = 0 ; i + 9 <= lineoff ; i++) if (!memcmp(all + i, "fuzzhostb", 9)) return ;
+  }
+  r = crossed(all, lineoff, s, len, mask, 0, "fuzzhosta", "fuzzhostb", &x) ;
+  CHECK(r < 0 || (r0 >= 0 && addr_equal(&x.ip, &alone.ip)), "a join crosses hosts", s, len) ;
 }
 
 /* s with [pos, pos+n) replaced by r, into buf */
@@ -329,26 +380,27 @@ int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
     pidtab before = p ;
     char const *why = 0 ;
     login g ;
-    int r = login_scan(s + pos, len, FUZZ_NOW, mask, &p, &g, &why) ;
+    int r = login_scan(s + pos, len, FUZZ_NOW, mask, &fuzzsrc, &p, &g, &why) ;
     CHECK(r >= -2 && r < (int)login_nformats, "login_scan's answer is out of range", s + pos, len) ;
     if (r == -1) CHECK(why, "a refusal without a reason", s + pos, len) ;
     if (r >= 0)
     {
       CHECK(mask & ((uint64_t)1 << r), "a grant from a format that is not enabled", s + pos, len) ;
       checkgrant(s + pos, len, r, mask, &before, &g, s + 1, size - 1, pos - 1) ;
+      checkcross(s + pos, len, mask, s + 1, pos - 1) ;
     }
     /* the formats the line's tag selects answer as all formats would */
     {
       pidtab q = before ;
       char const *why2 = 0 ;
       login h ;
-      int r2 = login_scan_every(s + pos, len, FUZZ_NOW, mask, &q, &h, &why2, 0) ;
+      int r2 = login_scan_every(s + pos, len, FUZZ_NOW, mask, &fuzzsrc, &q, &h, &why2, 0) ;
       CHECK(r2 == r, "the formats the tag selects and all formats disagree", s + pos, len) ;
       if (r >= 0 && r2 == r)
         CHECK(addr_equal(&h.ip, &g.ip) && h.time == g.time && h.source == g.source, "all formats grant otherwise", s + pos, len) ;
-      CHECK(q.n == p.n && q.next == p.next, "all formats leave another pid table", s + pos, len) ;
+      CHECK(q.n == p.n, "all formats leave another pid table", s + pos, len) ;
       for (unsigned int i = 0 ; i < q.n ; i++)
-        CHECK(q.e[i].pid == p.e[i].pid && q.e[i].fmt == p.e[i].fmt && q.e[i].time == p.e[i].time && addr_equal(&q.e[i].ip, &p.e[i].ip),
+        CHECK(q.e[i].id == p.e[i].id && q.e[i].fmt == p.e[i].fmt && q.e[i].start == p.e[i].start && q.e[i].end == p.e[i].end && addr_equal(&q.e[i].ip, &p.e[i].ip),
           "all formats leave another pid table", s + pos, len) ;
     }
     pos += len + 1 ;

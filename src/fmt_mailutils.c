@@ -132,7 +132,6 @@ int fmt_mailutils (logline const *l, unsigned int fmt, pidtab *p, login *out, ch
   int imap, hassid, what ;
   addr a ;
 
-  if (lp_tcpserver(l, fmt, p)) return 0 ;
   if (!(source = service(l))) return 0 ;
   imap = source[10] == 'i' ;
   hassid = sid_scan(s, len, imap, &key) ;
@@ -141,26 +140,28 @@ int fmt_mailutils (logline const *l, unsigned int fmt, pidtab *p, login *out, ch
     s += 9 ; len -= 9 ;
     if (lp_addr(s, len, "", &a))
     {
-      if (pidtab_take(p, LIVE(fmt), key, 0, 0) || pidtab_take(p, SPENT(fmt), key, 0, 0))
-        pidtab_put(p, SPENT(fmt), key, &none, l->time) ;
-      else pidtab_put(p, LIVE(fmt), key, &a, l->time) ;
+      if (pidtab_forget(p, l, LIVE(fmt), key) + pidtab_forget(p, l, SPENT(fmt), key))
+        pidtab_put(p, l, SPENT(fmt), key, &none) ;
+      else pidtab_put(p, l, LIVE(fmt), key, &a) ;
       return 0 ;
     }
   }
   what = classify(s, len, imap, &ulen) ;
   if (what == OTHER) return 0 ;
-  if (l->haspid && what != LOGIN) pidtab_drop(p, fmt, l->pid) ;
+  if (l->haspid && what != LOGIN) lp_piddrop(p, l, fmt, l->pid) ;
   if (hassid)
   {
-    int spent = pidtab_take(p, SPENT(fmt), key, 0, 0) ;
-    int live = lp_pidtake(p, LIVE(fmt), key, l->time, &a) ;
-    pidtab_put(p, SPENT(fmt), key, &none, l->time) ;
+    /* spent is whatever its time: a doubt about the order of two lines keeps it spent */
+    int spent = pidtab_forget(p, l, SPENT(fmt), key) > 0 ;
+    int live = lp_keytake(p, l, LIVE(fmt), key, &a) ;
+    pidtab_forget(p, l, LIVE(fmt), key) ;
+    pidtab_put(p, l, SPENT(fmt), key, &none) ;
     if (what == FAILED) return lp_refuse(why, "not a successful login") ;
     if (what == ENDED) return 0 ;
     if (spent) return lp_refuse(why, "a login in a session that failed, ended or had two address lines") ;
     if (live)
     {
-      if (l->haspid) pidtab_drop(p, fmt, l->pid) ;
+      if (l->haspid) lp_piddrop(p, l, fmt, l->pid) ;
       return lp_grant(out, l, &a, s + 6, ulen, source) ;
     }
   }
@@ -171,7 +172,7 @@ int fmt_mailutils (logline const *l, unsigned int fmt, pidtab *p, login *out, ch
   }
   /* no address line for the SID, or no SID: inetd mode, tcpserver's pid */
   if (!l->haspid) return lp_refuse(why, hassid ? "no address line with this session id" : "no pid to find the address by") ;
-  if (!lp_pidtake(p, fmt, l->pid, l->time, &a)) return lp_refuse(why, "no connection line with this pid") ;
+  if (!lp_pidtake(p, l, fmt, l->pid, &a)) return lp_refuse(why, "no connection line with this pid") ;
   return lp_grant(out, l, &a, s + 6, ulen, source) ;
 }
 

@@ -13,8 +13,8 @@
  * "Session from IP" when it runs standalone, or tcpserver's
  * "ok PID LOCAL REMOTE" when tcpserver runs it (tcpserver's child execs
  * popa3d, whose parent process keeps that pid and does the logging).
- * tcpserver's "deny PID" and a failed authentication forget the pid
- * ("end PID" does not: its log may be read before the login).  A patched
+ * A failed authentication forgets the connection; tcpserver's "end PID"
+ * closes it at its time (login.h, pidtab).  A patched
  * popa3d writes "Authentication passed for USER -- [IP]": the address
  * ends the line, after the user, and is read from the end.
  */
@@ -25,18 +25,17 @@ int fmt_popa3d (logline const *l, unsigned int fmt, pidtab *p, login *out, char 
   size_t len = l->msglen, n ;
   addr a ;
 
-  if (lp_tcpserver(l, fmt, p)) return 0 ;
   if (!lp_tag(l, "popa3d")) return 0 ;
   if ((n = lp_prefix(s, len, "Session from ")))
   {
     if (!l->haspid) return 0 ;
-    if (lp_addr(s + n, len - n, "", &a)) pidtab_put(p, fmt, l->pid, &a, l->time) ;
+    if (lp_addr(s + n, len - n, "", &a)) pidtab_put(p, l, fmt, l->pid, &a) ;
     return 0 ;
   }
   if (lp_prefix(s, len, "Authentication failed for ")
    || lp_prefix(s, len, "Didn't attempt authentication"))
   {
-    if (l->haspid) pidtab_drop(p, fmt, l->pid) ;
+    if (l->haspid) lp_piddrop(p, l, fmt, l->pid) ;
     return lp_refuse(why, "not a successful login") ;
   }
   if (!(n = lp_prefix(s, len, "Authentication passed for "))) return 0 ;
@@ -46,12 +45,12 @@ int fmt_popa3d (logline const *l, unsigned int fmt, pidtab *p, login *out, char 
     long k = lp_rfind(s, len, " -- [") ;
     if (k >= 0 && lp_addrend(s + k + 5, len - k - 5, "]", &a))
     {
-      if (l->haspid) pidtab_drop(p, fmt, l->pid) ;
+      if (l->haspid) lp_piddrop(p, l, fmt, l->pid) ;
       return lp_grant(out, l, &a, s, k, "popa3d/pop3") ;
     }
   }
   if (!l->haspid) return lp_refuse(why, "no pid to find the address by") ;
-  if (!lp_pidtake(p, fmt, l->pid, l->time, &a)) return lp_refuse(why, "no connection line with this pid") ;
+  if (!lp_pidtake(p, l, fmt, l->pid, &a)) return lp_refuse(why, "no connection line with this pid") ;
   return lp_grant(out, l, &a, s, len, "popa3d/pop3") ;
 }
 

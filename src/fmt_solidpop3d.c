@@ -36,22 +36,21 @@ int fmt_solidpop3d (logline const *l, unsigned int fmt, pidtab *p, login *out, c
   long k ;
   addr a ;
 
-  if (lp_tcpserver(l, fmt, p)) return 0 ;
   if (!tagok(l)) return 0 ;
   if ((n = lp_prefix(s, len, "connect from ")))
   {
-    if (l->haspid && lp_addr(s + n, len - n, "", &a)) pidtab_put(p, fmt, l->pid, &a, l->time) ;
+    if (l->haspid && lp_addr(s + n, len - n, "", &a)) pidtab_put(p, l, fmt, l->pid, &a) ;
     return 0 ;
   }
   if (lp_prefix(s, len, "session ended") || lp_prefix(s, len, "autologout time elapsed"))
   {
-    if (l->haspid) pidtab_drop(p, fmt, l->pid) ;
+    if (l->haspid) lp_piddrop(p, l, fmt, l->pid) ;
     return 0 ;
   }
   if (lp_prefix(s, len, "authentication failed") || lp_prefix(s, len, "APOP authentication failed")
    || lp_prefix(s, len, "root login not allowed") || lp_prefix(s, len, "can't find APOP secret"))
   {
-    if (l->haspid) pidtab_drop(p, fmt, l->pid) ;
+    if (l->haspid) lp_piddrop(p, l, fmt, l->pid) ;
     return lp_refuse(why, "not a successful login") ;
   }
   if (!(n = lp_prefix(s, len, "user ")) && !(n = lp_prefix(s, len, "mapped user "))) return 0 ;
@@ -63,14 +62,14 @@ int fmt_solidpop3d (logline const *l, unsigned int fmt, pidtab *p, login *out, c
     if (lp_suffix(s, k, " authenticated")) e = k - 14 ;
     else if (lp_suffix(s, k, " authenticated through APOP")) e = k - 27 ;
     else return lp_refuse(why, "no \"authenticated\" before the address") ;
-    if (l->haspid) pidtab_drop(p, fmt, l->pid) ;
+    if (l->haspid) lp_piddrop(p, l, fmt, l->pid) ;
     return lp_grant(out, l, &a, s, e, "solid-pop3d/pop3") ;
   }
   if (lp_suffix(s, len, " authenticated") || lp_suffix(s, len, " authenticated through APOP"))
   {
     long e = lp_rfind(s, len, " authenticated") ;
     if (!l->haspid) return lp_refuse(why, "no pid to find the address by") ;
-    if (!lp_pidtake(p, fmt, l->pid, l->time, &a)) return lp_refuse(why, "no connection line with this pid") ;
+    if (!lp_pidtake(p, l, fmt, l->pid, &a)) return lp_refuse(why, "no connection line with this pid") ;
     return lp_grant(out, l, &a, s, e, "solid-pop3d/pop3") ;
   }
   if (k >= 0 && lp_rfind(s, k, " authenticated") >= 0) return lp_refuse(why, "the address after \" - \" is not an address") ;

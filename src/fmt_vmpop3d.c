@@ -30,16 +30,15 @@ int fmt_vmpop3d (logline const *l, unsigned int fmt, pidtab *p, login *out, char
   long k ;
   addr a ;
 
-  if (lp_tcpserver(l, fmt, p)) return 0 ;
   if (!lp_tag(l, "vm-pop3d")) return 0 ;
   if ((n = lp_prefix(s, len, "Connect from ")))
   {
-    if (l->haspid && lp_addr(s + n, len - n, "", &a)) pidtab_put(p, fmt, l->pid, &a, l->time) ;
+    if (l->haspid && lp_addr(s + n, len - n, "", &a)) pidtab_put(p, l, fmt, l->pid, &a) ;
     return 0 ;
   }
   if (lp_prefix(s, len, "Authentication failed") || lp_prefix(s, len, "Failed ") || lp_prefix(s, len, "Bad login"))
   {
-    if (l->haspid) pidtab_drop(p, fmt, l->pid) ;
+    if (l->haspid) lp_piddrop(p, l, fmt, l->pid) ;
     return lp_refuse(why, "not a successful login") ;
   }
   if (!(n = lp_prefix(s, len, "User "))) return 0 ;
@@ -48,13 +47,13 @@ int fmt_vmpop3d (logline const *l, unsigned int fmt, pidtab *p, login *out, char
   {
     ulen = unquote(s, len - 10, &u) ;
     if (!l->haspid) return lp_refuse(why, "no pid to find the address by") ;
-    if (!lp_pidtake(p, fmt, l->pid, l->time, &a)) return lp_refuse(why, "no connection line with this pid") ;
+    if (!lp_pidtake(p, l, fmt, l->pid, &a)) return lp_refuse(why, "no connection line with this pid") ;
     return lp_grant(out, l, &a, u, ulen, "vm-pop3d/pop3") ;
   }
   k = lp_rfind(s, len, " logged in from ") ;
   if (k < 0) return 0 ;
   if (!lp_addrend(s + k + 16, len - k - 16, "", &a)) return lp_refuse(why, "from is not an address") ;
-  if (l->haspid) pidtab_drop(p, fmt, l->pid) ;
+  if (l->haspid) lp_piddrop(p, l, fmt, l->pid) ;
   ulen = unquote(s, k, &u) ;
   return lp_grant(out, l, &a, u, ulen, "vm-pop3d/pop3") ;
 }

@@ -2,6 +2,7 @@
 
 #include <string.h>
 #include "login.h"
+#include "loginparse.h"
 
 /*
  * Which formats read which tags: an open-addressing table built on first
@@ -52,13 +53,28 @@ static uint64_t tagmask (logline const *l)
   return tagtab[i].tag ? tagtab[i].mask : 0 ;
 }
 
+/* the formats that list tcpserver in their tags */
+static uint64_t tcpservermask (void)
+{
+  static uint64_t mask = 0 ;
+  static int done = 0 ;
+  if (done) return mask ;
+  for (unsigned int f = 0 ; f < login_nformats && f < 64 ; f++)
+    for (char const *t = login_formats[f].tags ; *t ; t += strlen(t) + 1)
+      if (!strcmp(t, "tcpserver")) mask |= (uint64_t)1 << f ;
+  done = 1 ;
+  return mask ;
+}
+
 /*
- * Every enabled format that reads the line's tag sees the line.  If one
+ * tcpserver's lines are one connection for every format that reads
+ * them: they go into p here, once, not once per format.  Then every
+ * enabled format that reads the line's tag sees the line.  If one
  * of them refuses it as a login of its own (a bad address, say), no
  * other format may grant it: two readings of one line that disagree are
  * a reason for doubt, and doubt never opens the relay.
  */
-static int scan (char const *s, size_t len, int64_t now, uint64_t enabled, int every, pidtab *p, login *out, char const **why, unsigned int *fmt)
+static int scan (char const *s, size_t len, int64_t now, uint64_t enabled, int every, loginsrc const *src, pidtab *p, login *out, char const **why, unsigned int *fmt)
 {
   logline l ;
   login got = { .ip = ADDR_ZERO, .time = -1, .user = 0, .userlen = 0, .source = 0 } ;
@@ -66,6 +82,10 @@ static int scan (char const *s, size_t len, int64_t now, uint64_t enabled, int e
   char const *w0 = 0 ;
   *why = 0 ;
   if (!logline_split(s, len, now, &l)) return -2 ;
+  l.from = src->id ;
+  l.joinhost = l.hostlen ? l.host : src->host ? src->host : "" ;
+  l.joinhostlen = l.hostlen ? l.hostlen : src->host ? src->hostlen : 0 ;
+  if ((enabled & tcpservermask()) && lp_tcpserver(&l, p)) return -2 ;
   if (!every) enabled &= tagmask(&l) ;
   for (unsigned int i = 0 ; enabled && i < login_nformats && i < 64 ; i++)
   {
@@ -96,19 +116,19 @@ static int scan (char const *s, size_t len, int64_t now, uint64_t enabled, int e
   return granted ;
 }
 
-int login_scan_fmt (char const *s, size_t len, int64_t now, uint64_t enabled, pidtab *p, login *out, char const **why, unsigned int *fmt)
+int login_scan_fmt (char const *s, size_t len, int64_t now, uint64_t enabled, loginsrc const *src, pidtab *p, login *out, char const **why, unsigned int *fmt)
 {
-  return scan(s, len, now, enabled, 0, p, out, why, fmt) ;
+  return scan(s, len, now, enabled, 0, src, p, out, why, fmt) ;
 }
 
-int login_scan_every (char const *s, size_t len, int64_t now, uint64_t enabled, pidtab *p, login *out, char const **why, unsigned int *fmt)
+int login_scan_every (char const *s, size_t len, int64_t now, uint64_t enabled, loginsrc const *src, pidtab *p, login *out, char const **why, unsigned int *fmt)
 {
-  return scan(s, len, now, enabled, 1, p, out, why, fmt) ;
+  return scan(s, len, now, enabled, 1, src, p, out, why, fmt) ;
 }
 
-int login_scan (char const *s, size_t len, int64_t now, uint64_t enabled, pidtab *p, login *out, char const **why)
+int login_scan (char const *s, size_t len, int64_t now, uint64_t enabled, loginsrc const *src, pidtab *p, login *out, char const **why)
 {
-  return login_scan_fmt(s, len, now, enabled, p, out, why, 0) ;
+  return login_scan_fmt(s, len, now, enabled, src, p, out, why, 0) ;
 }
 
 int login_format_index (char const *name, size_t len)

@@ -108,7 +108,7 @@ static int remote_addr (char const *s, size_t len, addr *a)
   return addr_parse(s + first + 1, info - first - 1, a) ;
 }
 
-int lp_tcpserver (logline const *l, unsigned int fmt, pidtab *p)
+int lp_tcpserver (logline const *l, pidtab *p)
 {
   char const *s = l->msg ;
   size_t len = l->msglen ;
@@ -117,11 +117,7 @@ int lp_tcpserver (logline const *l, unsigned int fmt, pidtab *p)
   int ok = 0 ;
   if (!lp_tag(l, "tcpserver")) return 0 ;
   if ((n = lp_prefix(s, len, "ok "))) ok = 1 ;
-  /* "end PID" is not a reason to forget: tcpserver's log and the
-     server's are different files, and the end may well be read before
-     the login it follows */
-  else if ((n = lp_prefix(s, len, "end "))) return 1 ;
-  else if (!(n = lp_prefix(s, len, "deny "))) return 0 ;
+  else if (!(n = lp_prefix(s, len, "end ")) && !(n = lp_prefix(s, len, "deny "))) return 0 ;
   s += n ; len -= n ;
   d = lp_digits(s, len) ;
   if (!d || d == len || s[d] != ' ' || !lp_uint(s, d, &pid)) return 0 ;
@@ -131,16 +127,34 @@ int lp_tcpserver (logline const *l, unsigned int fmt, pidtab *p)
     addr a ;
     long sp = lp_find(s, len, ' ') ;
     if (sp <= 0 || !remote_addr(s + sp + 1, len - sp - 1, &a)) return 0 ;
-    pidtab_put(p, fmt, pid, &a, l->time) ;
+    pidtab_put(p, l, PIDTAB_TCPSERVER, pid, &a) ;
   }
-  else pidtab_drop(p, fmt, pid) ;
+  /* the end (or the refusal) is written after every line of the
+     connection, so it closes it at its own time: a login line read
+     later, from another file, still joins if it is not later than that */
+  else pidtab_end(p, l, PIDTAB_TCPSERVER, pid) ;
   return 1 ;
 }
 
-int lp_pidtake (pidtab *p, unsigned int fmt, uint64_t pid, int64_t when, addr *a)
+static int take (pidtab *p, logline const *l, unsigned int fmt, unsigned int alt, uint64_t id, addr *a)
 {
   int64_t t ;
-  if (!pidtab_take(p, fmt, pid, a, &t)) return 0 ;
-  if (when >= 0 && t >= 0 && (when - t > LP_PIDTAB_WINDOW || t - when > 60)) return 0 ;
+  if (!pidtab_take(p, l, fmt, alt, id, a, &t)) return 0 ;
+  if (l->time >= 0 && t >= 0 && l->time - t > LP_PIDTAB_WINDOW) return 0 ;
   return 1 ;
+}
+
+int lp_pidtake (pidtab *p, logline const *l, unsigned int fmt, uint64_t pid, addr *a)
+{
+  return take(p, l, fmt, PIDTAB_TCPSERVER, pid, a) ;
+}
+
+int lp_keytake (pidtab *p, logline const *l, unsigned int ns, uint64_t key, addr *a)
+{
+  return take(p, l, ns, ns, key, a) ;
+}
+
+void lp_piddrop (pidtab *p, logline const *l, unsigned int fmt, uint64_t pid)
+{
+  pidtab_drop(p, l, fmt, PIDTAB_TCPSERVER, pid) ;
 }

@@ -54,19 +54,27 @@ extern int lp_grant (login *out, logline const *l, addr const *a, char const *us
 extern int lp_refuse (char const **why, char const *reason) ;
 
 /*
- * tcpserver -v's lines, for the formats of servers it runs: "ok PID
- * LOCAL REMOTE" puts REMOTE's address in p under fmt, "deny PID ..."
- * drops it, "end PID ..." is recognised and left alone (the table's
- * bound, a later "ok" for the same pid and LP_PIDTAB_WINDOW retire the
- * entry).  1 if l was one of those lines, 0 if not.
+ * tcpserver -v's lines, for the formats of servers it runs (login_scan
+ * calls it once per line, for all of them): "ok PID LOCAL REMOTE" puts
+ * a connection of REMOTE's address in p under PIDTAB_TCPSERVER, "end
+ * PID ..." and "deny PID ..." close it at the line's time.  1 if l was
+ * one of those lines, 0 if not.
  */
-extern int lp_tcpserver (logline const *l, unsigned int fmt, pidtab *p) ;
+extern int lp_tcpserver (logline const *l, pidtab *p) ;
 
 /*
- * The address a multi-line format remembered for pid: 1 with *a set, or
- * 0 (unknown, or older than LP_PIDTAB_WINDOW seconds before when).
+ * The address of the connection a multi-line format's login line l
+ * belongs to, under fmt (its own connect lines) or tcpserver's: 1 with
+ * *a set, or 0 (none open at l's time, two of them, or one opened more
+ * than LP_PIDTAB_WINDOW seconds before l).  The connection is used up.
  */
 #define LP_PIDTAB_WINDOW 3600
-extern int lp_pidtake (pidtab *p, unsigned int fmt, uint64_t pid, int64_t when, addr *a) ;
+extern int lp_pidtake (pidtab *p, logline const *l, unsigned int fmt, uint64_t pid, addr *a) ;
+
+/* the same, for a format's own keys in namespace ns (Mailutils' session ids), without tcpserver's */
+extern int lp_keytake (pidtab *p, logline const *l, unsigned int ns, uint64_t key, addr *a) ;
+
+/* a failed login or the end of a session: forgets the connection, its own or tcpserver's */
+extern void lp_piddrop (pidtab *p, logline const *l, unsigned int fmt, uint64_t pid) ;
 
 #endif

@@ -25,7 +25,7 @@ static size_t token (char const *s, size_t len)
  * must not read as host "pop3(x" and tag "imap-login" when a client
  * chose the user name "x imap-login: Login: ...".
  */
-static int ishost (char const *s, size_t len)
+int logline_ishost (char const *s, size_t len)
 {
   for (size_t i = 0 ; i < len ; i++)
   {
@@ -92,7 +92,7 @@ int logline_split (char const *s, size_t len, int64_t now, logline *l)
   if (s[i+n-1] != ':')
   {
     /* a host stands only after a syslog stamp */
-    if (!stamped || !ishost(s + i, n)) return 0 ;
+    if (!stamped || !logline_ishost(s + i, n)) return 0 ;
     l->host = s + i ; l->hostlen = n ;
     i += n ;
     if (i >= len) return 0 ;

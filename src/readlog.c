@@ -17,6 +17,7 @@
 #include <skalibs/selfpipe.h>
 #include <skalibs/sig.h>
 #include <skalibs/djbunix.h>
+#include <skalibs/stralloc.h>
 #include "addr.h"
 #include "record.h"
 #include "state.h"
@@ -26,7 +27,7 @@
 #include "source.h"
 #include "follow.h"
 
-#define USAGE "readlog [ -1 ] [ -n ] [ -v ] [ -t ] [ -P ] [ -d dir ] [ -g seconds ] [ -F formats ] source..."
+#define USAGE "readlog [ -1 ] [ -n ] [ -v ] [ -t ] [ -P ] [ -d dir ] [ -g seconds ] [ -F formats ] [ -j host ] source..."
 #define dieusage() strerr_dieusage(100, USAGE)
 
 #define BATCH 1024         /* grants per journal write (about 150 bytes each) */
@@ -46,6 +47,10 @@ static state_writer w = STATE_WRITER_ZERO ;
 static record batch[BATCH] ;
 static unsigned int nbatch = 0 ;
 static pidtab pt = PIDTAB_ZERO ;
+static loginsrc *lsrc ;            /* per source: which lines it may join (-j: all, as host's) */
+static char const *joinhost = 0 ;
+static stralloc ptkey = STRALLOC_ZERO ;  /* names the saved table: -j's host and the sources */
+static uint64_t ptsaved = 0 ;
 static int appended = 0 ;
 static int64_t lastsave = 0 ;
 static struct { uint64_t lines, logins, toolong, refused, nologin ; } count ;
@@ -81,9 +86,22 @@ static void outsafe (char const *s, size_t len)
   }
 }
 
+/*
+ * The pending connections are saved before the positions, so a
+ * restart finds every connection a line before its position opened (a
+ * crash between the two reads some lines again: their connections are
+ * put again, which changes nothing).
+ */
 static void savecursors (void)
 {
   int any = 0 ;
+  if (pt.gen != ptsaved)
+  {
+    if (pidtab_save(&pt, dir, ptkey.s, ptkey.len) < 0)
+      strerr_diefu3sys(111, "save the pending connections to ", dir, "/pending.*") ;
+    ptsaved = pt.gen ;
+    any = 1 ;
+  }
   for (unsigned int i = 0 ; i < nsrc ; i++)
   {
     if (!src[i].dirty || src[i].kind == SOURCE_STDIN) continue ;
@@ -163,10 +181,10 @@ static int online (source *s, char const *line, size_t len, int toolong, void *d
   char const *why ;
   unsigned int fmt = 0 ;
   int r ;
-  (void)s ; (void)data ;
+  (void)data ;
   count.lines++ ;
   if (toolong) { count.toolong++ ; return 0 ; }
-  r = login_scan_fmt(line, len, time(0), enabled, &pt, &lg, &why, &fmt) ;
+  r = login_scan_fmt(line, len, time(0), enabled, lsrc + (s - src), &pt, &lg, &why, &fmt) ;
   if (r == -2) { count.nologin++ ; return 0 ; }
   if (r == -1)
   {
@@ -282,7 +300,7 @@ int main (int argc, char const *const *argv)
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)
     {
-      int opt = subgetopt_r(argc, argv, "1nvtPd:g:F:", &l) ;
+      int opt = subgetopt_r(argc, argv, "1nvtPd:g:F:j:", &l) ;
       if (opt == -1) break ;
       switch (opt)
       {
@@ -294,6 +312,7 @@ int main (int argc, char const *const *argv)
         case 'd' : dir = l.arg ; break ;
         case 'g' : if (!uint320_scan(l.arg, &dur) || !dur) dieusage() ; break ;
         case 'F' : enable(l.arg) ; break ;
+        case 'j' : joinhost = l.arg ; break ;
         default : dieusage() ;
       }
     }
@@ -301,6 +320,7 @@ int main (int argc, char const *const *argv)
   }
   if (!argc) dieusage() ;
   if (dryrun && passthru) strerr_dief1x(100, "-n and -t both write to stdout") ;
+  if (joinhost && (strlen(joinhost) > PIDTAB_HOSTMAX || !logline_ishost(joinhost, strlen(joinhost)))) strerr_dief2x(100, "invalid host name for -j: ", joinhost) ;
   handler_now = handler ;
   if (!passthru) handler_now.raw = 0 ;
 
@@ -317,13 +337,19 @@ int main (int argc, char const *const *argv)
   readcontrol() ;
 
   src = (source *)alloc(argc * sizeof(source)) ;
-  if (!src) strerr_diefu1sys(111, "allocate") ;
+  lsrc = (loginsrc *)alloc(argc * sizeof(loginsrc)) ;
+  if (!src || !lsrc) strerr_diefu1sys(111, "allocate") ;
   nsrc = argc ;
+  if (!stralloc_cats(&ptkey, joinhost ? joinhost : "") || !stralloc_0(&ptkey)) strerr_diefu1sys(111, "allocate") ;
   for (unsigned int i = 0 ; i < nsrc ; i++)
   {
     if (source_init(src + i, argv[i]) < 0) strerr_diefu2sys(111, "set up ", argv[i]) ;
     for (unsigned int j = 0 ; j < i ; j++)
       if (!strcmp(src[i].path.s, src[j].path.s)) strerr_dief2x(100, "source given twice: ", argv[i]) ;
+    lsrc[i] = (loginsrc)LOGINSRC_ZERO ;
+    lsrc[i].id = joinhost ? 0 : i ;
+    if (joinhost) { lsrc[i].host = joinhost ; lsrc[i].hostlen = strlen(joinhost) ; }
+    if (!stralloc_catb(&ptkey, src[i].path.s, strlen(src[i].path.s) + 1)) strerr_diefu1sys(111, "allocate") ;
     if (!dryrun && src[i].kind != SOURCE_STDIN)
     {
       int r = cursor_load(dir, src[i].path.s, &src[i].cur) ;
@@ -334,6 +360,17 @@ int main (int argc, char const *const *argv)
         src[i].cur = (cursor)CURSOR_ZERO ;
       }
     }
+  }
+
+  if (!dryrun)
+  {
+    int r = pidtab_load(&pt, dir, ptkey.s, ptkey.len, nsrc) ;
+    if (r < 0)
+    {
+      if (errno != EPROTO) strerr_diefu3sys(111, "read the pending connections from ", dir, "/pending.*") ;
+      strerr_warnw3x("invalid pending connections in ", dir, ", starting without them") ;
+    }
+    ptsaved = pt.gen ;
   }
 
   pfd = selfpipe_init() ;

@@ -153,9 +153,12 @@ P="$TOP/tests/fixtures/popa3d"
 label=$(printf '@%016x%08x' $(( (1 << 62) + 10 + $(date +%s) )) 0)
 sed "s/^@[0-9a-f]\{24\}/$label/" "$P/tcpserver.multilog" > "$T/tcpserver.multilog"
 sed "s/^[A-Z][a-z][a-z] [ 0-9][0-9] [0-9:]\{8\}/$(date '+%b %e %H:%M:%S')/" "$P/tcpserver.syslog" > "$T/tcpserver.syslog"
-readlog -n -1 "$T/tcpserver.multilog" "$T/tcpserver.syslog" > "$T/join" 2> /dev/null
-check "two sources joined by pid: the logins of tcpserver.expect" "$(cat "$P/tcpserver.expect")" "$(cut -d' ' -f2,3,5 "$T/join")"
+readlog -n -1 -j vm "$T/tcpserver.multilog" "$T/tcpserver.syslog" > "$T/join" 2> /dev/null
+check "two sources joined by pid (-j vm): the logins of tcpserver.expect" "$(cat "$P/tcpserver.expect")" "$(cut -d' ' -f2,3,5 "$T/join")"
 check "either source alone grants nothing" "" "$(readlog -n -1 "$T/tcpserver.syslog" 2> /dev/null)"
+check "without -j, lines of two sources never join" "" "$(readlog -n -1 "$T/tcpserver.multilog" "$T/tcpserver.syslog" 2> /dev/null)"
+check "-j another host: tcpserver's lines are not that host's" "" "$(readlog -n -1 -j pop2 "$T/tcpserver.multilog" "$T/tcpserver.syslog" 2> /dev/null)"
+checkrun "-j with a bad host name: exit 100" 100 'readlog: fatal: invalid host name for -j: a b' readlog -n -j 'a b' -
 
 # --- usage and fatal errors
 checkrun "no source: usage" 100 'readlog: usage: readlog .*' readlog -d "$S"

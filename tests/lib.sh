@@ -51,6 +51,13 @@ checkrun() {
   ok "$what"
 }
 
+# loghost FILE: the syslog host of FILE's first syslog line, if any: a
+# fixture is one machine's logs, and readlog -j / logtool -j HOST say so
+# (tcpserver's multilog lines, which have no host, join that host's)
+loghost() {
+  sed -n -E 's/^(@[0-9a-f]{24} )?([A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8}|[0-9]{4}-[0-9]{2}-[0-9]{2}T[^ ]+) ([A-Za-z0-9._:-]+) .*/\3/p' "$1" | head -1
+}
+
 # needcmd CMD: true if CMD can run here
 needcmd() { command -v "$1" >/dev/null 2>&1; }
 

@@ -15,13 +15,14 @@
  * logtool: reads log lines on stdin and prints, for each line that is a
  * successful login, "FORMAT SOURCE ADDR TIME USER"; with -v, also
  * "reject FORMAT REASON" for each line a format refused; with -A, every
- * enabled format reads every line, whatever its tag (login_scan_every).  -L lists the
+ * enabled format reads every line, whatever its tag (login_scan_every); with
+ * -j HOST, a line without a syslog host is HOST's (readlog -j) for the joins.  -L lists the
  * formats' names, -s NAME prints that format's sample (one line, or a
  * connect line and a login line).  The tests and
  * the fixture scripts compare its output, so keep it stable.
  */
 
-#define USAGE "logtool [ -v ] [ -A ] [ -n now ] [ -f format,format,... ] [ -L | -s format ]"
+#define USAGE "logtool [ -v ] [ -A ] [ -j host ] [ -n now ] [ -f format,format,... ] [ -L | -s format ]"
 #define dieusage() strerr_dieusage(100, USAGE)
 #define LINEMAX 8192
 
@@ -30,6 +31,7 @@ static int every = 0 ;
 static int64_t now ;
 static uint64_t enabled = 0 ;
 static pidtab tab = PIDTAB_ZERO ;
+static loginsrc src = LOGINSRC_ZERO ;
 
 static void put (char const *s, size_t len)
 {
@@ -52,7 +54,7 @@ static void line (char const *s, size_t len)
   login l ;
   char const *why ;
   unsigned int f = 0 ;
-  int r = (every ? login_scan_every : login_scan_fmt)(s, len, now, enabled, &tab, &l, &why, &f) ;
+  int r = (every ? login_scan_every : login_scan_fmt)(s, len, now, enabled, &src, &tab, &l, &why, &f) ;
   if (r == -1) reject(login_formats[f].name, why) ;
   if (r < 0) return ;
   puts_(login_formats[r].name) ; puts_(" ") ;
@@ -103,12 +105,13 @@ int main (int argc, char const *const *argv)
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)
     {
-      int opt = subgetopt_r(argc, argv, "vAn:f:Ls:", &l) ;
+      int opt = subgetopt_r(argc, argv, "vAj:n:f:Ls:", &l) ;
       if (opt == -1) break ;
       switch (opt)
       {
         case 'v' : verbose = 1 ; break ;
         case 'A' : every = 1 ; break ;
+        case 'j' : src.host = l.arg ; src.hostlen = strlen(l.arg) ; break ;
         case 'n' : if (!int64_scan(l.arg, &now)) dieusage() ; break ;
         case 'f' : formats = l.arg ; break ;
         case 'L' : list = 1 ; break ;

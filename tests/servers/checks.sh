@@ -3,8 +3,9 @@
 # A test may set NOGRANT to name its check that no login comes from
 # 203.0.113.66 (the address in the adversarial user names).
 
-# logtool's logins as "SOURCE ADDR USER", sorted, duplicates kept
-parsed() { "$TOP/tests/logtool" < "$1" | awk '{ print $2, $3, $5 }' | LC_ALL=C sort; }
+# logtool's logins as "SOURCE ADDR USER", sorted, duplicates kept; the
+# log is one machine's (logtool -j: tcpserver's lines are its host's)
+parsed() { "$TOP/tests/logtool" -j "$(loghost "$1")" < "$1" | awk '{ print $2, $3, $5 }' | LC_ALL=C sort; }
 
 # checklog WHAT SERVER EXPECT LOG: the log's own logins (tests/servers/
 # logins) and the parsers' (tests/logtool) against EXPECT
