@@ -26,7 +26,6 @@
 #include "record.h"
 #include "state.h"
 #include "relay.h"
-#include "escape.h"
 
 #define USAGE "relaylock [ -v ] [ -d dir ] [ -g seconds ] [ -r value ] prog..."
 #define dieusage() strerr_dieusage(100, USAGE)
@@ -47,16 +46,6 @@ static void gccattr_noreturn setrelay (char const *const *argv, char const *valu
   memcpy(modif, "RELAYCLIENT=", 12) ;
   memcpy(modif + 12, value, len + 1) ;
   xmexec_m(argv, modif, 13 + len) ;
-}
-
-static void info_grant (char const *ip, record const *r, int64_t now)
-{
-  char user[ESCAPE_USER_FMT(USER_MAX) + 1] ;
-  char ago[LONG_FMT + 2] ;
-  size_t n = int64_fmt(ago, now - r->time) ;
-  ago[n++] = 's' ; ago[n] = 0 ;
-  user[escape_user(user, r->user, r->userlen)] = 0 ;
-  strerr_warni("allow ", ip, " ", r->source[0] ? r->source : "-", " ", user, " ", ago, " ago") ;
 }
 
 /*
@@ -207,22 +196,12 @@ int main (int argc, char const *const *argv)
       lookupfailed(ipfmt) ;
       pass(argv) ;
     }
-    if (rc.how == RELAY_NETWORK)
+    if (verbose)
     {
-      if (verbose)
-      {
-        char nfmt[NET_FMT + 1] ;
-        nfmt[net_fmt(nfmt, &rc.n)] = 0 ;
-        strerr_warni("allow ", ipfmt, " network ", nfmt) ;
-      }
-      setrelay(argv, value) ;
+      relayline l ;
+      strerr_warni(rc.how ? "allow " : "deny ", relay_line(&l, &rc, &a, now)) ;
     }
-    if (rc.how == RELAY_LOGIN)
-    {
-      if (verbose) info_grant(ipfmt, rc.why, now) ;
-      setrelay(argv, value) ;
-    }
-    if (verbose) strerr_warni("deny ", ipfmt) ;
+    if (rc.how) setrelay(argv, value) ;
     pass(argv) ;
   }
 }
