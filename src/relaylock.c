@@ -26,6 +26,7 @@
 #include "record.h"
 #include "state.h"
 #include "relay.h"
+#include "client.h"
 
 #define USAGE "relaylock [ -v ] [ -d dir ] [ -g seconds ] [ -r value ] prog..."
 #define dieusage() strerr_dieusage(100, USAGE)
@@ -78,48 +79,6 @@ static void lookupfailed (char const *ip)
   else strerr_warnwu4sys("look up ", ip, " in ", dir) ;
 }
 
-/* the client address the UCSPI way: ${PROTO}REMOTEIP, PROTO defaulting to TCP */
-static int client (addr *a)
-{
-  char var[80] ;
-  char const *proto = getenv("PROTO") ;
-  char const *ipenv ;
-  size_t plen ;
-  if (!proto) proto = "TCP" ;
-  plen = strlen(proto) ;
-  if (plen > sizeof(var) - 9)
-  {
-    strerr_warnw1x("unable to read the client address: PROTO is too long") ;
-    return 0 ;
-  }
-  memcpy(var, proto, plen) ;
-  memcpy(var + plen, "REMOTEIP", 9) ;
-  ipenv = getenv(var) ;
-  if (!ipenv)
-  {
-    strerr_warnw3x("unable to read the client address: ", var, " is not set") ;
-    return 0 ;
-  }
-  if (!ipenv[0])
-  {
-    strerr_warnw3x("unable to read the client address: ", var, " is empty") ;
-    return 0 ;
-  }
-  if (!addr_parse(ipenv, strlen(ipenv), a))
-  {
-    /* a diagnostic, not data: control bytes become '?', long values are cut */
-    char shown[68] ;
-    size_t i = 0 ;
-    for (; ipenv[i] && i < 64 ; i++)
-      shown[i] = ipenv[i] < 0x20 || ipenv[i] > 0x7e ? '?' : ipenv[i] ;
-    if (ipenv[i]) { memcpy(shown + i, "...", 3) ; i += 3 ; }
-    shown[i] = 0 ;
-    strerr_warnw4x("invalid client address in ", var, ": ", shown) ;
-    return 0 ;
-  }
-  return 1 ;
-}
-
 int main (int argc, char const *const *argv)
 {
   char const *value = "" ;
@@ -156,13 +115,17 @@ int main (int argc, char const *const *argv)
 
   {
     char ipfmt[ADDR_FMT + 1] ;
-    addr a ;
+    client c ;
     relay rc ;
     int64_t now ;
     int r ;
 
-    if (!client(&a)) pass(argv) ;
-    ipfmt[addr_fmt(ipfmt, &a)] = 0 ;
+    if (!client_get(&c, 0))
+    {
+      strerr_warnw1x(c.why) ;
+      pass(argv) ;
+    }
+    ipfmt[addr_fmt(ipfmt, &c.a)] = 0 ;
 
     if (!hasgrace)
     {
@@ -176,7 +139,7 @@ int main (int argc, char const *const *argv)
     }
 
     now = time(0) ;
-    relay_check(dir, &a, now, grace, &rc) ;
+    relay_check(dir, &c.a, now, grace, &rc) ;
     /* relay_check says no to everybody while the allow file is broken */
     if (rc.allowerr)
     {
@@ -199,7 +162,7 @@ int main (int argc, char const *const *argv)
     if (verbose)
     {
       relayline l ;
-      strerr_warni(rc.how ? "allow " : "deny ", relay_line(&l, &rc, &a, now)) ;
+      strerr_warni(rc.how ? "allow " : "deny ", relay_line(&l, &rc, &c.a, now)) ;
     }
     if (rc.how) setrelay(argv, value) ;
     pass(argv) ;
