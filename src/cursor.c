@@ -13,15 +13,15 @@
 #include <skalibs/stralloc.h>
 #include "crc32.h"
 #include "cursor.h"
+#include "replace.h"
 
-/* DIR/cursor.XXXXXXXX[.tmp] into sa, NUL-terminated */
-static int cursor_file (stralloc *sa, char const *dir, char const *path, int tmp)
+/* DIR/cursor.XXXXXXXX into sa, NUL-terminated */
+static int cursor_file (stralloc *sa, char const *dir, char const *path)
 {
   char hex[8] ;
   uint320_xfmt(hex, crc32(path, strlen(path)), 8) ;
   return stralloc_cats(sa, dir) && stralloc_cats(sa, "/cursor.")
-    && stralloc_catb(sa, hex, 8) && (!tmp || stralloc_cats(sa, ".tmp"))
-    && stralloc_0(sa) ;
+    && stralloc_catb(sa, hex, 8) && stralloc_0(sa) ;
 }
 
 int cursor_load (char const *dir, char const *path, cursor *c)
@@ -31,7 +31,7 @@ int cursor_load (char const *dir, char const *path, cursor *c)
   ssize_t r ;
   size_t i = 0, m ;
   uint64_t fplen, crc ;
-  if (!cursor_file(&sa, dir, path, 0)) return -1 ;
+  if (!cursor_file(&sa, dir, path)) return -1 ;
   r = openreadnclose(sa.s, buf, sizeof(buf)) ;
   stralloc_free(&sa) ;
   if (r < 0) return errno == ENOENT ? 0 : -1 ;
@@ -51,11 +51,11 @@ int cursor_load (char const *dir, char const *path, cursor *c)
 
 int cursor_save (char const *dir, char const *path, cursor const *c)
 {
-  stralloc tmp = STRALLOC_ZERO, fn = STRALLOC_ZERO ;
+  stralloc fn = STRALLOC_ZERO ;
   stralloc line = STRALLOC_ZERO ;
   char fmt[UINT64_FMT] ;
-  int fd, e ;
-  if (!cursor_file(&tmp, dir, path, 1) || !cursor_file(&fn, dir, path, 0)) goto err ;
+  int r, e ;
+  if (!cursor_file(&fn, dir, path)) goto err ;
   if (!stralloc_catb(&line, fmt, uint64_fmt(fmt, c->ino))
    || !stralloc_catb(&line, " ", 1)
    || !stralloc_catb(&line, fmt, uint64_fmt(fmt, c->off))
@@ -66,26 +66,21 @@ int cursor_save (char const *dir, char const *path, cursor const *c)
    || !stralloc_catb(&line, " ", 1)
    || !stralloc_cats(&line, path)
    || !stralloc_catb(&line, "\n", 1)) goto err ;
-  fd = open(tmp.s, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) ;
-  if (fd < 0) goto err ;
-  if (allwrite(fd, line.s, line.len) < line.len || fd_sync(fd) < 0) { e = errno ; fd_close(fd) ; errno = e ; goto err ; }
-  if (close(fd) < 0 || rename(tmp.s, fn.s) < 0) goto err ;
-  stralloc_free(&tmp) ; stralloc_free(&fn) ; stralloc_free(&line) ;
-  return 0 ;
+  r = replace_write(fn.s, line.s, line.len, 1) ;
+  e = errno ;
+  stralloc_free(&fn) ; stralloc_free(&line) ;
+  errno = e ;
+  return r ;
  err:
   e = errno ;
-  stralloc_free(&tmp) ; stralloc_free(&fn) ; stralloc_free(&line) ;
+  stralloc_free(&fn) ; stralloc_free(&line) ;
   errno = e ;
   return -1 ;
 }
 
 int cursor_syncdir (char const *dir)
 {
-  int e, fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
-  if (fd < 0) return -1 ;
-  if (fd_sync(fd) < 0) { e = errno ; fd_close(fd) ; errno = e ; return -1 ; }
-  fd_close(fd) ;
-  return 0 ;
+  return replace_syncdir(dir) ;
 }
 
 int cursor_match (int fd, cursor const *c, int anyino)

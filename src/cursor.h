@@ -17,7 +17,9 @@
  *
  *   INO SP OFF SP FPLEN SP CRC SP P LF
  *
- * replaced atomically (written to cursor.XXXXXXXX.tmp, fsynced, renamed).
+ * replaced atomically by replace_write (replace.h: cursor.XXXXXXXX.tmp
+ * unlinked, made with O_EXCL|O_NOFOLLOW, fsynced, renamed): readlog runs
+ * as root in a directory another account owns, and follows no link.
  */
 #define CURSOR_FPMAX 256
 

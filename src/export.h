@@ -11,19 +11,9 @@
 /*
  * What relayexport writes for the MTAs that read a file rather than ask
  * a program: the addresses allowed now, as a cdb or as tcpserver rules.
- * Functions return -1 and set errno on a system error.
+ * Functions return -1 and set errno on a system error.  Files are
+ * replaced atomically, never through a planted link (replace.h).
  */
-
-/*
- * exportfile: atomic replacement.  The data goes to PATH.tmp, which is
- * made mode 0644 (the MTA reads it as its own user), fsynced and renamed
- * onto PATH; then PATH's directory is fsynced.  A crash leaves the old
- * file or the new one.
- */
-extern int exportfile_open (char const *path, stralloc *tmp) ;       /* fd of the temp file; tmp gets its name */
-extern int exportfile_commit (int fd, char const *tmp, char const *path) ;  /* closes fd */
-extern int exportfile_syncdir (char const *path) ;                   /* fsyncs the directory holding path */
-extern int exportfile_write (char const *path, char const *s, size_t len) ;
 
 /*
  * export_cdb writes the cdb of the n addresses (sorted, no duplicates):

@@ -11,6 +11,7 @@
 #include "cdbcheck.h"
 #include "cdbwrite.h"
 #include "export.h"
+#include "replace.h"
 
 static int cmp (void const *a, void const *b)
 {
@@ -34,7 +35,7 @@ int export_cdb (char const *path, addr const *a, size_t n)
   stralloc tmp = STRALLOC_ZERO ;
   cdbwrite c ;
   int fd, e, r = -1 ;
-  fd = exportfile_open(path, &tmp) ;
+  fd = replace_open(path, &tmp) ;
   if (fd < 0) goto end ;
   if (!cdbwrite_start(&c, fd)) goto fail ;
   for (size_t i = 0 ; i < n ; i++)
@@ -43,7 +44,7 @@ int export_cdb (char const *path, addr const *a, size_t n)
     if (!cdbwrite_add(&c, s, addr_fmt(s, a + i), "OK", 2)) { e = errno ; cdbwrite_free(&c) ; errno = e ; goto fail ; }
   }
   if (!cdbwrite_finish(&c)) goto fail ;
-  r = exportfile_commit(fd, tmp.s, path) ;
+  r = replace_commit(fd, tmp.s, path, 0) ;
   goto end ;
  fail:
   e = errno ;

@@ -7,14 +7,16 @@
 #include <skalibs/types.h>
 #include <skalibs/allreadwrite.h>
 #include <skalibs/djbunix.h>
+#include <skalibs/sgetopt.h>
 #include <skalibs/strerr.h>
 #include <skalibs/exec.h>
 #include "addr.h"
 #include "record.h"
 #include "escape.h"
 #include "popauth.h"
+#include "client.h"
 
-#define USAGE "logpopauth-post prog..."
+#define USAGE "logpopauth-post [ -D ] prog..."
 
 /*
  * Runs after the authentication said yes, as the user.  With
@@ -66,18 +68,26 @@ static int tell (char const *x)
   return e ;
 }
 
-/* the line readlog's "logpopauth" format reads */
-static void logline (void)
+/*
+ * the line readlog's "logpopauth" format reads.  The address: under
+ * Dovecot (-D) from IP, which script-login sets after emptying the
+ * environment; otherwise from ${PROTO}REMOTEIP only, as relaylock.
+ */
+static void logline (int dovecot)
 {
-  addr a ;
-  if (!popauth_client(&a)) return ;
+  client c ;
+  if (!client_get(&c, dovecot ? "IP" : 0))
+  {
+    strerr_warnw2x(c.why, ": login not recorded") ;
+    return ;
+  }
   {
     static char const head[] = "logpopauth-post: info: login " ;
     char s[sizeof(head) + ADDR_FMT + 1 + ESCAPE_USER_FMT(USER_MAX) + 1] ;
     size_t ulen, w = sizeof(head) - 1 ;
     char const *u = user(&ulen) ;
     memcpy(s, head, w) ;
-    w += addr_fmt(s + w, &a) ;
+    w += addr_fmt(s + w, &c.a) ;
     s[w++] = ' ' ;
     w += escape_user(s + w, u, ulen) ;
     s[w++] = '\n' ;
@@ -88,11 +98,26 @@ static void logline (void)
 int main (int argc, char const *const *argv)
 {
   char const *x ;
+  int dovecot = 0 ;
   PROG = "logpopauth-post" ;
-  if (argc < 2) strerr_dieusage(100, USAGE) ;
+  {
+    subgetopt l = SUBGETOPT_ZERO ;
+    for (;;)
+    {
+      int opt = subgetopt_r(argc, argv, "D", &l) ;
+      if (opt == -1) break ;
+      switch (opt)
+      {
+        case 'D' : dovecot = 1 ; break ;
+        default : strerr_dieusage(100, USAGE) ;
+      }
+    }
+    argc -= l.ind ; argv += l.ind ;
+  }
+  if (!argc) strerr_dieusage(100, USAGE) ;
   x = getenv(POPAUTH_FDVAR) ;
-  if (!x || !tell(x)) logline() ;
+  if (!x || !tell(x)) logline(dovecot) ;
   /* POPLOCKFD names nothing any more: the next program must not see it */
-  if (x) xmexec_m(argv + 1, POPAUTH_FDVAR, sizeof(POPAUTH_FDVAR)) ;
-  xexec(argv + 1) ;
+  if (x) xmexec_m(argv, POPAUTH_FDVAR, sizeof(POPAUTH_FDVAR)) ;
+  xexec(argv) ;
 }

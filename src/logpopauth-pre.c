@@ -10,6 +10,7 @@
 #include "record.h"
 #include "state.h"
 #include "popauth.h"
+#include "client.h"
 
 #define USAGE "logpopauth-pre [ -d dir ] [ -s source ] [ -k ] prog..."
 #define dieusage() strerr_dieusage(100, USAGE)
@@ -59,7 +60,15 @@ int main (int argc, char const *const *argv)
   }
   if (!argc) dieusage() ;
 
-  if (!popauth_client(&c.ip)) goto serve ;
+  {
+    client cl ;
+    if (!client_get(&cl, 0))
+    {
+      strerr_warnw2x(cl.why, ": login not recorded") ;
+      goto serve ;
+    }
+    c.ip = cl.a ;
+  }
   if (stat(c.dir, &st) < 0)
   {
     strerr_warnwu2sys("use the state directory ", c.dir) ;

@@ -19,15 +19,6 @@
 #define POPAUTH_SOURCE "logpopauth/pop3"
 
 /*
- * popauth_client: the client address from ${PROTO}REMOTEIP (PROTO
- * defaults to TCP: tcpserver, s6-tcpserver), or from IP when that is not
- * set (Dovecot's post-login scripts).  1 with *a filled; 0 if neither is
- * set or the value is not one address, after a warning that names the
- * variable and says the login is not recorded.
- */
-extern int popauth_client (addr *a) ;
-
-/*
  * popauth_spawn starts logpopauth-pre's recorder, a detached process
  * (double fork) that waits for the user name logpopauth-post writes
  * after a successful login, then appends a grant for ip to dir as the

@@ -27,6 +27,7 @@
 #include "state.h"
 #include "follow.h"
 #include "export.h"
+#include "replace.h"
 
 #define USAGE "relayexport [-v] [-1] [-d dir] [-g seconds] [-r persecond] [-c cdb] [-t rules -x rulescdb]"
 #define dieusage() strerr_dieusage(100, USAGE)
@@ -127,12 +128,27 @@ static void export_cdbfile (addr const *a, size_t n)
   remember(cdbpath, &cdbst, &havecdb) ;
 }
 
-/* tcprules reads the source on its stdin, writes rulescdb.tmp, renames it */
+/*
+ * tcprules reads the source on its stdin, writes rulescdb.tmp, renames
+ * it.  It opens rulescdb.tmp following links, so it runs only where
+ * nobody else may plant one, and finds there a file made as replace_open
+ * makes them (any link at that name unlinked first).
+ */
 static int tcprules (char const *s, size_t len)
 {
   int p[2] ;
   int wstat ;
   pid_t pid ;
+  int k = replace_dirprivate(rulescdb) ;
+  if (k < 0) strerr_diefusys(111, "check the directory of ", rulescdb) ;
+  if (!k) strerr_dief(100, "unable to write ", rulescdb, ": its directory may be written by another account, and tcprules would follow a link planted there") ;
+  {
+    stralloc tmp = STRALLOC_ZERO ;
+    int fd = replace_open(rulescdb, &tmp) ;
+    if (fd < 0) strerr_diefusys(111, "create ", tmp.len ? tmp.s : rulescdb) ;
+    fd_close(fd) ;
+    stralloc_free(&tmp) ;
+  }
   if (pipe(p) < 0) strerr_diefusys(111, "create a pipe") ;
   pid = fork() ;
   if (pid < 0) strerr_diefusys(111, "fork") ;
@@ -213,9 +229,9 @@ static int export_rulesfile (addr const *a, size_t n)
     goto end ;
   }
   if (k) strerr_dief(111, "unable to write ", rulescdb, ": tcprules failed") ;
-  if (exportfile_syncdir(rulescdb) < 0) strerr_diefusys(111, "sync the directory of ", rulescdb) ;
+  if (replace_syncdirof(rulescdb) < 0) strerr_diefusys(111, "sync the directory of ", rulescdb) ;
   /* after the cdb: a stale source makes the next start compile again */
-  if (exportfile_write(rulessrc.s, text.s, text.len) < 0) strerr_diefusys(111, "write ", rulessrc.s) ;
+  if (replace_write(rulessrc.s, text.s, text.len, 0) < 0) strerr_diefusys(111, "write ", rulessrc.s) ;
   if (verbose)
   {
     char num[ULONG_FMT] ;

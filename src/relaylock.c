@@ -26,7 +26,7 @@
 #include "record.h"
 #include "state.h"
 #include "relay.h"
-#include "escape.h"
+#include "client.h"
 
 #define USAGE "relaylock [ -v ] [ -d dir ] [ -g seconds ] [ -r value ] prog..."
 #define dieusage() strerr_dieusage(100, USAGE)
@@ -47,16 +47,6 @@ static void gccattr_noreturn setrelay (char const *const *argv, char const *valu
   memcpy(modif, "RELAYCLIENT=", 12) ;
   memcpy(modif + 12, value, len + 1) ;
   xmexec_m(argv, modif, 13 + len) ;
-}
-
-static void info_grant (char const *ip, record const *r, int64_t now)
-{
-  char user[ESCAPE_USER_FMT(USER_MAX) + 1] ;
-  char ago[LONG_FMT + 2] ;
-  size_t n = int64_fmt(ago, now - r->time) ;
-  ago[n++] = 's' ; ago[n] = 0 ;
-  user[escape_user(user, r->user, r->userlen)] = 0 ;
-  strerr_warni("allow ", ip, " ", r->source[0] ? r->source : "-", " ", user, " ", ago, " ago") ;
 }
 
 /*
@@ -87,48 +77,6 @@ static void lookupfailed (char const *ip)
   if (e == EPROTO) strerr_warnwu3sys("read ", dir, "/snapshot.cdb") ;
   else if (e == ENOENT) strerr_warnwu2sys("read the state directory ", dir) ;
   else strerr_warnwu4sys("look up ", ip, " in ", dir) ;
-}
-
-/* the client address the UCSPI way: ${PROTO}REMOTEIP, PROTO defaulting to TCP */
-static int client (addr *a)
-{
-  char var[80] ;
-  char const *proto = getenv("PROTO") ;
-  char const *ipenv ;
-  size_t plen ;
-  if (!proto) proto = "TCP" ;
-  plen = strlen(proto) ;
-  if (plen > sizeof(var) - 9)
-  {
-    strerr_warnw1x("unable to read the client address: PROTO is too long") ;
-    return 0 ;
-  }
-  memcpy(var, proto, plen) ;
-  memcpy(var + plen, "REMOTEIP", 9) ;
-  ipenv = getenv(var) ;
-  if (!ipenv)
-  {
-    strerr_warnw3x("unable to read the client address: ", var, " is not set") ;
-    return 0 ;
-  }
-  if (!ipenv[0])
-  {
-    strerr_warnw3x("unable to read the client address: ", var, " is empty") ;
-    return 0 ;
-  }
-  if (!addr_parse(ipenv, strlen(ipenv), a))
-  {
-    /* a diagnostic, not data: control bytes become '?', long values are cut */
-    char shown[68] ;
-    size_t i = 0 ;
-    for (; ipenv[i] && i < 64 ; i++)
-      shown[i] = ipenv[i] < 0x20 || ipenv[i] > 0x7e ? '?' : ipenv[i] ;
-    if (ipenv[i]) { memcpy(shown + i, "...", 3) ; i += 3 ; }
-    shown[i] = 0 ;
-    strerr_warnw4x("invalid client address in ", var, ": ", shown) ;
-    return 0 ;
-  }
-  return 1 ;
 }
 
 int main (int argc, char const *const *argv)
@@ -167,13 +115,17 @@ int main (int argc, char const *const *argv)
 
   {
     char ipfmt[ADDR_FMT + 1] ;
-    addr a ;
+    client c ;
     relay rc ;
     int64_t now ;
     int r ;
 
-    if (!client(&a)) pass(argv) ;
-    ipfmt[addr_fmt(ipfmt, &a)] = 0 ;
+    if (!client_get(&c, 0))
+    {
+      strerr_warnw1x(c.why) ;
+      pass(argv) ;
+    }
+    ipfmt[addr_fmt(ipfmt, &c.a)] = 0 ;
 
     if (!hasgrace)
     {
@@ -187,7 +139,7 @@ int main (int argc, char const *const *argv)
     }
 
     now = time(0) ;
-    relay_check(dir, &a, now, grace, &rc) ;
+    relay_check(dir, &c.a, now, grace, &rc) ;
     /* relay_check says no to everybody while the allow file is broken */
     if (rc.allowerr)
     {
@@ -207,22 +159,12 @@ int main (int argc, char const *const *argv)
       lookupfailed(ipfmt) ;
       pass(argv) ;
     }
-    if (rc.how == RELAY_NETWORK)
+    if (verbose)
     {
-      if (verbose)
-      {
-        char nfmt[NET_FMT + 1] ;
-        nfmt[net_fmt(nfmt, &rc.n)] = 0 ;
-        strerr_warni("allow ", ipfmt, " network ", nfmt) ;
-      }
-      setrelay(argv, value) ;
+      relayline l ;
+      strerr_warni(rc.how ? "allow " : "deny ", relay_line(&l, &rc, &c.a, now)) ;
     }
-    if (rc.how == RELAY_LOGIN)
-    {
-      if (verbose) info_grant(ipfmt, rc.why, now) ;
-      setrelay(argv, value) ;
-    }
-    if (verbose) strerr_warni("deny ", ipfmt) ;
+    if (rc.how) setrelay(argv, value) ;
     pass(argv) ;
   }
 }

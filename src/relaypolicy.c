@@ -7,13 +7,11 @@
 
 #include <skalibs/types.h>
 #include <skalibs/buffer.h>
-#include <skalibs/stralloc.h>
 #include <skalibs/skamisc.h>
 #include <skalibs/sgetopt.h>
 #include <skalibs/strerr.h>
 
 #include "addr.h"
-#include "escape.h"
 #include "relay.h"
 #include "state.h"
 
@@ -40,26 +38,6 @@ static void answer (char const *action)
    || buffer_put(buffer_1, "\n\n", 2) < 0
    || !buffer_flush(buffer_1))
     strerr_diefu1sys(111, "write to stdout") ;
-}
-
-static void info (char const *verdict, char const *client, relay const *r, int64_t now)
-{
-  if (r->how == RELAY_LOGIN)
-  {
-    char user[ESCAPE_USER_FMT(USER_MAX)] ;
-    char ago[UINT64_FMT + 1] ;
-    size_t n = escape_user(user, r->why->user, r->why->userlen) ;
-    user[n] = 0 ;
-    ago[int64_fmt(ago, now - r->why->time)] = 0 ;
-    strerr_warni(verdict, " ", client, " ", r->why->source[0] ? r->why->source : "-", " ", user, " ", ago, "s ago") ;
-  }
-  else if (r->how == RELAY_NETWORK)
-  {
-    char n[NET_FMT + 1] ;
-    n[net_fmt(n, &r->n)] = 0 ;
-    strerr_warni(verdict, " ", client, " network ", n) ;
-  }
-  else strerr_warni(verdict, " ", client) ;
 }
 
 static void decide (char const *client, size_t len)
@@ -106,12 +84,16 @@ static void decide (char const *client, size_t len)
     strerr_warnwu4sys("read the state in ", dir, " for ", text) ;
   }
   answer(r.how ? "OK" : "DUNNO") ;
-  if (verbose) info(r.how ? "OK" : "DUNNO", text, &r, now) ;
+  if (verbose)
+  {
+    relayline l ;
+    strerr_warni(r.how ? "OK " : "DUNNO ", relay_line(&l, &r, &a, now)) ;
+  }
 }
 
 int main (int argc, char const *const *argv)
 {
-  stralloc line = STRALLOC_ZERO ;
+  static char line[LINEMAX + 1] ;  /* getlnmax keeps a byte: lines of LINEMAX, newline included */
   char client[ADDR_FMT + 8] ;
   size_t clientlen = 0 ;
   int inrequest = 0 ;
@@ -137,20 +119,23 @@ int main (int argc, char const *const *argv)
 
   for (;;)
   {
-    int r ;
-    line.len = 0 ;
-    r = skagetln(buffer_0f1, &line, '\n') ;
-    if (r < 0) strerr_diefu1sys(111, "read from stdin") ;
+    size_t len = 0 ;
+    /* a longer line is refused as it comes, never held whole */
+    int r = getlnmax(buffer_0f1, line, sizeof(line), &len, '\n') ;
+    if (r < 0)
+    {
+      if (errno == ERANGE) strerr_dief1x(100, "unable to parse the request: line too long") ;
+      strerr_diefu1sys(111, "read from stdin") ;
+    }
     if (!r)
     {
-      if (line.len) strerr_dief1x(100, "unable to parse the request: input ends inside a line") ;
+      if (len) strerr_dief1x(100, "unable to parse the request: input ends inside a line") ;
       if (inrequest) strerr_dief1x(100, "unable to parse the request: input ends inside a request") ;
       return 0 ;
     }
-    if (line.len > LINEMAX) strerr_dief1x(100, "unable to parse the request: line too long") ;
-    line.len-- ;
-    if (line.len && line.s[line.len - 1] == '\r') line.len-- ;
-    if (!line.len)
+    len-- ;
+    if (len && line[len - 1] == '\r') len-- ;
+    if (!len)
     {
       decide(client, clientlen) ;
       clientlen = 0 ;
@@ -158,15 +143,15 @@ int main (int argc, char const *const *argv)
       continue ;
     }
     inrequest = 1 ;
-    if (line.len > 15 && !memcmp(line.s, "client_address=", 15))
+    if (len > 15 && !memcmp(line, "client_address=", 15))
     {
-      size_t n = line.len - 15 ;
+      size_t n = len - 15 ;
       if (n >= sizeof(client)) n = sizeof(client) - 1 ;  /* too long for an address: addr_parse refuses it */
-      memcpy(client, line.s + 15, n) ;
+      memcpy(client, line + 15, n) ;
       client[n] = 0 ;
       clientlen = n ;
     }
-    else if (!memchr(line.s, '=', line.len))
+    else if (!memchr(line, '=', len))
       strerr_dief1x(100, "unable to parse the request: a line without =") ;
   }
 }

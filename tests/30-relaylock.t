@@ -132,9 +132,9 @@ degraded "bad allow line" "^relaylock: warning: invalid network in $a/allow line
 degraded "TCPREMOTEIP unset" '^relaylock: warning: unable to read the client address: TCPREMOTEIP is not set$' -u TCPREMOTEIP -- relaylock -d "$d"
 degraded "PROTO=SSL and no SSLREMOTEIP" '^relaylock: warning: unable to read the client address: SSLREMOTEIP is not set$' PROTO=SSL TCPREMOTEIP=127.0.0.21 -- relaylock -d "$d"
 degraded "invalid address 1.2.3.999" '^relaylock: warning: invalid client address in TCPREMOTEIP: 1\.2\.3\.999$' TCPREMOTEIP=1.2.3.999 -- relaylock -d "$d"
-degraded "zone id fe80::1%eth0" '^relaylock: warning: invalid client address in TCPREMOTEIP: fe80::1%eth0$' TCPREMOTEIP=fe80::1%eth0 -- relaylock -d "$d"
+degraded "zone id fe80::1%eth0" '^relaylock: warning: invalid client address in TCPREMOTEIP: fe80::1%25eth0$' TCPREMOTEIP=fe80::1%eth0 -- relaylock -d "$d"
 degraded "empty TCPREMOTEIP" '^relaylock: warning: unable to read the client address: TCPREMOTEIP is empty$' TCPREMOTEIP= -- relaylock -d "$d"
-degraded "control bytes in TCPREMOTEIP are not printed" '^relaylock: warning: invalid client address in TCPREMOTEIP: 1\?2$' "TCPREMOTEIP=$(printf '1\n2')" -- relaylock -d "$d"
+degraded "control bytes in TCPREMOTEIP are escaped, as user names" '^relaylock: warning: invalid client address in TCPREMOTEIP: 1%0A2$' "TCPREMOTEIP=$(printf '1\n2')" -- relaylock -d "$d"
 
 # the only ways it stops
 checkrun "no prog: usage, 100" 100 '^relaylock: usage: relaylock .*$' rl TCPREMOTEIP=127.0.0.21 relaylock -d "$d"

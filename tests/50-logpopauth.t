@@ -46,11 +46,17 @@ check "post: the inner program ran, no POPLOCKFD" "inner unset" "$(cat "$T/out")
 checkrun "post: \${PROTO}REMOTEIP, mapped IPv6 written as IPv4" 0 \
   'logpopauth-post: info: login 127\.0\.0\.6 bob' \
   e PROTO=TCP6 TCP6REMOTEIP=::ffff:127.0.0.6 USER=bob logpopauth-post sh -c "$INNER"
-checkrun "post: \$IP when TCPREMOTEIP is unset (Dovecot post-login)" 0 \
+checkrun "post -D: \$IP, as Dovecot's script-login sets it" 0 \
   'logpopauth-post: info: login 2001:db8::1 carol' \
-  e IP=2001:DB8:0:0::1 USER=carol logpopauth-post sh -c "$INNER"
-check "post: \$IP: the inner program ran" "inner unset" "$(cat "$T/out")"
-checkrun "post: TCPREMOTEIP wins over IP" 0 \
+  e IP=2001:DB8:0:0::1 USER=carol logpopauth-post -D sh -c "$INNER"
+check "post -D: the inner program ran" "inner unset" "$(cat "$T/out")"
+checkrun "post -D: IP alone, never \${PROTO}REMOTEIP" 0 \
+  'logpopauth-post: info: login 127\.0\.0\.8 dave' \
+  e TCPREMOTEIP=127.0.0.7 IP=127.0.0.8 USER=dave logpopauth-post -D true
+checkrun "post: without -D, never \$IP (an envdir's listen address): not recorded" 0 \
+  'logpopauth-post: warning: unable to read the client address: TCPREMOTEIP is not set: login not recorded' \
+  e IP=0 USER=dave logpopauth-post true
+checkrun "post: without -D, TCPREMOTEIP, whatever IP says" 0 \
   'logpopauth-post: info: login 127\.0\.0\.7 dave' \
   e TCPREMOTEIP=127.0.0.7 IP=127.0.0.8 USER=dave logpopauth-post true
 checkrun "post: user name escaped as records write it" 0 \
@@ -63,23 +69,30 @@ checkrun "post: no USER: user -" 0 'logpopauth-post: info: login 127\.0\.0\.5 -'
 
 echo "--- post: no address, a bad address: a warning, no login line, the session goes on"
 checkrun "post: address missing: warning, exit 0" 0 \
-  'logpopauth-post: warning: no client address in the environment: login not recorded' \
+  'logpopauth-post: warning: unable to read the client address: TCPREMOTEIP is not set: login not recorded' \
   e USER=alice logpopauth-post sh -c "$INNER"
 check "post: address missing: the inner program ran" "inner unset" "$(cat "$T/out")"
 checkrun "post: address invalid: warning, exit 0" 0 \
   'logpopauth-post: warning: invalid client address in TCPREMOTEIP: 300\.1\.1\.1: login not recorded' \
   e TCPREMOTEIP=300.1.1.1 USER=alice logpopauth-post sh -c "$INNER"
 check "post: address invalid: the inner program ran" "inner unset" "$(cat "$T/out")"
-checkrun "post: invalid \$IP named in the warning" 0 \
+checkrun "post -D: invalid \$IP named in the warning" 0 \
   'logpopauth-post: warning: invalid client address in IP: fe80::1%25eth0: login not recorded' \
-  e IP=fe80::1%eth0 USER=alice logpopauth-post sh -c "$INNER"
+  e IP=fe80::1%eth0 USER=alice logpopauth-post -D sh -c "$INNER"
+checkrun "post -D: no \$IP" 0 \
+  'logpopauth-post: warning: unable to read the client address: IP is not set: login not recorded' \
+  e TCPREMOTEIP=127.0.0.7 USER=alice logpopauth-post -D sh -c "$INNER"
 checkrun "post: a forged line in the address stays one escaped warning" 0 \
   'logpopauth-post: warning: invalid client address in TCPREMOTEIP: 1\.2%0Alogpopauth-post:%20info:%20login%201\.1\.1\.1%20x: login not recorded' \
   e TCPREMOTEIP="$(printf '1.2\nlogpopauth-post: info: login 1.1.1.1 x')" USER=x logpopauth-post true
 
 echo "--- post: usage and exec errors"
-checkrun "post: no program: usage, exit 100" 100 'logpopauth-post: usage: logpopauth-post prog\.\.\.' \
+checkrun "post: no program: usage, exit 100" 100 'logpopauth-post: usage: logpopauth-post \[ -D \] prog\.\.\.' \
   e TCPREMOTEIP=127.0.0.5 USER=alice logpopauth-post
+checkrun "post -D, no program: usage, exit 100" 100 'logpopauth-post: usage: logpopauth-post \[ -D \] prog\.\.\.' \
+  e IP=127.0.0.5 USER=alice logpopauth-post -D
+checkrun "post: unknown option: usage, exit 100" 100 'logpopauth-post: usage: logpopauth-post \[ -D \] prog\.\.\.' \
+  e TCPREMOTEIP=127.0.0.5 USER=alice logpopauth-post -x true
 checkrun "post: a missing program: exit 127 after the login line" 127 \
   'logpopauth-post: info: login 127\.0\.0\.5 alice
 logpopauth-post: fatal: unable to exec /nonexistent/prog: No such file or directory' \
@@ -178,8 +191,15 @@ check "pre: state directory is a file: warning, session served" \
   "$(cat "$T/notdir.rc"):$(cat "$T/notdir.err"):$(cat "$T/notdir.out")"
 prerun noaddr e POPLOCKFD=5 logpopauth-pre -d "$d" sh -c "$INNER"
 check "pre: address missing: warning, session served, no POPLOCKFD" \
-  "0:logpopauth-pre: warning: no client address in the environment: login not recorded:inner unset" \
+  "0:logpopauth-pre: warning: unable to read the client address: TCPREMOTEIP is not set: login not recorded:inner unset" \
   "$(cat "$T/noaddr.rc"):$(cat "$T/noaddr.err"):$(cat "$T/noaddr.out")"
+# service/pop3d-qmail's envdir sets IP to the listen address: never the client's
+prerun envip e IP=0.0.0.0 logpopauth-pre -d "$d" sh -c "USER=alice logpopauth-post true"
+check "pre: only IP set (a run script's): warning, session served, nothing recorded" \
+  "0:logpopauth-pre: warning: unable to read the client address: TCPREMOTEIP is not set: login not recorded
+logpopauth-post: warning: unable to read the client address: TCPREMOTEIP is not set: login not recorded:" \
+  "$(cat "$T/envip.rc"):$(cat "$T/envip.err"):$(cat "$T/envip.out")"
+check "pre: no grant for the listen address" "" "$(records 0.0.0.0 "$d")"
 prerun badaddr e TCPREMOTEIP=1.2.3 logpopauth-pre -d "$d" sh -c "$INNER"
 check "pre: address invalid: warning, session served, no POPLOCKFD" \
   "0:logpopauth-pre: warning: invalid client address in TCPREMOTEIP: 1.2.3: login not recorded:inner unset" \
@@ -301,3 +321,32 @@ else
     check "relaylock allows 127.0.0.58 after readlog" "set:" "$(allowed 127.0.0.58 "$rd")"
   fi
 fi
+
+echo "--- one reading of the client address: relaylock, pre and post say the same of each environment"
+ad=$(newstate)
+long=$(printf '1%.0s' $(seq 100))
+# same WHAT REASON ENV...: each of the three refuses ENV with REASON, and serves
+same() {
+  local what=$1 why=$2; shift 2
+  checkrun "relaylock: $what" 0 "relaylock: warning: $why" e "$@" relaylock -v -d "$ad" true
+  checkrun "pre: $what" 0 "logpopauth-pre: warning: $why: login not recorded" e "$@" logpopauth-pre -d "$ad" true
+  checkrun "post: $what" 0 "logpopauth-post: warning: $why: login not recorded" e "$@" USER=alice logpopauth-post true
+}
+same "no address" 'unable to read the client address: TCPREMOTEIP is not set'
+same "IP alone (a run script's envdir)" 'unable to read the client address: TCPREMOTEIP is not set' IP=127.0.0.9
+same "an empty PROTO" 'unable to read the client address: PROTO is empty' PROTO= TCPREMOTEIP=127.0.0.9
+same "a PROTO of 33 letters" 'unable to read the client address: PROTO is not a protocol name' \
+  PROTO="$(printf 'A%.0s' $(seq 33))" TCPREMOTEIP=127.0.0.9
+same "a PROTO that is not a name" 'unable to read the client address: PROTO is not a protocol name' \
+  PROTO='TCP=' TCPREMOTEIP=127.0.0.9
+same "PROTO=SSL without SSLREMOTEIP" 'unable to read the client address: SSLREMOTEIP is not set' PROTO=SSL TCPREMOTEIP=127.0.0.9
+same "an empty TCPREMOTEIP" 'unable to read the client address: TCPREMOTEIP is empty' TCPREMOTEIP=
+same "a newline in the value, escaped" 'invalid client address in TCPREMOTEIP: 1%0A2' TCPREMOTEIP="$(printf '1\n2')"
+same "a long value, cut at 64 bytes" "invalid client address in TCPREMOTEIP: $(printf '1%.0s' $(seq 64))\\.\\.\\." TCPREMOTEIP="$long"
+checkrun "relaylock: PROTO=TCP6, a mapped address" 0 'relaylock: info: deny 127\.0\.0\.9' \
+  e PROTO=TCP6 TCP6REMOTEIP=::ffff:127.0.0.9 relaylock -v -d "$ad" true
+checkrun "post: PROTO=TCP6, a mapped address" 0 'logpopauth-post: info: login 127\.0\.0\.9 alice' \
+  e PROTO=TCP6 TCP6REMOTEIP=::ffff:127.0.0.9 USER=alice logpopauth-post true
+prerun six e PROTO=TCP6 TCP6REMOTEIP=::ffff:127.0.0.9 logpopauth-pre -d "$ad" sh -c 'USER=alice logpopauth-post true'
+check "pre: PROTO=TCP6, a mapped address: granted as 127.0.0.9" "0::alice logpopauth/pop3" \
+  "$(cat "$T/six.rc"):$(cat "$T/six.err"):$(records 127.0.0.9 "$ad")"

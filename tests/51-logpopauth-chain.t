@@ -198,7 +198,7 @@ service pop3 {
   executable = pop3 pop3-postlogin
 }
 service pop3-postlogin {
-  executable = script-login -d $TOP/logpopauth-post
+  executable = script-login -d $TOP/logpopauth-post -D
   # no address-space limit: under make sanitize, ASan reserves terabytes of it
   vsz_limit = 0
   unix_listener pop3-postlogin {
