@@ -35,7 +35,26 @@
  * it too.  A login in a spent session is refused, so a retry after a
  * failed password in the same connection grants nothing; nor does a
  * clash of two servers' SIDs, which mu_sid makes unlikely but possible.
+ *
+ * imap4d writes a name that failed as the client sent it, and an IMAP
+ * literal may hold newlines.  On stderr each piece of the message is a
+ * line of its own with the session's SID before it, so a failed LOGIN
+ * writes any line a session can write (a login, the session's close,
+ * ...) and its own failure ("' nonexistent") only after it: no line
+ * there can only follow a real login, and an imap4d login without a
+ * pid (stderr) never grants.  In syslog one message is one record
+ * (rsyslog writes a newline as #012), but a message longer than
+ * Mailutils' buffers goes out in pieces of at least 2048 bytes (8192
+ * in inetd mode), each a record, cut where the buffer was full: a
+ * piece can start and end where a client's name put a login's text.
+ * Only the last piece is shorter, and it ends with the failure, so an
+ * imap4d login line whose name is longer than MU_IMAP_USER_MAX, far
+ * below a piece and above any account's name, never grants.  pop3d
+ * reads a name from one line of at most 512 bytes, without spaces,
+ * so neither can happen there.
  */
+
+#define MU_IMAP_USER_MAX 256
 
 /* the pidtab namespaces of SID keys, apart from the pids of this format */
 #define LIVE(fmt) ((fmt) | 0x100)
@@ -122,6 +141,15 @@ static int classify (char const *s, size_t len, int imap, size_t *ulen)
   return LOGIN ;
 }
 
+/* why an imap4d login line cannot be trusted in its form, or 0 */
+static char const *untrusted (logline const *l, int imap, size_t ulen)
+{
+  if (!imap) return 0 ;
+  if (!l->haspid) return "imap4d on stderr: a failed name can write this line" ;
+  if (ulen > MU_IMAP_USER_MAX) return "imap4d: a name this long can be a piece of a longer message" ;
+  return 0 ;
+}
+
 int fmt_mailutils (logline const *l, unsigned int fmt, pidtab *p, login *out, char const **why)
 {
   static addr const none = ADDR_ZERO ;
@@ -161,7 +189,9 @@ int fmt_mailutils (logline const *l, unsigned int fmt, pidtab *p, login *out, ch
     if (spent) return lp_refuse(why, "a login in a session that failed, ended or had two address lines") ;
     if (live)
     {
+      char const *no = untrusted(l, imap, ulen) ;
       if (l->haspid) lp_piddrop(p, l, fmt, l->pid) ;
+      if (no) return lp_refuse(why, no) ;
       return lp_grant(out, l, &a, s + 6, ulen, source) ;
     }
   }
@@ -173,6 +203,7 @@ int fmt_mailutils (logline const *l, unsigned int fmt, pidtab *p, login *out, ch
   /* no address line for the SID, or no SID: inetd mode, tcpserver's pid */
   if (!l->haspid) return lp_refuse(why, hassid ? "no address line with this session id" : "no pid to find the address by") ;
   if (!lp_pidtake(p, l, fmt, l->pid, &a)) return lp_refuse(why, "no connection line with this pid") ;
+  if (untrusted(l, imap, ulen)) return lp_refuse(why, untrusted(l, imap, ulen)) ;
   return lp_grant(out, l, &a, s + 6, ulen, source) ;
 }
 

@@ -78,26 +78,26 @@ done
 
 echo '--- mailutils daemon mode: the address line and the login, joined by session id'
 Q="'"
-MA='@400000006b04b232208927ac imap4d: 2ANLbiI8 127.0.0.41'
-MOK="@400000006b04b23220fe7ebc imap4d: 2ANLbiI8 user \`bob$Q logged in (source: system)"
+MA='Nov 23 21:37:43 vm imap4d[18071]: 2ANLbiI8 127.0.0.41'
+MOK="Nov 23 21:37:43 vm imap4d[18505]: 2ANLbiI8 user \`bob$Q logged in (source: system)"
 printf '%s\n' "$MA" "$MOK" | "$L" > "$T/out"
 check "the address line and the login grant (control)" "mailutils mailutils/imap 127.0.0.41" "$(cut -d' ' -f1-3 "$T/out")"
 printf '%s\n' "$MA" "$MOK" "$MOK" | "$L" > "$T/out"
 check "one address line grants one login" 1 "$(grep -c . "$T/out")"
-printf '%s\n' "$MA" "@400000006b04b23220fe7ebc imap4d: 2ANLbiI8 user \`a$Q 203.0.113.66 ip=[203.0.113.66] \`2ANLbiI9 203.0.113.66$Q logged in (source: system)" | "$L" > "$T/out"
+printf '%s\n' "$MA" "Nov 23 21:37:43 vm imap4d[18505]: 2ANLbiI8 user \`a$Q 203.0.113.66 ip=[203.0.113.66] \`2ANLbiI9 203.0.113.66$Q logged in (source: system)" | "$L" > "$T/out"
 check "a user name with quotes and addresses: the address line's address" "mailutils mailutils/imap 127.0.0.41" "$(cut -d' ' -f1-3 "$T/out")"
-printf '%s\n' "$MA" 'imap4d: 2ANLbiI8 login failed: x' 'imap4d: 2ANLbiI8 203.0.113.66' "$MOK" \
+printf '%s\n' "$MA" 'imap4d[18505]: 2ANLbiI8 login failed: x' 'imap4d[18505]: 2ANLbiI8 203.0.113.66' "$MOK" \
   | nogrant "mailutils: a newline in a failed name cannot give the session another address"
-printf '%s\n' "$MA" 'imap4d: 2ANLbiI8 203.0.113.66' "$MOK" \
+printf '%s\n' "$MA" 'imap4d[18505]: 2ANLbiI8 203.0.113.66' "$MOK" \
   | nogrant "mailutils: a second address line for a session id spends it"
-printf '%s\n' "$MA" 'imap4d: 2ANLbiI8 127.0.0.41' "$MOK" \
+printf '%s\n' "$MA" 'imap4d[18071]: 2ANLbiI8 127.0.0.41' "$MOK" \
   | nogrant "mailutils: even the same address twice"
 printf '%s\n' "$MOK" | nogrant "mailutils: a login without an address line"
-printf '%s\n' 'imap4d: 2ANLbiI7 127.0.0.41' 'imap4d: 2ANLbiI7 login failed: 2ANLbiI8 203.0.113.66' "$MOK" \
+printf '%s\n' 'imap4d[18071]: 2ANLbiI7 127.0.0.41' 'imap4d[18505]: 2ANLbiI7 login failed: 2ANLbiI8 203.0.113.66' "$MOK" \
   | nogrant "mailutils: a session id and an address inside a user name"
 printf '%s\n' "${MA/imap4d/pop3d}" "$MOK" | nogrant "mailutils: pop3d's session id is not imap4d's"
 printf '%s\n' "${MA/imap4d/eve}" "$MOK" | nogrant "mailutils: the address line under another tag"
-printf '%s\n' "${MA/imap4d:/imap4d: x}" "$MOK" | nogrant "mailutils: the address line after other text"
+printf '%s\n' "${MA/]: /]: x }" "$MOK" | nogrant "mailutils: the address line after other text"
 printf '%s\n' "$MA" "${MOK/imap4d/eve}" | nogrant "mailutils: the login under another tag"
 for sid in 2ZNLbiI8 2AWLbiI8 2A0LbiI8 2ANObiI8 2ANLyiI8 2ANLbzI8 2ANLbiI 2ANLbiI8x 2ANL-iI8 2ANL.iI8; do
   printf '%s\n' "${MA/2ANLbiI8/$sid}" "${MOK/2ANLbiI8/$sid}" | nogrant "mailutils: '$sid' is not a session id mu_sid writes"
@@ -118,6 +118,34 @@ done
 printf '%s\n' 'Nov 23 21:37:43 vm pop3d[70]: 2ANLbhI0 127.0.0.31' \
   "Nov 23 21:37:43 vm pop3d[81]: 2ANLbhI0 user \`x$Q logged in with mailbox \`y$Q (1 messages)$Q: authentication failed" \
   | nogrant "mailutils: a failed name ending in a login's text"
+
+echo '--- mailutils: failed names that write imap4d lines (tests/fixtures/mailutils/README)'
+# on stderr a newline in a failed LOGIN's name starts a line of its own
+# with the session id: the login's line, even the session's close, come
+# before the failure's own end
+ML='@400000006b04b232208927ac imap4d: 2ANLbiI8 127.0.0.41'
+MN='@400000006b04b23220fe7ebc imap4d: 2ANLbiI8'
+printf '%s\n' "$ML" "$MN user \`bob$Q logged in (source: system)" | nogrant "mailutils: imap4d on stderr: a login line grants nothing"
+printf '%s\n' "$ML" "$MN user \`nosuch" "$MN user \`x$Q logged in (source: system)" "$MN zz$Q nonexistent" \
+  | nogrant "mailutils: imap4d on stderr: the issue's failed name"
+printf '%s\n' "$ML" "$MN user \`x$Q logged in (source: system)" "$MN session terminating for user: x" "$MN zz$Q nonexistent" \
+  | nogrant "mailutils: imap4d on stderr: a forged login and close"
+printf '%s\n' '@400000006b04b2321acc8ad4 pop3d: 2ANLbiT8 127.0.0.31' \
+  "@400000006b04b2321b28acc4 pop3d: 2ANLbiT8 user \`alice$Q logged in with mailbox \`/var/mail/alice$Q (0 messages)" | "$L" > "$T/out"
+check "pop3d on stderr still grants (control: a POP3 name holds no newline)" "mailutils mailutils/pop3 127.0.0.31" "$(cut -d' ' -f1-3 "$T/out")"
+# in syslog a message longer than Mailutils' buffer comes in records of
+# 2048 bytes or more, cut where the buffer was full: one can end with
+# a login's text; only the last, which ends with the failure, is shorter
+long=$(printf "user \`x$Q logged in (source: system)#0122ANLbiI8 %.0s" $(seq 1 50))
+printf '%s\n' "$MA" "Nov 23 21:37:43 vm imap4d[18505]: 2ANLbiI8 user \`nosuchP#0122ANLbiI8 ${long}user \`x$Q logged in (source: system)" \
+  | nogrant "mailutils: imap4d in syslog: a record cut from a long failed name"
+printf '%s\n' '@400000006b04b233377457ac tcpserver: ok 18827 0:127.0.0.1:143 :127.0.0.41::33329' \
+  "Nov 23 21:37:45 vm imap4d[18827]: ${long}user \`x$Q logged in (source: system)" \
+  | nogrant "mailutils: imap4d in inetd mode: a record cut from a long failed name"
+u=$(printf 'a%.0s' $(seq 1 256))
+printf '%s\n' "$MA" "${MOK/bob/$u}" | "$L" > "$T/out"
+check "imap4d in syslog: a 256-byte name still grants (control)" "mailutils mailutils/imap 127.0.0.41" "$(cut -d' ' -f1-3 "$T/out")"
+printf '%s\n' "$MA" "${MOK/bob/${u}a}" | nogrant "mailutils: imap4d in syslog: a 257-byte name does not"
 
 echo '--- solid-pop3d: the address after the last " - ", " authenticated" right before it'
 printf '%s\n' 'Nov 23 21:35:32 vm solid-pop3d[5]: connect from 127.0.0.37' \

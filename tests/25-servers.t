@@ -21,7 +21,7 @@ logof() {
   local base=${1%.expect} f
   if [ -f "$base" ]; then cat "$base"; return; fi
   for f in "$base".*; do
-    case $f in *.expect) ;; *) cat "$f" ;; esac
+    case $f in *.expect|*.grants) ;; *) cat "$f" ;; esac
   done
 }
 
@@ -52,6 +52,7 @@ for srv in $SERVERS; do
   done
   for log in "$T/$srv"/*; do
     case $log in *.expect) continue ;; esac
+    case $log in *.grants) samelogins "$srv" "${log##*/}" "$log" "$FX/$srv/$FXPRE${log##*/}"; continue ;; esac
     sameshape "$srv" "${log##*/}" "$log" "$FX/$srv/$FXPRE${log##*/}"
   done
 done

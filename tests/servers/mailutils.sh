@@ -14,6 +14,10 @@
 #   (tcpserver.expect: the three read together, in that order: the
 #   address is in tcpserver's "ok PID" line, the user in the server's,
 #   which has the same pid)
+# After the usual sessions, failed IMAP logins whose names forge
+# imap4d's lines (FORGE, attacks), then a real one.  multilog-imap.grants
+# (empty): what readlog grants there, where that is less than the
+# server granted (imap4d on stderr grants nothing, doc/formats.html).
 # Their libraries (libmailutils9, ...) come from apt-get as usual.
 # See common.sh for what OUTDIR gets.
 
@@ -41,6 +45,35 @@ etc_users "alice:alice-pw:64301" "bob:bob-pw:64302" \
 NS_NET=1
 # the default spool, /var/mail, private to the namespace
 NS_SETUP="$NS_SETUP; mkdir -p /var/mail; mount -t tmpfs -o mode=1777 tmpfs /var/mail"
+
+# Names that make imap4d's own lines: it writes a failed name as it
+# came, and an IMAP literal may hold newlines.  On stderr each piece
+# is a line of its own with the session id before it; in syslog the
+# message is one record (#012), but one longer than 2048 bytes goes
+# out in pieces cut where Mailutils' buffer was full, and the long name
+# here puts the end of its first piece right after a login's text.
+# Every one fails (nonexistent user), but a line or record has the
+# shape of a login, of the session's close, of an address line.
+LONG=""
+for i in $(seq 1 80); do LONG="$LONG"$'user `x\' logged in (source: system)\n'; done
+FORGE=(
+  $'nosuch\nuser `x\' logged in (source: system)\nzz'
+  $'x\' logged in (source: system)\nzz'
+  $'nosuch\nuser `bob\' logged in (source: system)\nsession terminating for user: bob\nzz'
+  $'nosuch\n203.0.113.66\nuser `bob\' logged in (source: system)\nzz'
+  "nosuchP"$'\n'"${LONG}zz"
+)
+# attacks: after sessions, each name of FORGE in an IMAP literal, from
+# addresses of their own; then bob logs in with a literal name, so the
+# capture has a real login after them
+attacks() {
+  local n=61 u
+  for u in "${FORGE[@]}"; do
+    login "$NAME/imap" 127.0.0.$n "$IMAPPORT" imap literal "$u" adv-pw fail
+    n=$((n + 1))
+  done
+  login "$NAME/imap" 127.0.0.$n "$IMAPPORT" imap literal bob bob-pw ok
+}
 
 # conf SERVER PORT SYSLOG: a configuration of our own, nothing from /etc.
 # The servers log no client address unless an acl "log" statement says
@@ -120,6 +153,7 @@ EOF
   ns_start "$W/run"
   waitfor 10 started || die "pop3d or imap4d did not start ($1): $(tail -5 "$W/ns.out" "$W/syslog" "$W"/ml-*/current 2>/dev/null)"
   sessions
+  attacks
   # the servers first, so that their logs end before rsyslogd or multilog
   stop_pid "$(cat "$W/pop3d.pid")"
   stop_pid "$(cat "$W/imap4d.pid")"
@@ -140,6 +174,8 @@ cat "$W/ml-pop3/current" > "$OUT/multilog-pop3"
 cat "$W/ml-imap/current" > "$OUT/multilog-imap"
 grep '^mailutils/pop3 ' "$EXPECT" > "$OUT/multilog-pop3.expect"
 grep '^mailutils/imap ' "$EXPECT" > "$OUT/multilog-imap.expect"
+# imap4d on stderr: readlog grants none of them (doc/formats.html)
+: > "$OUT/multilog-imap.grants"
 
 rm -f "$W/syslog" "$W/syslog-iso"
 EXPECT=$W/tcpserver.expect; : > "$EXPECT"
