@@ -31,13 +31,14 @@
 #define TEXT_MAX (2 * (NAME_MAX_ + 64) * 5)
 
 static pidtab tab = PIDTAB_ZERO ;
+static loginsrc const src = LOGINSRC_ZERO ;
 static int grants ;
 
 static void feed (char const *s, size_t len)
 {
   login out ;
   char const *why ;
-  if (login_scan(s, len, FUZZ_NOW, ~(uint64_t)0, &tab, &out, &why) >= 0) grants++ ;
+  if (login_scan(s, len, FUZZ_NOW, ~(uint64_t)0, &src, &tab, &out, &why) >= 0) grants++ ;
 }
 
 /* text t (tlen bytes) as records of the syslog form: pieces of at least PIECE_MIN + extra bytes */
