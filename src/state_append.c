@@ -12,19 +12,6 @@
 #include "state.h"
 #include "statefile.h"
 
-/*
- * When root creates a file in the directory (an admin's relaygrant), it
- * hands it to the directory's owner, so that the account running readlog
- * can still append to it.
- */
-static void giveaway (int fd, char const *dir)
-{
-  struct stat st ;
-  if (geteuid()) return ;
-  if (stat(dir, &st) < 0) return ;
-  if (fchown(fd, st.st_uid, st.st_gid) < 0) return ;
-}
-
 #define APPEND "append to"
 
 /*
@@ -58,7 +45,7 @@ static int journal_open (char const *dir, char const *path)
     {
       /* the umask may have taken read bits that readers need */
       if (fchmod(fd, 0644) < 0) { e = errno ; fd_close(fd) ; return state_fail(APPEND, "journal", 0, e) ; }
-      giveaway(fd, dir) ;
+      state_giveaway(fd, dir) ;
       return fd ;
     }
     if (errno != EEXIST) return state_fail(APPEND, "journal", 0, errno) ;

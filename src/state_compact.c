@@ -71,15 +71,6 @@ static int dir_sync (char const *dir)
   return 1 ;
 }
 
-/* root compacting for an admin: the files stay the directory owner's */
-static void giveaway (int fd, char const *dir)
-{
-  struct stat st ;
-  if (geteuid()) return ;
-  if (stat(dir, &st) < 0) return ;
-  if (fchown(fd, st.st_uid, st.st_gid) < 0) return ;
-}
-
 struct fold_s
 {
   entrytab *t ;
@@ -133,7 +124,7 @@ static int fold_old (struct paths_s *p, int64_t now, uint32_t grace, uint32_t ke
   fd = open(p->buf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644) ;
   if (fd < 0) FAIL("create", "snapshot.tmp") ;
   if (fchmod(fd, 0644) < 0) FAIL("create", "snapshot.tmp") ;
-  giveaway(fd, p->dir) ;
+  state_giveaway(fd, p->dir) ;
   if (!cdbwrite_start(&c, fd)) FAIL("write", "snapshot.tmp") ;
   if (snapshot_stream(p->dir, "snapshot.cdb", &merge_one, &x) < 0) goto errc ;
   for (size_t i = 0 ; i < entrytab_len(&t) ; i++)
@@ -236,7 +227,7 @@ static int lock_take (struct paths_s *p, uid_t owner)
     struct stat st, sn ;
     int bad, e ;
     int fd = open(path(p, "lock"), O_RDONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600) ;
-    if (fd >= 0) giveaway(fd, p->dir) ;
+    if (fd >= 0) state_giveaway(fd, p->dir) ;
     else if (errno == EEXIST) fd = open(p->buf, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) ;
     if (fd < 0)
     {

@@ -45,6 +45,14 @@ extern int state_checkdir (char const *dir, int forwrite, uid_t *owner) ;
 extern int state_openread (char const *dir, char const *name, int follow) ;
 extern int state_slurp (stralloc *sa, char const *dir, char const *name, int follow) ;
 
+/*
+ * state_giveaway: when root creates a file in the directory (an admin's
+ * relaygrant, a compaction for an admin), it hands it to the directory's
+ * owner and group, so that the account running readlog can still append
+ * and compact (and open the lock, which is 0600).
+ */
+extern void state_giveaway (int fd, char const *dir) ;
+
 /* DIR/name into buf, which has room for strlen(dir) + strlen(name) + 2 */
 extern char *state_path (char *buf, char const *dir, char const *name) ;
 #define STATE_PATH(dir, name) (strlen(dir) + strlen(name) + 2)
