@@ -65,7 +65,7 @@ int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
       r = state_grace(dir, &g) ;
       CHECK(r >= 0, "state_grace fails to read", s, len) ;
       if (len > 64) CHECK(r == 0, "a grace file over 64 bytes accepted", s, len) ;
-      else CHECK(r == number(s, len, UINT32_MAX, &u) && (!r || u == g), "state_grace reads another number", s, len) ;
+      else CHECK(r == number(s, len, GRANT_MAX, &u) && (!r || u == g), "state_grace reads another number", s, len) ;
       break ;
     }
     case 1 :

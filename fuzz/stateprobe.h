@@ -10,7 +10,10 @@
  * with it (or, on a snapshot the fuzzer wrote, fails with EPROTO or
  * misses it: the cdb's hash tables, which a scan does not read, may be
  * what is damaged, and a miss only denies relaying); a compaction that succeeds keeps every address allowed at
- * now allowed, until the same time, and what it leaves scans cleanly.
+ * now allowed, until the same time, keeps every revocation that could
+ * still cancel a grant written later (R + GRANT_MAX not past: a grant
+ * dated before it and read late would relay again), and what it leaves
+ * scans cleanly.
  */
 
 #include <errno.h>
@@ -28,6 +31,7 @@ struct probe_s
   addr ip[PROBE_MAX] ;
   int allowed[PROBE_MAX] ;
   int64_t until[PROBE_MAX] ;
+  int64_t revoked[PROBE_MAX] ;   /* the revocation's time, or -1 */
   char const *s ; size_t len ;   /* the input, for messages */
   char const *dir ;
   int damaged ;                  /* the snapshot is the fuzzer's: its hash tables may lie */
@@ -57,6 +61,7 @@ static int probe_one (entry const *e, void *data)
     p->ip[p->n] = e->ip ;
     p->allowed[p->n] = entry_allowed(e, FUZZ_NOW, 1800, &why, &until) ;
     p->until[p->n] = until ;
+    p->revoked[p->n] = e->revoke.type ? e->revoke.time : -1 ;
     p->n++ ;
   }
   return 0 ;
@@ -80,6 +85,11 @@ static void probe_state (char const *dir, char const *s, size_t len, int damaged
     entry e ;
     record const *why ;
     int64_t until = 0 ;
+    if (p.revoked[i] >= 0 && p.revoked[i] + GRANT_MAX > FUZZ_NOW)
+    {
+      r = state_lookup(dir, &p.ip[i], &e) ;
+      CHECK(r == 1 && e.revoke.type == '-' && e.revoke.time >= p.revoked[i], "compaction dropped a revocation a grant written later could still need", s, len) ;
+    }
     if (!p.allowed[i]) continue ;
     r = state_lookup(dir, &p.ip[i], &e) ;
     CHECK(r == 1, "an allowed address is gone after compaction", s, len) ;

@@ -66,9 +66,11 @@ void entry_merge (entry *e, entry const *other)
   entry_fold(e, &other->revoke) ;
 }
 
-static int64_t grant_end (record const *g, uint32_t grace)
+/* times are at most TIME_MAX (record_scan, the programs): no overflow */
+int64_t entry_grant_end (record const *g, uint32_t grace)
 {
-  return g->time + (int64_t)(g->dur ? g->dur : grace) ;
+  uint32_t d = g->dur ? g->dur : grace ;
+  return g->time + (int64_t)(d < GRANT_MAX ? d : GRANT_MAX) ;
 }
 
 int entry_allowed (entry const *e, int64_t now, uint32_t grace, record const **why, int64_t *until)
@@ -84,7 +86,7 @@ int entry_allowed (entry const *e, int64_t now, uint32_t grace, record const **w
     if (e->revoke.type && g[i]->time <= e->revoke.time) continue ;
     /* a grant from the future comes from a wrong clock: not trusted */
     if (g[i]->time > now + STATE_SKEW) continue ;
-    end = grant_end(g[i], grace) ;
+    end = entry_grant_end(g[i], grace) ;
     if (end <= now) continue ;
     if (!best || end > bestend) { best = g[i] ; bestend = end ; }
   }
@@ -96,13 +98,15 @@ int entry_allowed (entry const *e, int64_t now, uint32_t grace, record const **w
 
 int entry_useful (entry const *e, int64_t now, uint32_t grace, uint32_t keep)
 {
-  if (e->login.type && grant_end(&e->login, grace) + keep > now) return 1 ;
-  if (e->timed.type && grant_end(&e->timed, grace) + keep > now) return 1 ;
+  if (e->login.type && entry_grant_end(&e->login, grace) + keep > now) return 1 ;
+  if (e->timed.type && entry_grant_end(&e->timed, grace) + keep > now) return 1 ;
   /*
-   * A revocation must outlive any login it could cancel, including one
-   * that a late writer has yet to append: such a login ends by R + grace.
+   * A revocation must outlive every grant it could cancel, including one
+   * dated before it that a late writer (readlog catching up) has yet to
+   * append, read with any grace (relaylock -g): such a grant ends by
+   * R + GRANT_MAX.  Revocations are few: keeping them that long is cheap.
    */
-  if (e->revoke.type && e->revoke.time + (int64_t)grace + keep > now) return 1 ;
+  if (e->revoke.type && e->revoke.time + (int64_t)GRANT_MAX + keep > now) return 1 ;
   return 0 ;
 }
 

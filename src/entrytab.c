@@ -90,16 +90,21 @@ static int fold (entrytab *t, record const *r, uint32_t off)
   return 1 ;
 }
 
-int entrytab_load (entrytab *t, char const *path)
+int entrytab_load (entrytab *t, char const *dir, char const *name)
 {
   size_t start = t->buf.len, pos ;
   record r ;
-  int fd = state_openread(path, 0) ;
+  int fd = state_openread(dir, name, 0) ;
   struct stat st ;
   if (fd < 0) return errno == ENOENT ? 0 : -1 ;
   /* one allocation of the right size, not a series of growths */
   if (fstat(fd, &st) < 0 || !stralloc_readyplus(&t->buf, st.st_size + 4097)
-   || !slurp(&t->buf, fd)) { fd_close(fd) ; return -1 ; }
+   || !slurp(&t->buf, fd))
+  {
+    int e = errno ;
+    fd_close(fd) ;
+    return state_fail("read", name, 0, e) ;
+  }
   fd_close(fd) ;
   /*
    * Between two files, a byte no record holds: a torn tail stays no
@@ -107,14 +112,14 @@ int entrytab_load (entrytab *t, char const *path)
    * would complete a tail that lacks only its own), and the next file's
    * first record is found by the resynchronising scan.
    */
-  if (!stralloc_catb(&t->buf, "", 1)) return -1 ;
-  if (t->buf.len >= ENTRYTAB_NONE) return (errno = EFBIG, -1) ;
+  if (!stralloc_catb(&t->buf, "", 1)) return state_fail("read", name, 0, errno) ;
+  if (t->buf.len >= ENTRYTAB_NONE) return state_fail("read", name, 0, EFBIG) ;
   pos = start ;
   for (;;)
   {
     size_t n = record_find(t->buf.s, t->buf.len, &pos, &r) ;
     if (!n) break ;
-    if (!fold(t, &r, pos)) return -1 ;
+    if (!fold(t, &r, pos)) return state_fail("read", name, 0, errno) ;
     pos += n ;
   }
   return 1 ;

@@ -37,8 +37,8 @@ struct entrytab_s
 } ;
 #define ENTRYTAB_ZERO { .buf = STRALLOC_ZERO, .slots = GENALLOC_ZERO, .index = 0, .mask = 0 }
 
-/* reads and folds the journal at path: 1 done, 0 if it does not exist, -1 error */
-extern int entrytab_load (entrytab *t, char const *path) ;
+/* reads and folds the journal DIR/name: 1 done, 0 if it does not exist, -1 error (state_fail'd) */
+extern int entrytab_load (entrytab *t, char const *dir, char const *name) ;
 extern size_t entrytab_len (entrytab const *t) ;
 extern entrytab_slot *entrytab_slotat (entrytab const *t, size_t i) ;
 /* the slot of ip, or 0 */
@@ -48,12 +48,13 @@ extern void entrytab_entry (entrytab const *t, entrytab_slot const *s, entry *e)
 extern void entrytab_free (entrytab *t) ;
 
 /*
- * snapshot_stream: reads the cdb at path from start to end with plain
+ * snapshot_stream: reads the cdb DIR/name from start to end with plain
  * reads (no map: memory stays constant whatever its size) and calls f on
  * each key and its entry.  1 done, 0 if it does not exist, -1 on error
- * (errno EPROTO if it is not a valid snapshot), or -1 if f returned -1.
+ * (state_fail'd; errno EPROTO if it is not a valid snapshot), or -1 if f
+ * returned -1.
  */
 typedef int snapshot_fn (char const *key, size_t keylen, entry const *e, void *data) ;
-extern int snapshot_stream (char const *path, snapshot_fn *f, void *data) ;
+extern int snapshot_stream (char const *dir, char const *name, snapshot_fn *f, void *data) ;
 
 #endif

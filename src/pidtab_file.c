@@ -1,18 +1,15 @@
 /* ISC license. */
 
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
-#include <unistd.h>
-#include <fcntl.h>
 #include <skalibs/types.h>
 #include <skalibs/djbunix.h>
-#include <skalibs/allreadwrite.h>
 #include <skalibs/stralloc.h>
 #include "crc32.h"
 #include "addr.h"
 #include "login.h"
 #include "statefile.h"
+#include "replace.h"
 
 /*
  * DIR/pending.XXXXXXXX: a first line "pending LEN:KEY", then one line
@@ -26,13 +23,12 @@
  * created O_EXCL|O_NOFOLLOW), fsynced, renamed over the old one.
  */
 
-static int filename (stralloc *sa, char const *dir, char const *key, size_t keylen, int tmp)
+/* "pending.XXXXXXXX", the CRC-32 of key in hex, into name (17 bytes) */
+static void pendname (char *name, char const *key, size_t keylen)
 {
-  char hex[8] ;
-  uint320_xfmt(hex, crc32(key, keylen), 8) ;
-  return stralloc_cats(sa, dir) && stralloc_cats(sa, "/pending.")
-    && stralloc_catb(sa, hex, 8) && (!tmp || stralloc_cats(sa, ".tmp"))
-    && stralloc_0(sa) ;
+  memcpy(name, "pending.", 8) ;
+  uint320_xfmt(name + 8, crc32(key, keylen), 8) ;
+  name[16] = 0 ;
 }
 
 static int catnum (stralloc *sa, int64_t v, char sep)
@@ -58,25 +54,21 @@ static int entry_fmt (stralloc *sa, pident const *e)
 
 int pidtab_save (pidtab const *p, char const *dir, char const *key, size_t keylen)
 {
-  stralloc tmp = STRALLOC_ZERO, fn = STRALLOC_ZERO, data = STRALLOC_ZERO ;
+  stralloc fn = STRALLOC_ZERO, data = STRALLOC_ZERO ;
   char fmt[UINT64_FMT] ;
-  int fd = -1, e ;
-  if (!filename(&tmp, dir, key, keylen, 1) || !filename(&fn, dir, key, keylen, 0)) goto err ;
+  char name[17] ;
+  int e ;
+  pendname(name, key, keylen) ;
+  if (!stralloc_cats(&fn, dir) || !stralloc_catb(&fn, "/", 1) || !stralloc_cats(&fn, name) || !stralloc_0(&fn)) goto err ;
   if (!stralloc_cats(&data, "pending ") || !stralloc_catb(&data, fmt, uint64_fmt(fmt, keylen))
    || !stralloc_catb(&data, ":", 1) || !stralloc_catb(&data, key, keylen) || !stralloc_catb(&data, "\n", 1)) goto err ;
   for (unsigned int i = 0 ; i < p->n ; i++) if (!entry_fmt(&data, p->e + i)) goto err ;
-  if (unlink(tmp.s) < 0 && errno != ENOENT) goto err ;
-  fd = open(tmp.s, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600) ;
-  if (fd < 0) goto err ;
-  if (allwrite(fd, data.s, data.len) < data.len || fd_sync(fd) < 0) goto err ;
-  e = close(fd) ; fd = -1 ;
-  if (e < 0 || rename(tmp.s, fn.s) < 0) goto err ;
-  stralloc_free(&tmp) ; stralloc_free(&fn) ; stralloc_free(&data) ;
+  if (replace_write(fn.s, data.s, data.len, 0) < 0) goto err ;
+  stralloc_free(&fn) ; stralloc_free(&data) ;
   return 0 ;
  err:
   e = errno ;
-  if (fd >= 0) fd_close(fd) ;
-  stralloc_free(&tmp) ; stralloc_free(&fn) ; stralloc_free(&data) ;
+  stralloc_free(&fn) ; stralloc_free(&data) ;
   errno = e ;
   return -1 ;
 }
@@ -128,15 +120,14 @@ static int entry_scan (char const *s, size_t len, size_t *i, unsigned int nfrom,
 
 int pidtab_load (pidtab *p, char const *dir, char const *key, size_t keylen, unsigned int nfrom)
 {
-  stralloc fn = STRALLOC_ZERO, data = STRALLOC_ZERO ;
+  stralloc data = STRALLOC_ZERO ;
+  char name[17] ;
   size_t i = 0 ;
   uint64_t klen ;
-  int r, e ;
-  if (!filename(&fn, dir, key, keylen, 0)) return -1 ;
-  r = state_slurp(&data, fn.s, 0) ;
-  e = errno ;
-  stralloc_free(&fn) ;
-  if (r <= 0) { errno = e ; return r ; }
+  int r ;
+  pendname(name, key, keylen) ;
+  r = state_slurp(&data, dir, name, 0) ;
+  if (r <= 0) return r ;
   p->n = 0 ;
   if (data.len < 8 || memcmp(data.s, "pending ", 8)) goto bad ;
   i = 8 + uint64_scan(data.s + 8, &klen) ;

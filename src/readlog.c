@@ -34,6 +34,7 @@
 #define CATCHUP 16         /* catching up, the journal may grow to CATCHUP times journalmax */
 #define CURSOR_DELAY 1     /* seconds a cursor may wait when no grant needs it */
 #define IDLE_CHECK 60      /* seconds between compaction checks while idle */
+#define LOCKOUT_WARN 900   /* seconds without compaction, the lock taken, before a warning */
 #define COMPACT_KEEP 0     /* ended grants are not kept for audits */
 
 static char const *dir ;
@@ -124,8 +125,7 @@ static void commit (void)
 {
   if (dryrun) { nbatch = 0 ; return ; }
   if (!nbatch) return ;
-  if (state_writer_append(&w, batch, nbatch, 1) < 0)
-    strerr_diefu3sys(111, "append to ", dir, "/journal") ;
+  if (state_writer_append(&w, batch, nbatch, 1) < 0) state_die(111, dir) ;
   nbatch = 0 ;
   appended = 1 ;
   savecursors() ;
@@ -139,14 +139,23 @@ static void commit (void)
  */
 static void compact (int catchingup)
 {
-  int64_t now = time(0) ;
+  static int64_t warned = 0 ;
+  int64_t now = time(0), last ;
   int r ;
   if (dryrun) return ;
   r = catchingup ? state_compact_due(dir, now, UINT32_MAX, CATCHUP) : state_compact_due(dir, now, STATE_COMPACT_AGE, 1) ;
-  if (r < 0) { strerr_warnwu2sys("check the state in ", dir) ; return ; }
+  if (r < 0) { state_warn(dir) ; return ; }
   if (!r) return ;
-  if (state_compact(dir, now, grace, COMPACT_KEEP) < 0)
-    strerr_warnwu2sys("compact ", dir) ;
+  r = state_compact(dir, now, grace, COMPACT_KEEP) ;
+  if (r < 0) { state_warn(dir) ; return ; }
+  /* another compactor at work is normal; one that never lets go is not */
+  if (!r && state_compact_last(dir, &last) > 0 && now - last >= LOCKOUT_WARN && now - warned >= LOCKOUT_WARN)
+  {
+    char fmt[UINT64_FMT + 1] ;
+    fmt[int64_fmt(fmt, now - last)] = 0 ;
+    strerr_warnwu("lock ", dir, "/lock: it is held by another process: no compaction for ", fmt, " seconds") ;
+    warned = now ;
+  }
 }
 
 /*
@@ -171,8 +180,7 @@ static void readcontrol (void)
   int r ;
   if (dryrun) return ;
   r = state_grace(dir, &grace) ;
-  if (r < 0) strerr_diefu3sys(111, "read ", dir, "/grace") ;
-  if (!r) strerr_dief3x(100, "invalid ", dir, "/grace") ;
+  if (r <= 0) state_die(r ? 111 : 100, dir) ;
 }
 
 static int online (source *s, char const *line, size_t len, int toolong, void *data)
@@ -310,7 +318,7 @@ int main (int argc, char const *const *argv)
         case 't' : passthru = 1 ; break ;
         case 'P' : polling = 1 ; break ;
         case 'd' : dir = l.arg ; break ;
-        case 'g' : if (!uint320_scan(l.arg, &dur) || !dur) dieusage() ; break ;
+        case 'g' : if (!uint320_scan(l.arg, &dur) || !dur || dur > GRANT_MAX) dieusage() ; break ;
         case 'F' : enable(l.arg) ; break ;
         case 'j' : joinhost = l.arg ; break ;
         default : dieusage() ;

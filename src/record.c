@@ -6,6 +6,7 @@
 #include "crc32.h"
 #include "escape.h"
 #include "record.h"
+#include "timescan.h"
 
 static int sourcechar (char c)
 {
@@ -101,7 +102,7 @@ static int scan_fields (char const *s, size_t len, record *r)
   if (len < 2 || (s[0] != '+' && s[0] != '-') || s[1] != ' ') return 0 ;
   r->type = s[0] ;
   i = 2 ;
-  k = scan_dec(s + i, len - i, INT64_MAX, &u) ;
+  k = scan_dec(s + i, len - i, TIME_MAX, &u) ;
   if (!k || i + k >= len || s[i + k] != ' ') return 0 ;
   r->time = u ; i += k + 1 ;
   k = scan_dec(s + i, len - i, UINT32_MAX, &u) ;

@@ -13,7 +13,8 @@
  *   TYPE SP TIME SP DUR SP ADDR SP SOURCE SP USER SP CRC LF
  *
  *   TYPE    '+' a grant, '-' a revocation
- *   TIME    Unix seconds, decimal: the login, or the revocation
+ *   TIME    Unix seconds, decimal: the login, or the revocation; at most
+ *           TIME_MAX (timescan.h), so that TIME + DUR never overflows
  *   DUR     decimal seconds the grant lasts; 0 means the directory's grace
  *   ADDR    canonical address (addr_fmt)
  *   SOURCE  [A-Za-z0-9._/:-]{1,32}, e.g. dovecot/imap; "-" if unknown
@@ -114,9 +115,19 @@ extern int entry_better (record const *a, record const *b) ;
 extern int entry_allowed (entry const *e, int64_t now, uint32_t grace, record const **why, int64_t *until) ;
 
 /*
- * entry_useful: 0 if nothing in e can matter any more at or after now
- * (grants over, revocation older than any grant it could still cancel):
- * compaction drops such entries.  keep: seconds to keep ended grants for
+ * GRANT_MAX: the longest any grant lasts, 366 days, whatever its DUR,
+ * the grace file or a reader's -g says.  It is what lets a revocation
+ * be dropped at all: a grant dated at or before R, however late it is
+ * written, has ended by R + GRANT_MAX.  entry_grant_end: when g ends.
+ */
+#define GRANT_MAX 31622400
+extern int64_t entry_grant_end (record const *g, uint32_t grace) ;
+
+/*
+ * entry_useful: 0 if nothing in e can matter any more at or after now:
+ * grants over, and the revocation older than any grant it could cancel,
+ * even one written later, dated before it (R + GRANT_MAX in the past).
+ * Compaction drops such entries.  keep: seconds to keep ended grants for
  * audits.
  */
 extern int entry_useful (entry const *e, int64_t now, uint32_t grace, uint32_t keep) ;

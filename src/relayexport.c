@@ -255,12 +255,12 @@ static int build (int64_t *next)
   size_t n = 0 ;
   int status = 0 ;
   int k = hasg ? 1 : state_grace(dir, &s.grace) ;
-  if (k < 0) strerr_diefusys(111, "read ", dir, "/grace") ;
+  if (k < 0) state_die(111, dir) ;
   /* a check that cannot be made counts as no: nobody relays until it is fixed */
   if (!k) strerr_warnw("invalid ", dir, "/grace: not a number of seconds; no address is exported") ;
   else
   {
-    if (state_scan(dir, &collect, &s) < 0) strerr_diefusys(111, "read the state in ", dir) ;
+    if (state_scan(dir, &collect, &s) < 0) state_die(111, dir) ;
     n = export_sort(genalloc_s(addr, &s.addrs), genalloc_len(addr, &s.addrs)) ;
   }
   if (cdbpath) export_cdbfile(genalloc_s(addr, &s.addrs), n) ;

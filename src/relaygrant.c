@@ -40,7 +40,7 @@ int main (int argc, char const *const *argv)
       {
         case 'd' : dir = l.arg ; break ;
         case 's' :
-          if (!l.arg[0] || l.arg[uint320_scan(l.arg, &dur)] || !dur) dieusage() ;
+          if (!l.arg[0] || l.arg[uint320_scan(l.arg, &dur)] || !dur || dur > GRANT_MAX) dieusage() ;
           break ;
         case 'u' : user = l.arg ; break ;
         default : dieusage() ;
@@ -57,7 +57,6 @@ int main (int argc, char const *const *argv)
   r.dur = dur ;
   record_setsource(&r, "relaygrant", 10) ;
   if (user) record_setuser(&r, user, strlen(user)) ;
-  if (state_append(dir, &r, 1) == -1)
-    strerr_diefu3sys(111, "append a grant to ", dir, "/journal") ;
+  if (state_append(dir, &r, 1) == -1) state_die(111, dir) ;
   return 0 ;
 }

@@ -49,36 +49,6 @@ static void gccattr_noreturn setrelay (char const *const *argv, char const *valu
   xmexec_m(argv, modif, 13 + len) ;
 }
 
-/*
- * state_lookup does not say which file failed; the admin needs to know.
- * This is the failure path only, so a few more system calls are fine.
- */
-static void lookupfailed (char const *ip)
-{
-  static char const *const files[3] = { "/journal", "/journal.old", "/snapshot.cdb" } ;
-  int e = errno ;
-  size_t len = strlen(dir) ;
-  char fn[len + 14] ;
-  if (e != EPROTO && e != ENOENT)
-  {
-    memcpy(fn, dir, len) ;
-    for (unsigned int i = 0 ; i < 3 ; i++)
-    {
-      int fd ;
-      strcpy(fn + len, files[i]) ;
-      fd = open(fn, O_RDONLY) ;
-      if (fd >= 0) { close(fd) ; continue ; }
-      if (errno == ENOENT) continue ;
-      strerr_warnwu2sys("read ", fn) ;
-      return ;
-    }
-  }
-  errno = e ;
-  if (e == EPROTO) strerr_warnwu3sys("read ", dir, "/snapshot.cdb") ;
-  else if (e == ENOENT) strerr_warnwu2sys("read the state directory ", dir) ;
-  else strerr_warnwu4sys("look up ", ip, " in ", dir) ;
-}
-
 int main (int argc, char const *const *argv)
 {
   char const *value = "" ;
@@ -97,7 +67,7 @@ int main (int argc, char const *const *argv)
         case 'v' : verbose = 1 ; break ;
         case 'd' : dir = l.arg ; break ;
         case 'g' :
-          if (!l.arg[0] || l.arg[uint320_scan(l.arg, &grace)]) dieusage() ;
+          if (!l.arg[0] || l.arg[uint320_scan(l.arg, &grace)] || grace > GRANT_MAX) dieusage() ;
           hasgrace = 1 ; break ;
         case 'r' : value = l.arg ; break ;
         default : dieusage() ;
@@ -130,33 +100,16 @@ int main (int argc, char const *const *argv)
     if (!hasgrace)
     {
       r = state_grace(dir, &grace) ;
-      if (r <= 0)
-      {
-        if (r == 0) strerr_warnw3x("invalid grace period in ", dir, "/grace") ;
-        else strerr_warnwu3sys("read ", dir, "/grace") ;
-        pass(argv) ;
-      }
+      if (r <= 0) { state_warn(dir) ; pass(argv) ; }
     }
 
     now = time(0) ;
     relay_check(dir, &c.a, now, grace, &rc) ;
-    /* relay_check says no to everybody while the allow file is broken */
-    if (rc.allowerr)
+    /* relay_check says no to everybody while the allow file is broken; state_failed says what failed */
+    if (rc.allowerr || rc.lookuperr)
     {
-      errno = rc.allowerr ;
-      if (errno == EINVAL)
-      {
-        char fmt[UINT_FMT] ;
-        fmt[uint_fmt(fmt, rc.allowline)] = 0 ;
-        strerr_warnw4x("invalid network in ", dir, "/allow line ", fmt) ;
-      }
-      else strerr_warnwu3sys("read ", dir, "/allow") ;
-      pass(argv) ;
-    }
-    if (rc.lookuperr)
-    {
-      errno = rc.lookuperr ;
-      lookupfailed(ipfmt) ;
+      errno = rc.allowerr ? rc.allowerr : rc.lookuperr ;
+      state_warn(dir) ;
       pass(argv) ;
     }
     if (verbose)

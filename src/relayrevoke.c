@@ -49,8 +49,7 @@ int main (int argc, char const *const *argv)
   r.type = '-' ;
   r.time = time(0) ;
   record_setsource(&r, "relayrevoke", 11) ;
-  if (state_append(dir, &r, 1) == -1)
-    strerr_diefu3sys(111, "append a revocation to ", dir, "/journal") ;
+  if (state_append(dir, &r, 1) == -1) state_die(111, dir) ;
 
   /* a revocation cannot beat the static list: say so rather than pretend */
   if (state_allow_match(dir, &r.ip, &n, &line) == 1)

@@ -62,7 +62,7 @@ static record const *lastgrant (entry const *e, uint32_t grace, int64_t *end)
   {
     int64_t x ;
     if (g[i]->type != '+') continue ;
-    x = g[i]->time + (g[i]->dur ? g[i]->dur : grace) ;
+    x = entry_grant_end(g[i], grace) ;
     if (!best || x > *end) { best = g[i] ; *end = x ; }
   }
   return best ;
@@ -229,7 +229,8 @@ static int64_t scantime (char const *s)
   size_t len = strlen(s) ;
   uint64_t u ;
   int64_t t ;
-  if (len && uint640_scan(s, &u) == len && u <= INT64_MAX) return (int64_t)u ;
+  /* bounded as every time is, so that now + a grace cannot overflow */
+  if (len && uint640_scan(s, &u) == len && u <= (uint64_t)TIME_MAX) return (int64_t)u ;
   if (len && iso8601_scan(s, len, &t) == len) return t ;
   strerr_dief2x(100, "invalid time: ", s) ;
 }
@@ -250,7 +251,7 @@ int main (int argc, char const *const *argv)
       {
         case 'd' : dir = l.arg ; break ;
         case 'g' :
-          if (!l.arg[0] || l.arg[uint320_scan(l.arg, &c.grace)]) dieusage() ;
+          if (!l.arg[0] || l.arg[uint320_scan(l.arg, &c.grace)] || c.grace > GRANT_MAX) dieusage() ;
           hasgrace = 1 ; break ;
         case 'a' : statics = 1 ; break ;
         case 'x' : c.expired = 1 ; break ;
@@ -267,29 +268,14 @@ int main (int argc, char const *const *argv)
   if (!hasgrace)
   {
     int r = state_grace(dir, &c.grace) ;
-    if (r == -1) strerr_diefu3sys(111, "read ", dir, "/grace") ;
-    if (!r) strerr_dief3x(100, "invalid grace period in ", dir, "/grace") ;
+    if (r <= 0) state_die(r ? 111 : 100, dir) ;
   }
 
-  if (state_scan(dir, &addrow, &c) == -1)
-  {
-    if (errno == EPROTO) strerr_diefu3sys(111, "read ", dir, "/snapshot.cdb") ;
-    strerr_diefu2sys(111, "read the state in ", dir) ;
-  }
+  if (state_scan(dir, &addrow, &c) == -1) state_die(111, dir) ;
 
   if (statics)
   {
-    unsigned int line ;
-    if (state_allow_list(dir, &addnet, &c, &line) == -1)
-    {
-      if (errno == EINVAL)
-      {
-        char fmt[UINT_FMT] ;
-        fmt[uint_fmt(fmt, line)] = 0 ;
-        strerr_dief4x(100, "invalid network in ", dir, "/allow line ", fmt) ;
-      }
-      strerr_diefu3sys(111, "read ", dir, "/allow") ;
-    }
+    if (state_allow_list(dir, &addnet, &c, 0) == -1) state_die(errno == EINVAL ? 100 : 111, dir) ;
   }
 
   {

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <skalibs/gccattributes.h>
 #include "addr.h"
 #include "net.h"
 #include "record.h"
@@ -17,7 +18,9 @@
  *                 or after a crash, until the next compaction)
  *   snapshot.cdb  key: canonical address; value: its entry's records
  *   snapshot.tmp  a snapshot being written (never read)
- *   lock          flock(2)ed by the one compactor at work
+ *   lock          flock(2)ed by the one compactor at work; mode 0600, the
+ *                 owner's, so that no other account can open it and hold
+ *                 compaction off (a lock file others can open is replaced)
  *   grace         control: seconds a login allows relaying (default 1800)
  *   allow         control: static networks, one per line, # comments
  *   journalmax    control: journal size that triggers compaction
@@ -30,7 +33,41 @@
  * reader never misses a record written before it began.
  *
  * Every function returns -1 and sets errno on a system error.
+ *
+ * Trust: a directory or file somebody other than its owner (or root)
+ * could have written is refused, readers included: writable by
+ * everybody, by a group that is not the owner's alone, or a state file
+ * owned by another account (statefile.h).
  */
+
+/*
+ * What failed, for the one line a program prints (state_warn): every
+ * function that fails (or finds a control file invalid) says here which
+ * object of the directory it was, and why when errno cannot say it.
+ * Like errno, it describes the last failure, and is meaningless after a
+ * success.  file is "journal", "snapshot.cdb", "grace", "allow",
+ * "lock", ... or 0 for the directory itself; reason is a phrase such as
+ * "it is not a regular file", or 0 when strerror(errno) is the reason;
+ * line is the invalid line of allow, or 0.
+ */
+typedef struct state_failure_s state_failure ;
+struct state_failure_s
+{
+  char const *verb ;
+  char const *file ;
+  char const *reason ;
+  unsigned int line ;
+} ;
+#define STATE_FAILURE_ZERO { .verb = 0, .file = 0, .reason = 0, .line = 0 }
+extern state_failure state_failed ;
+
+/*
+ * For programs, not the library: one line "unable to VERB DIR/FILE:
+ * REASON" (or "the state directory DIR") from state_failed and errno,
+ * as a warning or a fatal error with exit code e.
+ */
+extern void state_warn (char const *dir) ;
+extern void state_die (int e, char const *dir) gccattr_noreturn ;
 
 #define STATE_GRACE_DEFAULT 1800
 #define STATE_JOURNALMAX_DEFAULT 65536
@@ -60,7 +97,8 @@ extern int state_append (char const *dir, record const *r, int sync) ;
  * Readers.  state_lookup folds what the directory knows of one address:
  * 1 if it knows something, 0 if nothing, -1 on error (a missing state
  * directory is an error; a missing file in it is not).  A damaged
- * snapshot is an error (errno EPROTO); damaged journal bytes are skipped.
+ * snapshot is an error (errno EPROTO, reason "it is not a valid
+ * snapshot"); damaged journal bytes are skipped.
  */
 extern int state_lookup (char const *dir, addr const *a, entry *e) ;
 
@@ -72,18 +110,22 @@ extern int state_scan (char const *dir, entry_fn *f, void *data) ;
  * Compaction: folds journal and snapshot into a new snapshot, dropping
  * entries entry_useful says are over.  Returns 1 if done, 0 if another
  * compactor holds the lock, -1 on error (the state is left as it was or
- * as valid as after a crash).  state_compact_due says if the journal is
+ * as valid as after a crash).  state_compact_last: when the directory
+ * was last compacted (snapshot.cdb's time, or the lock's if it has no
+ * snapshot yet): 1, 0 if never, -1 on error; a compactor that keeps
+ * finding the lock taken says so once that is long ago.  state_compact_due says if the journal is
  * larger than factor times journalmax, or the snapshot older than maxage
  * seconds while the journal is not empty (never, with maxage
  * UINT32_MAX): readlog catching up on a backlog compacts less often.
  */
 extern int state_compact (char const *dir, int64_t now, uint32_t grace, uint32_t keep) ;
 extern int state_compact_due (char const *dir, int64_t now, uint32_t maxage, unsigned int factor) ;
+extern int state_compact_last (char const *dir, int64_t *t) ;
 
 /*
  * Control files.  state_grace: the grace period (the default when the
  * file is missing): 1, or 0 with errno EINVAL if the file is not one
- * decimal number of seconds, -1 on a read error.
+ * decimal number of seconds up to GRANT_MAX, -1 on a read error.
  */
 extern int state_grace (char const *dir, uint32_t *grace) ;
 extern int state_journalmax (char const *dir, uint64_t *max) ;
@@ -91,8 +133,8 @@ extern int state_journalmax (char const *dir, uint64_t *max) ;
 /*
  * state_allow_match: 1 if a lies in a network of DIR/allow (*n gets it),
  * 0 if not or the file is missing, -1 on error; an invalid line makes it
- * -1 with errno EINVAL and *line its number, so a typo is reported, not
- * silently ignored.
+ * -1 with errno EINVAL and *line (and state_failed.line) its number, so
+ * a typo is reported, not silently ignored.
  */
 extern int state_allow_match (char const *dir, addr const *a, net *n, unsigned int *line) ;
 

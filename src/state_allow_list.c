@@ -30,16 +30,14 @@ static int blank (char c)
 
 int state_allow_list (char const *dir, net_fn *f, void *data, unsigned int *line)
 {
-  size_t dirlen = strlen(dir) ;
-  char path[dirlen + 7] ;
   stralloc sa = STRALLOC_ZERO ;
   genalloc nets = GENALLOC_ZERO ;  /* struct netline_s */
   size_t pos = 0, n ;
   unsigned int lineno = 0 ;
   int e = 0 ;
-  memcpy(path, dir, dirlen) ;
-  memcpy(path + dirlen, "/allow", 7) ;
-  if (state_slurp(&sa, path, 1) <= 0) return errno == ENOENT ? 0 : -1 ;
+  state_failreset() ;
+  if (state_checkdir(dir, 0, 0) < 0) return -1 ;
+  if (state_slurp(&sa, dir, "allow", 1) <= 0) return errno == ENOENT ? 0 : -1 ;
   while (pos < sa.len)
   {
     char *eol = memchr(sa.s + pos, '\n', sa.len - pos) ;
@@ -56,9 +54,11 @@ int state_allow_list (char const *dir, net_fn *f, void *data, unsigned int *line
       if (!net_parse(sa.s + i, j - i, &x.n))
       {
         if (line) *line = lineno ;
+        state_fail("read", "allow", "invalid network on line", EINVAL) ;
+        state_failed.line = lineno ;
         e = EINVAL ; goto err ;
       }
-      if (!genalloc_append(struct netline_s, &nets, &x)) { e = errno ; goto err ; }
+      if (!genalloc_append(struct netline_s, &nets, &x)) { e = errno ; state_fail("read", "allow", 0, e) ; goto err ; }
     }
     pos = end + 1 ;
   }

@@ -8,69 +8,59 @@
 #include <sys/stat.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/djbunix.h>
-#include <skalibs/strerr.h>
 #include "record.h"
 #include "state.h"
 #include "statefile.h"
 
-/*
- * When root creates a file in the directory (an admin's relaygrant), it
- * hands it to the directory's owner, so that the account running readlog
- * can still append to it.
- */
-static void giveaway (int fd, char const *dir)
-{
-  struct stat st ;
-  if (geteuid()) return ;
-  if (stat(dir, &st) < 0) return ;
-  if (fchown(fd, st.st_uid, st.st_gid) < 0) return ;
-}
+#define APPEND "append to"
 
 /*
  * The journal is never a symlink (root writing for an admin would
  * append wherever it pointed) nor anything but a regular file (a FIFO
- * with no reader would block the writer for ever).
+ * with no reader would block the writer for ever), nor a file readers
+ * would refuse.  1 if fine, 0 (state_fail'd) if not.
  */
-static int journal_isreg (int fd)
+static int journal_isreg (int fd, uid_t owner)
 {
   struct stat st ;
-  if (fstat(fd, &st) < 0) return 0 ;
-  if (S_ISREG(st.st_mode))
-  {
-    if (st.st_mode & S_IWOTH) return (errno = EACCES, 0) ;
-    return ndelay_off(fd) >= 0 ;
-  }
-  errno = S_ISDIR(st.st_mode) ? EISDIR : EPROTO ;
-  return 0 ;
+  char const *why ;
+  if (fstat(fd, &st) < 0) return (state_fail(APPEND, "journal", 0, errno), 0) ;
+  if (!S_ISREG(st.st_mode))
+    return (state_fail(APPEND, "journal", "it is not a regular file", S_ISDIR(st.st_mode) ? EISDIR : EINVAL), 0) ;
+  why = state_untrusted(&st, owner) ;
+  if (why) return (state_fail(APPEND, "journal", why, EACCES), 0) ;
+  if (ndelay_off(fd) < 0) return (state_fail(APPEND, "journal", 0, errno), 0) ;
+  return 1 ;
 }
 
 static int journal_open (char const *dir, char const *path)
 {
-  if (state_checkdir(dir, 1) < 0) return -1 ;
+  uid_t owner ;
+  int e ;
+  if (state_checkdir(dir, 1, &owner) < 0) return -1 ;
   for (unsigned int tries = 0 ; tries < 100 ; tries++)
   {
     int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644) ;
     if (fd >= 0)
     {
       /* the umask may have taken read bits that readers need */
-      if (fchmod(fd, 0644) < 0) { fd_close(fd) ; return -1 ; }
-      giveaway(fd, dir) ;
+      if (fchmod(fd, 0644) < 0) { e = errno ; fd_close(fd) ; return state_fail(APPEND, "journal", 0, e) ; }
+      state_giveaway(fd, dir) ;
       return fd ;
     }
-    if (errno != EEXIST) return -1 ;
+    if (errno != EEXIST) return state_fail(APPEND, "journal", 0, errno) ;
     fd = open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) ;
     if (fd >= 0)
     {
-      int e ;
-      if (journal_isreg(fd)) return fd ;
+      if (journal_isreg(fd, owner)) return fd ;
       e = errno ; fd_close(fd) ; errno = e ;
       return -1 ;
     }
-    if (errno == ELOOP) strerr_warnw3x("refusing ", path, ": it is a symbolic link") ;
-    if (errno != ENOENT) return -1 ;
+    if (errno == ELOOP) return state_fail(APPEND, "journal", "it is a symbolic link", ELOOP) ;
+    if (errno != ENOENT) return state_fail(APPEND, "journal", 0, errno) ;
     /* renamed away between the two opens: try again */
   }
-  return (errno = EBUSY, -1) ;
+  return state_fail(APPEND, "journal", "it keeps being renamed", EBUSY) ;
 }
 
 /*
@@ -104,6 +94,7 @@ int state_writer_append (state_writer *w, record const *r, unsigned int n, int s
   ssize_t k ;
   int e ;
 
+  state_failreset() ;
   if (!n) return 0 ;
   /* not time(0): glibc's is the coarse clock, up to a tick behind the
      stamps multilog and the servers write, and would clamp them a
@@ -112,7 +103,7 @@ int state_writer_append (state_writer *w, record const *r, unsigned int n, int s
   now = ts.tv_sec ;
   if (n > sizeof(small) / RECORD_MAX)
   {
-    if (!stralloc_ready(&sa, (size_t)n * RECORD_MAX)) return -1 ;
+    if (!stralloc_ready(&sa, (size_t)n * RECORD_MAX)) return state_fail(APPEND, "journal", 0, errno) ;
     buf = sa.s ;
   }
   for (unsigned int i = 0 ; i < n ; i++)
@@ -127,7 +118,7 @@ int state_writer_append (state_writer *w, record const *r, unsigned int n, int s
   for (unsigned int tries = 0 ; ; tries++)
   {
     int cur ;
-    if (tries >= 100) { errno = EBUSY ; goto err ; }
+    if (tries >= 100) { state_fail(APPEND, "journal", "it keeps being renamed", EBUSY) ; goto err ; }
     if (w->fd < 0)
     {
       w->fd = journal_open(w->dir, path) ;
@@ -135,11 +126,11 @@ int state_writer_append (state_writer *w, record const *r, unsigned int n, int s
     }
     /* one write: concurrent writers' batches never interleave */
     do k = write(w->fd, buf, len) ; while (k < 0 && errno == EINTR) ;
-    if (k < 0) goto err ;
-    if ((size_t)k < len) { errno = ENOSPC ; goto err ; }
-    if (sync && fsync(w->fd) < 0 && errno != EINVAL) goto err ;
+    if (k < 0) { state_fail(APPEND, "journal", 0, errno) ; goto err ; }
+    if ((size_t)k < len) { state_fail(APPEND, "journal", 0, ENOSPC) ; goto err ; }
+    if (sync && fsync(w->fd) < 0 && errno != EINVAL) { state_fail("sync", "journal", 0, errno) ; goto err ; }
     cur = journal_current(w->fd, path) ;
-    if (cur < 0) goto err ;
+    if (cur < 0) { state_fail(APPEND, "journal", 0, errno) ; goto err ; }
     if (cur) break ;
     fd_close(w->fd) ;
     w->fd = -1 ;

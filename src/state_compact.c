@@ -60,23 +60,15 @@ static char const *path (struct paths_s *p, char const *name)
   return p->buf ;
 }
 
+/* 1 done, 0 (state_fail'd) on error */
 static int dir_sync (char const *dir)
 {
   int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
   int e ;
-  if (fd < 0) return 0 ;
-  if (fsync(fd) < 0 && errno != EINVAL) { e = errno ; fd_close(fd) ; errno = e ; return 0 ; }
+  if (fd < 0) return (state_fail("sync", 0, 0, errno), 0) ;
+  if (fsync(fd) < 0 && errno != EINVAL) { e = errno ; fd_close(fd) ; return (state_fail("sync", 0, 0, e), 0) ; }
   fd_close(fd) ;
   return 1 ;
-}
-
-/* root compacting for an admin: the files stay the directory owner's */
-static void giveaway (int fd, char const *dir)
-{
-  struct stat st ;
-  if (geteuid()) return ;
-  if (stat(dir, &st) < 0) return ;
-  if (fchown(fd, st.st_uid, st.st_gid) < 0) return ;
 }
 
 struct fold_s
@@ -94,7 +86,7 @@ static int emit (struct fold_s *x, char const *key, size_t keylen, entry const *
   size_t len ;
   if (!entry_useful(e, x->now, x->grace, x->keep)) return 0 ;
   len = entry_fmt(value, e) ;
-  return cdbwrite_add(x->c, key, keylen, value, len) ? 0 : -1 ;
+  return cdbwrite_add(x->c, key, keylen, value, len) ? 0 : state_fail("write", "snapshot.tmp", 0, errno) ;
 }
 
 static int merge_one (char const *key, size_t keylen, entry const *e, void *data)
@@ -112,7 +104,10 @@ static int merge_one (char const *key, size_t keylen, entry const *e, void *data
   return emit(x, key, keylen, e) ;
 }
 
-/* snapshot.cdb + journal.old -> snapshot.cdb, then journal.old goes */
+#define FAIL(verb, file) do { state_fail(verb, file, 0, errno) ; goto err ; } while (0)
+#define FAILC(verb, file) do { state_fail(verb, file, 0, errno) ; goto errc ; } while (0)
+
+/* snapshot.cdb + journal.old -> snapshot.cdb, then journal.old goes; 1 done, 0 (state_fail'd) on error */
 static int fold_old (struct paths_s *p, int64_t now, uint32_t grace, uint32_t keep)
 {
   entrytab t = ENTRYTAB_ZERO ;
@@ -121,17 +116,17 @@ static int fold_old (struct paths_s *p, int64_t now, uint32_t grace, uint32_t ke
   int fd = -1, e ;
   int had ;
 
-  had = entrytab_load(&t, path(p, "journal.old")) ;
+  had = entrytab_load(&t, p->dir, "journal.old") ;
   if (had < 0) goto err ;
   crashpoint() ;
   /* a leftover, or a link planted to make root truncate another file: never followed */
-  if (unlink(path(p, "snapshot.tmp")) < 0 && errno != ENOENT) goto err ;
+  if (unlink(path(p, "snapshot.tmp")) < 0 && errno != ENOENT) FAIL("remove", "snapshot.tmp") ;
   fd = open(p->buf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644) ;
-  if (fd < 0) goto err ;
-  if (fchmod(fd, 0644) < 0) goto err ;
-  giveaway(fd, p->dir) ;
-  if (!cdbwrite_start(&c, fd)) goto err ;
-  if (snapshot_stream(path(p, "snapshot.cdb"), &merge_one, &x) < 0) goto errc ;
+  if (fd < 0) FAIL("create", "snapshot.tmp") ;
+  if (fchmod(fd, 0644) < 0) FAIL("create", "snapshot.tmp") ;
+  state_giveaway(fd, p->dir) ;
+  if (!cdbwrite_start(&c, fd)) FAIL("write", "snapshot.tmp") ;
+  if (snapshot_stream(p->dir, "snapshot.cdb", &merge_one, &x) < 0) goto errc ;
   for (size_t i = 0 ; i < entrytab_len(&t) ; i++)
   {
     entrytab_slot *s = entrytab_slotat(&t, i) ;
@@ -143,23 +138,23 @@ static int fold_old (struct paths_s *p, int64_t now, uint32_t grace, uint32_t ke
   }
   /* the journal's table is done with: let it go before the index is built */
   entrytab_free(&t) ;
-  if (!cdbwrite_finish(&c)) goto errc ;
+  if (!cdbwrite_finish(&c)) FAILC("write", "snapshot.tmp") ;
   crashpoint() ;
   cdbwrite_free(&c) ;
-  if (fsync(fd) < 0) goto err ;
+  if (fsync(fd) < 0) FAIL("sync", "snapshot.tmp") ;
   fd_close(fd) ; fd = -1 ;
   crashpoint() ;
   {
     char tmp[p->dirlen + 14] ;
     memcpy(tmp, path(p, "snapshot.tmp"), p->dirlen + 14) ;
-    if (rename(tmp, path(p, "snapshot.cdb")) < 0) goto err ;
+    if (rename(tmp, path(p, "snapshot.cdb")) < 0) FAIL("rename snapshot.tmp to", "snapshot.cdb") ;
   }
   crashpoint() ;
   if (!dir_sync(p->dir)) goto err ;
   crashpoint() ;
   if (had)
   {
-    if (unlink(path(p, "journal.old")) < 0 && errno != ENOENT) goto err ;
+    if (unlink(path(p, "journal.old")) < 0 && errno != ENOENT) FAIL("remove", "journal.old") ;
     crashpoint() ;
     if (!dir_sync(p->dir)) goto err ;
   }
@@ -195,13 +190,13 @@ static int move_journal (struct paths_s *p)
   int e ;
   int fd ;
   memcpy(from, path(p, "journal"), p->dirlen + 9) ;
-  fd = state_openread(from, 0) ;
+  fd = state_openread(p->dir, "journal", 0) ;
   if (fd < 0) return errno == ENOENT ;
   crashpoint() ;
-  if (fstat(fd, &st) < 0) goto err ;
+  if (fstat(fd, &st) < 0) FAIL("read", "journal") ;
   if (st.st_size)
   {
-    if (rename(from, path(p, "journal.old")) < 0) goto err ;
+    if (rename(from, path(p, "journal.old")) < 0) FAIL("rename journal to", "journal.old") ;
     crashpoint() ;
     if (!dir_sync(p->dir)) goto err ;
     crashpoint() ;
@@ -215,32 +210,65 @@ static int move_journal (struct paths_s *p)
   return 0 ;
 }
 
+/*
+ * The lock is mode 0600 and the directory owner's: no other account can
+ * open it, so none can hold it to keep compaction off for good (flock
+ * works on any descriptor, read-only included).  A lock others could
+ * have opened (older versions made it 0644) is replaced, but only while
+ * we hold it: if it is held, we cannot tell an old compactor from a
+ * squatter, and say so.  Since a lock may be replaced, the file we hold
+ * must still be the one named lock once we hold it.  Returns the fd, -1
+ * (state_fail'd) on error, -2 if another process holds it.
+ */
+static int lock_take (struct paths_s *p, uid_t owner)
+{
+  for (unsigned int tries = 0 ; tries < 10 ; tries++)
+  {
+    struct stat st, sn ;
+    int bad, e ;
+    int fd = open(path(p, "lock"), O_RDONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600) ;
+    if (fd >= 0) state_giveaway(fd, p->dir) ;
+    else if (errno == EEXIST) fd = open(p->buf, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) ;
+    if (fd < 0)
+    {
+      if (errno == ENOENT) continue ;  /* replaced between the two opens */
+      return state_fail("lock", "lock", errno == ELOOP ? "it is a symbolic link" : 0, errno) ;
+    }
+    if (fstat(fd, &st) < 0) { e = errno ; fd_close(fd) ; return state_fail("lock", "lock", 0, e) ; }
+    if (!S_ISREG(st.st_mode)) { fd_close(fd) ; return state_fail("lock", "lock", "it is not a regular file", EINVAL) ; }
+    bad = st.st_uid != owner || st.st_mode & 077 ;
+    if (flock(fd, LOCK_EX | LOCK_NB) < 0)
+    {
+      e = errno ;
+      fd_close(fd) ;
+      if (e != EWOULDBLOCK) return state_fail("lock", "lock", 0, e) ;
+      if (bad) return state_fail("lock", "lock", "it is held, and other accounts could have opened it: remove it", EACCES) ;
+      state_fail("lock", "lock", "it is held by another process", EWOULDBLOCK) ;
+      return -2 ;
+    }
+    if (stat(p->buf, &sn) < 0 || sn.st_dev != st.st_dev || sn.st_ino != st.st_ino) { fd_close(fd) ; continue ; }
+    if (!bad) return fd ;
+    /* we hold it, so nobody compacts now: the next ones find a new one */
+    if (unlink(p->buf) < 0 && errno != ENOENT) { e = errno ; fd_close(fd) ; return state_fail("remove", "lock", 0, e) ; }
+    fd_close(fd) ;
+  }
+  return state_fail("lock", "lock", "it keeps being replaced", EBUSY) ;
+}
+
 int state_compact (char const *dir, int64_t now, uint32_t grace, uint32_t keep)
 {
   size_t dirlen = strlen(dir) ;
   char buf[dirlen + 14] ;
   struct paths_s p = { .dirlen = dirlen, .dir = dir, .buf = buf } ;
   struct stat st ;
+  uid_t owner ;
   int lockfd, e ;
 
-  if (state_checkdir(dir, 1) < 0) return -1 ;
-  /* read-only is enough for flock, and works whoever created the file */
-  lockfd = open(path(&p, "lock"), O_RDONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644) ;
-  if (lockfd >= 0)
-  {
-    if (fchmod(lockfd, 0644) < 0) { e = errno ; fd_close(lockfd) ; errno = e ; return -1 ; }
-    giveaway(lockfd, dir) ;
-  }
-  else if (errno == EEXIST) lockfd = open(p.buf, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) ;
+  state_failreset() ;
+  if (state_checkdir(dir, 1, &owner) < 0) return -1 ;
+  lockfd = lock_take(&p, owner) ;
+  if (lockfd == -2) return 0 ;
   if (lockfd < 0) return -1 ;
-  if (flock(lockfd, LOCK_EX | LOCK_NB) < 0)
-  {
-    e = errno ;
-    fd_close(lockfd) ;
-    if (e == EWOULDBLOCK) return 0 ;
-    errno = e ;
-    return -1 ;
-  }
   crash_init() ;
   crashpoint() ;
   /* a leftover from a compactor that died: its records come first */
@@ -248,7 +276,7 @@ int state_compact (char const *dir, int64_t now, uint32_t grace, uint32_t keep)
   {
     if (!fold_old(&p, now, grace, keep)) goto err ;
   }
-  else if (errno != ENOENT) goto err ;
+  else if (errno != ENOENT) FAIL("read", "journal.old") ;
   if (!move_journal(&p)) goto err ;
   if (!fold_old(&p, now, grace, keep)) goto err ;
   fd_close(lockfd) ;

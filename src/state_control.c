@@ -20,21 +20,22 @@ static int isspace_ (char c)
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' ;
 }
 
-/* DIR/name holds one decimal number, maybe between blanks: 1, 0 if missing, -1 error (EINVAL if bad) */
-static int control_number (char const *dir, char const *name, uint64_t max, uint64_t *u)
+/*
+ * DIR/name holds one decimal number, maybe between blanks: 1, 0 if
+ * missing, -1 error (EINVAL and the reason bad if it is not such a
+ * number up to max)
+ */
+static int control_number (char const *dir, char const *name, uint64_t max, char const *bad, uint64_t *u)
 {
-  size_t dirlen = strlen(dir), namelen = strlen(name) ;
-  char path[dirlen + namelen + 2] ;
   char buf[CONTROL_MAX + 1] ;
   ssize_t r ;
   size_t i = 0, j ;
   uint64_t v = 0 ;
-  memcpy(path, dir, dirlen) ;
-  path[dirlen] = '/' ;
-  memcpy(path + dirlen + 1, name, namelen + 1) ;
+  state_failreset() ;
+  if (state_checkdir(dir, 0, 0) < 0) return -1 ;
   {
-    /* an administrator's symlink is fine; a FIFO or a file anybody may write is not */
-    int fd = state_openread(path, 1) ;
+    /* an administrator's symlink is fine; a FIFO or a file others may write is not */
+    int fd = state_openread(dir, name, 1) ;
     if (fd < 0) return errno == ENOENT ? 0 : -1 ;
     ssize_t k = 0 ;
     r = 0 ;
@@ -44,20 +45,20 @@ static int control_number (char const *dir, char const *name, uint64_t max, uint
       if (k <= 0) break ;
       r += k ;
     }
-    if (k < 0) { int e = errno ; fd_close(fd) ; errno = e ; return -1 ; }
+    if (k < 0) { int e = errno ; fd_close(fd) ; return state_fail("read", name, 0, e) ; }
     fd_close(fd) ;
   }
-  if (r > CONTROL_MAX) return (errno = EINVAL, -1) ;
+  if (r > CONTROL_MAX) return state_fail("read", name, bad, EINVAL) ;
   while (i < (size_t)r && isspace_(buf[i])) i++ ;
   for (j = i ; j < (size_t)r && buf[j] >= '0' && buf[j] <= '9' ; j++)
   {
     unsigned int d = buf[j] - '0' ;
-    if (v > (max - d) / 10) return (errno = EINVAL, -1) ;
+    if (v > (max - d) / 10) return state_fail("read", name, bad, EINVAL) ;
     v = v * 10 + d ;
   }
-  if (j == i) return (errno = EINVAL, -1) ;
+  if (j == i) return state_fail("read", name, bad, EINVAL) ;
   while (j < (size_t)r && isspace_(buf[j])) j++ ;
-  if (j < (size_t)r) return (errno = EINVAL, -1) ;
+  if (j < (size_t)r) return state_fail("read", name, bad, EINVAL) ;
   *u = v ;
   return 1 ;
 }
@@ -65,7 +66,7 @@ static int control_number (char const *dir, char const *name, uint64_t max, uint
 int state_grace (char const *dir, uint32_t *grace)
 {
   uint64_t u ;
-  int r = control_number(dir, "grace", UINT32_MAX, &u) ;
+  int r = control_number(dir, "grace", GRANT_MAX, "it is not a number of seconds up to 31622400", &u) ;
   if (r < 0) return errno == EINVAL ? 0 : -1 ;
   *grace = r ? (uint32_t)u : STATE_GRACE_DEFAULT ;
   return 1 ;
@@ -74,7 +75,7 @@ int state_grace (char const *dir, uint32_t *grace)
 int state_journalmax (char const *dir, uint64_t *max)
 {
   uint64_t u ;
-  int r = control_number(dir, "journalmax", UINT64_MAX, &u) ;
+  int r = control_number(dir, "journalmax", UINT64_MAX, "it is not a number of bytes", &u) ;
   if (r < 0) return errno == EINVAL ? 0 : -1 ;
   *max = r ? u : STATE_JOURNALMAX_DEFAULT ;
   return 1 ;
@@ -108,20 +109,36 @@ int state_allow_match (char const *dir, addr const *a, net *n, unsigned int *lin
   return m.found ;
 }
 
+/* the status of DIR/name: 1, 0 if missing, -1 (state_fail'd) */
+static int status (char const *dir, char const *name, struct stat *st)
+{
+  char path[STATE_PATH(dir, name)] ;
+  if (stat(state_path(path, dir, name), st) == 0) return 1 ;
+  return errno == ENOENT ? 0 : state_fail("read", name, 0, errno) ;
+}
+
 int state_compact_due (char const *dir, int64_t now, uint32_t maxage, unsigned int factor)
 {
-  size_t dirlen = strlen(dir) ;
-  char path[dirlen + 14] ;
   struct stat st ;
   uint64_t max ;
+  int r ;
   if (state_journalmax(dir, &max) <= 0) return -1 ;  /* errno EINVAL if 0 */
-  memcpy(path, dir, dirlen) ;
-  memcpy(path + dirlen, "/journal", 9) ;
-  if (stat(path, &st) < 0) return errno == ENOENT ? 0 : -1 ;
-  if (!st.st_size) return 0 ;
+  r = status(dir, "journal", &st) ;
+  if (r <= 0 || !st.st_size) return r ;
   if ((uint64_t)st.st_size / (factor ? factor : 1) > max) return 1 ;
   if (maxage == UINT32_MAX) return 0 ;
-  memcpy(path + dirlen, "/snapshot.cdb", 14) ;
-  if (stat(path, &st) < 0) return errno == ENOENT ? 1 : -1 ;
+  r = status(dir, "snapshot.cdb", &st) ;
+  if (r <= 0) return r < 0 ? -1 : 1 ;
   return st.st_mtime + (int64_t)maxage <= now ;
+}
+
+int state_compact_last (char const *dir, int64_t *t)
+{
+  struct stat st ;
+  int r ;
+  state_failreset() ;
+  r = status(dir, "snapshot.cdb", &st) ;
+  if (!r) r = status(dir, "lock", &st) ;
+  if (r > 0) *t = st.st_mtime ;
+  return r ;
 }

@@ -40,47 +40,41 @@ static void journal_fold (char const *s, size_t len, char const *key, size_t key
   }
 }
 
-static int journal_read (char const *dir, size_t dirlen, char const *name, stralloc *sa, char const *key, size_t keylen, entry_acc *x)
+static int journal_read (char const *dir, char const *name, stralloc *sa, char const *key, size_t keylen, entry_acc *x)
 {
-  size_t namelen = strlen(name) ;
-  char path[dirlen + namelen + 2] ;
-  memcpy(path, dir, dirlen) ;
-  path[dirlen] = '/' ;
-  memcpy(path + dirlen + 1, name, namelen + 1) ;
   sa->len = 0 ;
-  if (state_slurp(sa, path, 0) <= 0) return errno == ENOENT ? 0 : -1 ;
+  if (state_slurp(sa, dir, name, 0) <= 0) return errno == ENOENT ? 0 : -1 ;
   journal_fold(sa->s, sa->len, key, keylen, x) ;
   return 0 ;
 }
 
-static int snapshot_read (char const *dir, size_t dirlen, char const *key, size_t keylen, entry_acc *x)
+#define BADSNAP "it is not a valid snapshot"
+
+static int snapshot_read (char const *dir, char const *key, size_t keylen, entry_acc *x)
 {
-  char path[dirlen + 14] ;
   cdb c = CDB_ZERO ;
   cdb_data d ;
   entry f ;
   int r ;
-  memcpy(path, dir, dirlen) ;
-  memcpy(path + dirlen, "/snapshot.cdb", 14) ;
   {
-    int fd = state_openread(path, 0) ;
+    int fd = state_openread(dir, "snapshot.cdb", 0) ;
     if (fd < 0) return errno == ENOENT ? 0 : -1 ;
     r = cdb_init_fromfd(&c, fd) ;
     fd_close(fd) ;  /* the map stays */
     if (!r)
     {
       /* an empty file cannot be mapped, and is no cdb either */
-      if (errno == EINVAL) errno = EPROTO ;
-      return -1 ;
+      if (errno == EINVAL) return state_fail("read", "snapshot.cdb", BADSNAP, EPROTO) ;
+      return state_fail("read", "snapshot.cdb", 0, errno) ;
     }
   }
-  if (c.size < 2048) { cdb_free(&c) ; return (errno = EPROTO, -1) ; }
+  if (c.size < 2048) { cdb_free(&c) ; return state_fail("read", "snapshot.cdb", BADSNAP, EPROTO) ; }
   r = cdb_find(&c, &d, key, keylen) ;
-  if (r < 0 || (r && !cdb_inside(&c, &d))) { cdb_free(&c) ; return (errno = EPROTO, -1) ; }
+  if (r < 0 || (r && !cdb_inside(&c, &d))) { cdb_free(&c) ; return state_fail("read", "snapshot.cdb", BADSNAP, EPROTO) ; }
   if (r)
   {
     /* entry_scan copies the records: nothing points into the map after cdb_free */
-    if (!entry_scan(d.s, d.len, &x->e->ip, &f)) { cdb_free(&c) ; return (errno = EPROTO, -1) ; }
+    if (!entry_scan(d.s, d.len, &x->e->ip, &f)) { cdb_free(&c) ; return state_fail("read", "snapshot.cdb", BADSNAP, EPROTO) ; }
     entry_merge(x->e, &f) ;
     x->n++ ;
   }
@@ -90,25 +84,25 @@ static int snapshot_read (char const *dir, size_t dirlen, char const *key, size_
 
 int state_lookup (char const *dir, addr const *a, entry *e)
 {
-  size_t dirlen = strlen(dir) ;
   stralloc sa = STRALLOC_ZERO ;
   char key[ADDR_FMT + 2] ;
   size_t keylen ;
   entry_acc x = { .e = e, .n = 0 } ;
   int err ;
 
+  state_failreset() ;
   /* a missing directory is a misconfiguration, not an empty state */
-  if (state_checkdir(dir, 0) < 0) return -1 ;
+  if (state_checkdir(dir, 0, 0) < 0) return -1 ;
   entry_init(e, a) ;
   key[0] = ' ' ;
   keylen = 1 + addr_fmt(key + 1, a) ;
   key[keylen++] = ' ' ;
 
   /* upstream first: a record moves downstream only after it is there */
-  if (journal_read(dir, dirlen, "journal", &sa, key, keylen, &x) < 0) goto err ;
-  if (journal_read(dir, dirlen, "journal.old", &sa, key, keylen, &x) < 0) goto err ;
+  if (journal_read(dir, "journal", &sa, key, keylen, &x) < 0) goto err ;
+  if (journal_read(dir, "journal.old", &sa, key, keylen, &x) < 0) goto err ;
   stralloc_free(&sa) ;
-  if (snapshot_read(dir, dirlen, key + 1, keylen - 2, &x) < 0) return -1 ;
+  if (snapshot_read(dir, key + 1, keylen - 2, &x) < 0) return -1 ;
   return x.n > 0 ;
 
  err:

@@ -35,18 +35,13 @@ static int merge_one (char const *key, size_t keylen, entry const *e, void *data
 
 static int run (char const *dir, entrytab *t, entry_fn *f, void *data)
 {
-  size_t dirlen = strlen(dir) ;
-  char path[dirlen + 14] ;
   struct scan_s x = { .t = t, .f = f, .data = data } ;
-  if (state_checkdir(dir, 0) < 0) return -1 ;
-  memcpy(path, dir, dirlen) ;
+  state_failreset() ;
+  if (state_checkdir(dir, 0, 0) < 0) return -1 ;
   /* upstream first, as in state_lookup */
-  memcpy(path + dirlen, "/journal", 9) ;
-  if (entrytab_load(t, path) < 0) return -1 ;
-  memcpy(path + dirlen, "/journal.old", 13) ;
-  if (entrytab_load(t, path) < 0) return -1 ;
-  memcpy(path + dirlen, "/snapshot.cdb", 14) ;
-  if (snapshot_stream(path, &merge_one, &x) < 0) return -1 ;
+  if (entrytab_load(t, dir, "journal") < 0) return -1 ;
+  if (entrytab_load(t, dir, "journal.old") < 0) return -1 ;
+  if (snapshot_stream(dir, "snapshot.cdb", &merge_one, &x) < 0) return -1 ;
   for (size_t i = 0 ; i < entrytab_len(t) ; i++)
   {
     entrytab_slot *s = entrytab_slotat(t, i) ;

@@ -10,6 +10,7 @@
 #include "addr.h"
 #include "record.h"
 #include "entrytab.h"
+#include "state.h"
 #include "statefile.h"
 
 /*
@@ -83,15 +84,23 @@ static int stream (struct reader_s *r, snapshot_fn *f, void *data)
   return 1 ;
 }
 
-int snapshot_stream (char const *path, snapshot_fn *f, void *data)
+/*
+ * stream's errors are its reads' or EPROTO (a damaged snapshot), or
+ * f's, which f has described (state_failed.file set) if it is the
+ * library's own: the compactor's writes.
+ */
+int snapshot_stream (char const *dir, char const *name, snapshot_fn *f, void *data)
 {
   struct reader_s r = { .fd = -1, .p = 0, .n = 0 } ;
   int k, e ;
-  r.fd = state_openread(path, 0) ;
+  r.fd = state_openread(dir, name, 0) ;
   if (r.fd < 0) return errno == ENOENT ? 0 : -1 ;
+  state_failreset() ;
   k = stream(&r, f, data) ;
   e = errno ;
   fd_close(r.fd) ;
+  if (k < 0 && !state_failed.file)
+    return state_fail("read", name, e == EPROTO ? "it is not a valid snapshot" : 0, e) ;
   errno = e ;
   return k ;
 }

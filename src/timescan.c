@@ -5,7 +5,6 @@
 #include "timescan.h"
 
 /* 9999-12-31T23:59:59Z: later than that is a broken stamp, not a date */
-#define UNIX_MAX INT64_C(253402300799)
 
 static int isdigit_ (char c) { return c >= '0' && c <= '9' ; }
 
@@ -117,7 +116,7 @@ size_t tai64n_scan (char const *s, size_t len, int64_t *t)
   /* the last 8 digits are nanoseconds: read for validity, not needed */
   if (label < (UINT64_C(1) << 62) + 10) return 0 ;
   label -= (UINT64_C(1) << 62) + 10 ;
-  if (label > (uint64_t)UNIX_MAX) return 0 ;
+  if (label > (uint64_t)TIME_MAX) return 0 ;
   *t = (int64_t)label ;
   return 25 ;
 }
@@ -237,7 +236,7 @@ size_t iso8601_scan (char const *s, size_t len, int64_t *t)
   if (z)
   {
     int64_t x = days_from_civil(year, mon, mday) * 86400 + h * 3600 + m * 60 + sec - off ;
-    if (x < 0 || x > UNIX_MAX) return 0 ;
+    if (x < 0 || x > TIME_MAX) return 0 ;
     *t = x ;
   }
   else

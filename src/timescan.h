@@ -7,6 +7,14 @@
 #include <stdint.h>
 
 /*
+ * The latest time the suite reads, 9999-12-31 23:59:59 UTC: every
+ * scanner here stops at it, and so do the records, the options and the
+ * control files, so that adding a grace or a duration to a time never
+ * overflows.
+ */
+#define TIME_MAX INT64_C(253402300799)
+
+/*
  * Every time in the suite is a count of Unix seconds (POSIX time: UTC,
  * no leap seconds), as an int64_t.  Each scanner reads a timestamp at the
  * start of s (at most len bytes) and returns the number of bytes it used,

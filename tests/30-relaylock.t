@@ -96,6 +96,7 @@ degraded() {  # degraded WHAT STDERR-REGEXP ENV... -- COMMAND...  (sh -c SHOW ap
   local envs=()
   while [ "$1" != -- ]; do envs+=("$1"); shift; done; shift
   checkrun "$what: exit 0 and one warning" 0 "$pat" rl "${envs[@]}" "$@" sh -c "$SHOW"
+  check "$what: one line on stderr, not two" 1 "$(wc -l < "$T/err")"
   check "$what: prog ran without RELAYCLIENT" "unset" "$(cat "$T/out")"
 }
 degraded "missing state directory" \
@@ -105,10 +106,10 @@ degraded "missing state directory" \
 c=$(newstate); cp "$d/journal" "$c/journal"
 head -c 3000 /dev/zero | tr '\0' '\377' > "$c/snapshot.cdb"
 printf 'this is not a cdb' >> "$c/snapshot.cdb"
-degraded "corrupt snapshot (garbage bytes)" "^relaylock: warning: unable to read $c/snapshot\.cdb: .+\$" \
+degraded "corrupt snapshot (garbage bytes)" "^relaylock: warning: unable to read $c/snapshot\.cdb: it is not a valid snapshot\$" \
   TCPREMOTEIP=127.0.0.22 -- relaylock -d "$c"
 c2=$(newstate); cp "$d/journal" "$c2/journal"; printf 'garbage' > "$c2/snapshot.cdb"
-degraded "short snapshot (7 garbage bytes)" "^relaylock: warning: unable to read $c2/snapshot\.cdb: .+\$" \
+degraded "short snapshot (7 garbage bytes)" "^relaylock: warning: unable to read $c2/snapshot\.cdb: it is not a valid snapshot\$" \
   TCPREMOTEIP=127.0.0.22 -- relaylock -d "$c2"
 
 if isroot && needcmd setuidgid; then
@@ -121,14 +122,26 @@ if isroot && needcmd setuidgid; then
   degraded "unreadable journal (mode 600, run as nobody)" \
     "^relaylock: warning: unable to read $u/journal: Permission denied\$" \
     TCPREMOTEIP=127.0.0.21 -- setuidgid nobody "$TOP/relaylock" -d "$u"
+  chmod 644 "$u/journal"; chmod 700 "$u"
+  # the directory is what cannot be read, not its grace file
+  degraded "unreadable directory (mode 700, run as nobody)" \
+    "^relaylock: warning: unable to read the state directory $u: Permission denied\$" \
+    TCPREMOTEIP=127.0.0.21 -- setuidgid nobody "$TOP/relaylock" -d "$u"
 else
   skip "unreadable snapshot" "needs root and setuidgid (daemontools) to run relaylock as nobody"
 fi
 
 g=$(newstate); cp "$d/journal" "$g/journal"; echo 'half an hour' > "$g/grace"
-degraded "bad grace file" "^relaylock: warning: invalid grace period in $g/grace\$" TCPREMOTEIP=127.0.0.21 -- relaylock -d "$g"
+degraded "bad grace file" "^relaylock: warning: unable to read $g/grace: it is not a number of seconds up to 31622400\$" TCPREMOTEIP=127.0.0.21 -- relaylock -d "$g"
+echo 31622401 > "$g/grace"
+degraded "a grace above GRANT_MAX (366 days)" "^relaylock: warning: unable to read $g/grace: it is not a number of seconds up to 31622400\$" TCPREMOTEIP=127.0.0.21 -- relaylock -d "$g"
+checkrun "-g above GRANT_MAX: usage (100)" 100 '^relaylock: usage: .*$' relaylock -g 31622401 -d "$d" true
+f=$(newstate); cp "$d/journal" "$f/journal.old"; mkfifo "$f/journal"
+degraded "a FIFO as the journal" "^relaylock: warning: unable to read $f/journal: it is not a regular file\$" TCPREMOTEIP=127.0.0.21 -- timeout 10 relaylock -d "$f"
+rm "$f/journal"; cp "$d/journal" "$f/journal"; mkfifo "$f/snapshot.cdb"
+degraded "a FIFO as the snapshot" "^relaylock: warning: unable to read $f/snapshot.cdb: it is not a regular file\$" TCPREMOTEIP=127.0.0.21 -- timeout 10 relaylock -d "$f"
 a=$(newstate); cp "$d/journal" "$a/journal"; printf '10.0.0.0/8\n127.0.1.0/33\n' > "$a/allow"
-degraded "bad allow line" "^relaylock: warning: invalid network in $a/allow line 2\$" TCPREMOTEIP=127.0.0.21 -- relaylock -d "$a"
+degraded "bad allow line" "^relaylock: warning: unable to read $a/allow: invalid network on line 2\$" TCPREMOTEIP=127.0.0.21 -- relaylock -d "$a"
 degraded "TCPREMOTEIP unset" '^relaylock: warning: unable to read the client address: TCPREMOTEIP is not set$' -u TCPREMOTEIP -- relaylock -d "$d"
 degraded "PROTO=SSL and no SSLREMOTEIP" '^relaylock: warning: unable to read the client address: SSLREMOTEIP is not set$' PROTO=SSL TCPREMOTEIP=127.0.0.21 -- relaylock -d "$d"
 degraded "invalid address 1.2.3.999" '^relaylock: warning: invalid client address in TCPREMOTEIP: 1\.2\.3\.999$' TCPREMOTEIP=1.2.3.999 -- relaylock -d "$d"

@@ -87,17 +87,18 @@ echo 'soon' > "$d/grace"
 checkrun "relaygrant does not read DIR/grace (a bad one is relaylock's to report)" 0 '' relaygrant -d "$d" 127.0.0.9
 rm -f "$d/grace"
 
+checkrun "relaygrant -s above GRANT_MAX (366 days): usage, 100" 100 '^relaygrant: usage: .*$' relaygrant -d "$d" -s 31622401 127.0.0.1
 checkrun "relaygrant, state directory missing: 111" 111 \
-  "^relaygrant: fatal: unable to append a grant to $T/nonexistent/journal: No such file or directory\$" relaygrant -d "$T/nonexistent" 127.0.0.1
+  "^relaygrant: fatal: unable to write to the state directory $T/nonexistent: No such file or directory\$" relaygrant -d "$T/nonexistent" 127.0.0.1
 checkrun "relayrevoke, state directory missing: 111" 111 \
-  "^relayrevoke: fatal: unable to append a revocation to $T/nonexistent/journal: No such file or directory\$" relayrevoke -d "$T/nonexistent" 127.0.0.1
+  "^relayrevoke: fatal: unable to write to the state directory $T/nonexistent: No such file or directory\$" relayrevoke -d "$T/nonexistent" 127.0.0.1
 [ -e "$T/nonexistent" ] && notok "the missing state directory was created" || ok "the missing state directory was not created"
 if isroot && needcmd setuidgid; then
   ro=$(newstate)
   checkrun "relaygrant, state directory not writable (as nobody): 111" 111 \
-    "^relaygrant: fatal: unable to append a grant to $ro/journal: Permission denied\$" setuidgid nobody "$TOP/relaygrant" -d "$ro" 127.0.0.1
+    "^relaygrant: fatal: unable to write to the state directory $ro: Permission denied\$" setuidgid nobody "$TOP/relaygrant" -d "$ro" 127.0.0.1
   checkrun "relayrevoke, state directory not writable (as nobody): 111" 111 \
-    "^relayrevoke: fatal: unable to append a revocation to $ro/journal: Permission denied\$" setuidgid nobody "$TOP/relayrevoke" -d "$ro" 127.0.0.1
+    "^relayrevoke: fatal: unable to write to the state directory $ro: Permission denied\$" setuidgid nobody "$TOP/relayrevoke" -d "$ro" 127.0.0.1
 else
   skip "unwritable state directory" "needs root and setuidgid to run as nobody"
 fi

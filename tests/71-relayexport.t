@@ -21,7 +21,7 @@ checkrun "nothing to export is a usage error (100)" 100 'relayexport: usage: rel
 checkrun "-t without -x is a usage error" 100 'relayexport: usage: .*' relayexport -1 -d "$state" -t "$T/rules"
 checkrun "-r 0 is a usage error" 100 'relayexport: usage: .*' relayexport -1 -d "$state" -r 0 -c "$out/x.cdb"
 checkrun "a missing state directory is a system failure (111)" 111 \
-  "relayexport: fatal: unable to read the state in $T/nonexistent: .*" relayexport -1 -d "$T/nonexistent" -c "$out/x.cdb"
+  "relayexport: fatal: unable to read the state directory $T/nonexistent: No such file or directory" relayexport -1 -d "$T/nonexistent" -c "$out/x.cdb"
 checkrun "an unwritable export is a system failure (111)" 111 \
   "relayexport: fatal: unable to write $T/nodir/relay.cdb: .*" relayexport -1 -d "$state" -c "$T/nodir/relay.cdb"
 

@@ -93,7 +93,7 @@ d=$(newstate); relaygrant -d "$d" 192.0.2.7
 printf '18\0' > "$d/grace"
 : > "$T/rl.err"
 check "grace with a NUL: invalid, no RELAYCLIENT" "unset" "$(rl 192.0.2.7 "$d")"
-checkgrep "and said so" "invalid grace period" "$T/rl.err"
+check "and said so, in one line that names the file" "relaylock: warning: unable to read $d/grace: it is not a number of seconds up to 31622400" "$(cat "$T/rl.err")"
 head -c 1048576 /dev/zero | tr '\0' ' ' > "$d/grace"; echo 1800 >> "$d/grace"
 check "grace 1 MB long: invalid, no RELAYCLIENT" "unset" "$(rl 192.0.2.7 "$d")"
 printf ' 1800\r\n' > "$d/grace"
@@ -109,13 +109,37 @@ rm "$d/allow"; rm "$d/grace"
 
 echo '--- files that are not what they claim'
 d=$(newstate); mkdir "$d/journal"
-checkrun "a directory as the journal: relaygrant fails (111)" 111 ".*relaygrant: fatal: unable to append a grant to $d/journal: Is a directory" relaygrant -d "$d" 192.0.2.7
+checkrun "a directory as the journal: relaygrant fails (111)" 111 "relaygrant: fatal: unable to append to $d/journal: Is a directory" relaygrant -d "$d" 192.0.2.7
 check "relaylock still runs the server" "unset" "$(rl 192.0.2.7 "$d")"
 rmdir "$d/journal"; relaygrant -d "$d" 192.0.2.7; mkfifo "$d/snapshot.cdb"
 run timeout 10 env -u RELAYCLIENT TCPREMOTEIP=192.0.2.7 relaylock -d "$d" sh -c "$SHOW"
 check "a FIFO as snapshot.cdb: relaylock does not hang, runs the server without RELAYCLIENT" "0 unset" "$rc $(cat "$T/out")"
+check "and says so in one line, naming the snapshot, not a protocol error" "relaylock: warning: unable to read $d/snapshot.cdb: it is not a regular file" "$(cat "$T/err")"
 run timeout 10 storetool compact "$d" $now
 check "and compaction refuses it at once (111)" 111 "$rc"
+rm -f "$d"/*; relaygrant -d "$d" 192.0.2.7; mkfifo "$d/journal.old"
+run timeout 10 env -u RELAYCLIENT TCPREMOTEIP=192.0.2.7 relaylock -d "$d" sh -c "$SHOW"
+check "a FIFO as journal.old: one line that names it" "0 unset relaylock: warning: unable to read $d/journal.old: it is not a regular file" "$rc $(cat "$T/out") $(cat "$T/err")"
+rm "$d/journal.old"; mv "$d/journal" "$d/journal.old"; mkfifo "$d/journal"
+run timeout 10 env -u RELAYCLIENT TCPREMOTEIP=192.0.2.7 relaylock -d "$d" sh -c "$SHOW"
+check "a FIFO as the journal: one line that names it" "0 unset relaylock: warning: unable to read $d/journal: it is not a regular file" "$rc $(cat "$T/out") $(cat "$T/err")"
+rm "$d/journal"; mv "$d/journal.old" "$d/journal"
+printf 'garbage' > "$d/snapshot.cdb"
+run env -u RELAYCLIENT TCPREMOTEIP=192.0.2.7 relaylock -d "$d" sh -c "$SHOW"
+check "a bad snapshot: one line that says so" "0 unset relaylock: warning: unable to read $d/snapshot.cdb: it is not a valid snapshot" "$rc $(cat "$T/out") $(cat "$T/err")"
+printf '10.0.0.0/8\nfe80::/10%%eth0\n' > "$d/allow"
+run env -u RELAYCLIENT TCPREMOTEIP=10.1.2.3 relaylock -d "$d" sh -c "$SHOW"
+check "a bad allow line: one line that names the file and the line" "0 unset relaylock: warning: unable to read $d/allow: invalid network on line 2" "$rc $(cat "$T/out") $(cat "$T/err")"
+rm "$d/allow" "$d/snapshot.cdb"
+if isroot && needcmd setuidgid; then
+  chmod 700 "$d"
+  run env -u RELAYCLIENT TCPREMOTEIP=192.0.2.7 setuidgid nobody "$TOP/relaylock" -d "$d" sh -c "$SHOW"
+  check "a directory relaylock may not search: one line that names the directory, not grace" "0 unset relaylock: warning: unable to read the state directory $d: Permission denied" "$rc $(cat "$T/out") $(cat "$T/err")"
+  chmod 755 "$d"
+else
+  skip "an unsearchable directory" "needs root and setuidgid to run as nobody"
+fi
+printf 'garbage' > "$d/snapshot.cdb"
 rm "$d/snapshot.cdb"; mkdir "$d/snapshot.cdb"
 check "a directory as snapshot.cdb: no RELAYCLIENT" "unset" "$(rl 192.0.2.7 "$d")"
 rmdir "$d/snapshot.cdb"; ln -s /dev/zero "$d/snapshot.cdb"

@@ -18,6 +18,10 @@
  *   storetool records FILE                  every record records_scan finds, then "records N skipped N"
  *   storetool grace DIR | journalmax DIR    the value, or "invalid"
  *   storetool allow DIR ADDR                match NET line N | nomatch | invalid line N
+ *   storetool revoked DIR SEED STEPS        random grants (some dated long before they are
+ *                                           written, as read late), revocations and compactions;
+ *                                           exit 1 at the first lookup where a grant dated at or
+ *                                           before a revocation of its address allows it
  */
 
 #include <string.h>
@@ -92,8 +96,7 @@ static uint32_t getgrace (char const *dir, char const *s)
   int r ;
   if (s) return num(s) ;
   r = state_grace(dir, &g) ;
-  if (r < 0) strerr_diefu3sys(111, "read ", dir, "/grace") ;
-  if (!r) strerr_dief3x(100, "invalid ", dir, "/grace") ;
+  if (r <= 0) state_die(r ? 111 : 100, dir) ;
   return g ;
 }
 
@@ -103,7 +106,7 @@ static int do_append (char const *const *argv)
   if (!argv[0] || !argv[1] || !argv[2] || !argv[3] || !argv[4] || !argv[5] || !argv[6]) dieusage() ;
   mkrecord(argv + 1, &r) ;
   if (state_append(argv[0], &r, argv[7] && !strcmp(argv[7], "sync")) < 0)
-    strerr_diefu2sys(111, "append to ", argv[0]) ;
+    state_die(111, argv[0]) ;
   return 0 ;
 }
 
@@ -126,7 +129,7 @@ static int do_lookup (char const *const *argv)
   now = when(argv[2]) ;
   grace = getgrace(argv[0], argv[3]) ;
   r = state_lookup(argv[0], &a, &e) ;
-  if (r < 0) strerr_diefu2sys(111, "look up in ", argv[0]) ;
+  if (r < 0) state_die(111, argv[0]) ;
   if (!r) { outs("unknown\n") ; flush() ; return 1 ; }
   if (entry_allowed(&e, now, grace, &why, &until))
   {
@@ -147,7 +150,7 @@ static int do_compact (char const *const *argv)
   int r ;
   if (!argv[0] || !argv[1]) dieusage() ;
   r = state_compact(argv[0], when(argv[1]), getgrace(argv[0], argv[2]), argv[2] && argv[3] ? num(argv[3]) : 0) ;
-  if (r < 0) strerr_diefu2sys(111, "compact ", argv[0]) ;
+  if (r < 0) state_die(111, argv[0]) ;
   outs(r ? "compacted\n" : "busy\n") ;
   flush() ;
   return 0 ;
@@ -158,7 +161,7 @@ static int do_due (char const *const *argv)
   int r ;
   if (!argv[0] || !argv[1] || !argv[2]) dieusage() ;
   r = state_compact_due(argv[0], when(argv[1]), num(argv[2]), argv[3] ? num(argv[3]) : 1) ;
-  if (r < 0) strerr_diefu2sys(111, "check ", argv[0]) ;
+  if (r < 0) state_die(111, argv[0]) ;
   outs(r ? "1\n" : "0\n") ;
   flush() ;
   return 0 ;
@@ -180,7 +183,7 @@ static int scan_one (entry const *e, void *data)
 static int do_scan (char const *const *argv)
 {
   if (!argv[0]) dieusage() ;
-  if (state_scan(argv[0], &scan_one, 0) < 0) strerr_diefu2sys(111, "scan ", argv[0]) ;
+  if (state_scan(argv[0], &scan_one, 0) < 0) state_die(111, argv[0]) ;
   flush() ;
   return 0 ;
 }
@@ -226,7 +229,7 @@ static int do_hammer (char const *const *argv)
       acklen += addr_fmt(ack + acklen, &r[j].ip) ;
       ack[acklen++] = '\n' ;
     }
-    if (state_writer_append(&w, r, n, 0) < 0) strerr_diefu2sys(111, "append to ", argv[0]) ;
+    if (state_writer_append(&w, r, n, 0) < 0) state_die(111, argv[0]) ;
     /* acknowledged only now: a reader may rely on these being recorded */
     if (ackfd >= 0 && write(ackfd, ack, acklen) != (ssize_t)acklen) strerr_diefu2sys(111, "write ", argv[3]) ;
   }
@@ -332,7 +335,7 @@ static int do_control (char const *what, char const *const *argv)
     r = state_journalmax(argv[0], &m) ;
     if (r > 0) outi(m) ;
   }
-  if (r < 0) strerr_diefu2sys(111, "read control file in ", argv[0]) ;
+  if (r < 0) state_die(111, argv[0]) ;
   if (!r) outs("invalid") ;
   outs("\n") ;
   flush() ;
@@ -361,6 +364,85 @@ static int do_allow (char const *const *argv)
   return r > 0 ? 0 : 1 ;
 }
 
+/*
+ * The property of doc/state.html: a revocation at R cancels every grant
+ * dated <= R, whenever that grant is written, whatever compactions ran
+ * in between and whatever grace the reader uses (relaylock -g above the
+ * directory's grace).  Times run over weeks in the past, so that no
+ * record is clamped by the writer's clock.
+ */
+static uint64_t rnd_state ;
+static uint32_t rnd (uint32_t n)
+{
+  rnd_state ^= rnd_state << 13 ; rnd_state ^= rnd_state >> 7 ; rnd_state ^= rnd_state << 17 ;
+  return n ? (uint32_t)(rnd_state % n) : 0 ;
+}
+
+static int do_revoked (char const *const *argv)
+{
+  static record const zero = RECORD_ZERO ;
+  static uint32_t const graces[4] = { 60, 600, 3600, 86400 } ;
+  int64_t maxrev[4] = { -1, -1, -1, -1 } ;
+  int64_t t ;
+  unsigned int steps ;
+  if (!argv[0] || !argv[1] || !argv[2]) dieusage() ;
+  rnd_state = (uint64_t)num(argv[1]) * 2654435761U + 1 ;
+  steps = num(argv[2]) ;
+  t = time(0) - (int64_t)steps * 1200 - 86400 ;
+  for (unsigned int i = 0 ; i < steps ; i++)
+  {
+    unsigned int k = rnd(4) ;
+    record r = zero ;
+    r.ip.ip[0] = 192 ; r.ip.ip[2] = 2 ; r.ip.ip[3] = 1 + k ;
+    switch (rnd(8))
+    {
+      case 0 : case 1 :  /* a login, maybe read late */
+      case 2 : case 3 :  /* a timed grant (readlog -g, relaygrant -s), maybe read late */
+        r.type = '+' ;
+        r.time = t - rnd(4) * rnd(3000) ;
+        r.dur = rnd(2) ? rnd(86400) + 1 : 0 ;
+        record_setsource(&r, "storetool/grant", 15) ;
+        if (state_append(argv[0], &r, 0) < 0) state_die(111, argv[0]) ;
+        break ;
+      case 4 :
+        r.type = '-' ;
+        r.time = t ;
+        record_setsource(&r, "storetool/revoke", 16) ;
+        if (state_append(argv[0], &r, 0) < 0) state_die(111, argv[0]) ;
+        if (t > maxrev[k]) maxrev[k] = t ;
+        break ;
+      case 5 :
+        if (state_compact(argv[0], t, graces[rnd(2)], rnd(2) ? 0 : rnd(600)) < 0) state_die(111, argv[0]) ;
+        break ;
+      default :
+        t += rnd(1200) ;
+        break ;
+    }
+    for (unsigned int j = 0 ; j < 4 ; j++)
+    {
+      addr a = ADDR_ZERO ;
+      entry e ;
+      record const *why ;
+      int64_t until ;
+      uint32_t g = graces[rnd(4)] ;
+      a.ip[0] = 192 ; a.ip[2] = 2 ; a.ip[3] = 1 + j ;
+      if (state_lookup(argv[0], &a, &e) < 0) state_die(111, argv[0]) ;
+      if (entry_allowed(&e, t, g, &why, &until) && why->time <= maxrev[j])
+      {
+        outs("step ") ; outi(i) ; outs(": 192.0.2.") ; outi(1 + j) ;
+        outs(" allowed at ") ; outi(t) ; outs(" with grace ") ; outi(g) ;
+        outs(" by the grant of ") ; outi(why->time) ; outs(" for ") ; outi(why->dur) ;
+        outs(", revoked at ") ; outi(maxrev[j]) ; outs("\n") ;
+        flush() ;
+        return 1 ;
+      }
+    }
+  }
+  outs("ok\n") ;
+  flush() ;
+  return 0 ;
+}
+
 int main (int argc, char const *const *argv)
 {
   PROG = "storetool" ;
@@ -376,5 +458,6 @@ int main (int argc, char const *const *argv)
   if (!strcmp(argv[1], "records")) return do_records(argv + 2) ;
   if (!strcmp(argv[1], "grace") || !strcmp(argv[1], "journalmax")) return do_control(argv[1], argv + 2) ;
   if (!strcmp(argv[1], "allow")) return do_allow(argv + 2) ;
+  if (!strcmp(argv[1], "revoked")) return do_revoked(argv + 2) ;
   dieusage() ;
 }
