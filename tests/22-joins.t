@@ -58,7 +58,7 @@ check "and a younger pending one survives the 1024th (the oldest went, not it)" 
   "$( { ok_ $T0 700 192.0.2.70; ok_ $T0 702 192.0.2.72; flood 1023; pass_ $((T0+2)) 702 young; } | grants)"
 
 echo '--- d. a restart between the connect line and the login line'
-S=$(newstate); echo 2000000000 > "$S/grace"
+S=$(newstate); echo 31622400 > "$S/grace"
 now=$(date +%s)
 log="$T/pop.log"
 ok_ $now 800 192.0.2.80 > "$log"
@@ -68,7 +68,7 @@ checkrun "restarted, it reads the login line" 0 'readlog: info: lines 1 logins 1
 check "and the grant happens" "192.0.2.80" "$("$TOP/tests/storetool" scan "$S" | cut -d' ' -f1)"
 check "the pending table is data only, in the state directory" "1" "$(ls "$S" | grep -c '^pending\.[0-9a-f]\{8\}$')"
 # killed (not stopped) after the connect line was read and its position saved
-S=$(newstate); echo 2000000000 > "$S/grace"
+S=$(newstate); echo 31622400 > "$S/grace"
 log="$T/pop2.log"
 ok_ $now 801 192.0.2.81 > "$log"
 readlog -d "$S" -j mail "$log" 2> /dev/null & pid=$!
