@@ -48,18 +48,19 @@ static unsigned int nbatch = 0 ;
 static pidtab pt = PIDTAB_ZERO ;
 static int appended = 0 ;
 static int64_t lastsave = 0 ;
-static struct { uint64_t lines, logins, toolong, refused, nologin ; } count ;
+static struct { uint64_t lines, logins, toolong, cut, refused, nologin ; } count ;
 
 static void counters (void)
 {
-  char fmt[5][UINT64_FMT] ;
+  char fmt[6][UINT64_FMT] ;
   fmt[0][uint64_fmt(fmt[0], count.lines)] = 0 ;
   fmt[1][uint64_fmt(fmt[1], count.logins)] = 0 ;
   fmt[2][uint64_fmt(fmt[2], count.toolong)] = 0 ;
-  fmt[3][uint64_fmt(fmt[3], count.refused)] = 0 ;
-  fmt[4][uint64_fmt(fmt[4], count.nologin)] = 0 ;
+  fmt[3][uint64_fmt(fmt[3], count.cut)] = 0 ;
+  fmt[4][uint64_fmt(fmt[4], count.refused)] = 0 ;
+  fmt[5][uint64_fmt(fmt[5], count.nologin)] = 0 ;
   strerr_warni("lines ", fmt[0], " logins ", fmt[1], " skipped: toolong ", fmt[2],
-    " refused ", fmt[3], " nologin ", fmt[4]) ;
+    " cut ", fmt[3], " refused ", fmt[4], " nologin ", fmt[5]) ;
 }
 
 static void out (char const *s, size_t len)
@@ -157,15 +158,21 @@ static void readcontrol (void)
   if (!r) strerr_dief3x(100, "invalid ", dir, "/grace") ;
 }
 
-static int online (source *s, char const *line, size_t len, int toolong, void *data)
+static int online (source *s, char const *line, size_t len, int what, void *data)
 {
   login lg ;
   char const *why ;
   unsigned int fmt = 0 ;
   int r ;
-  (void)s ; (void)data ;
+  (void)data ;
   count.lines++ ;
-  if (toolong) { count.toolong++ ; return 0 ; }
+  if (what == SOURCE_TOOLONG) { count.toolong++ ; return 0 ; }
+  if (what == SOURCE_CUT)
+  {
+    count.cut++ ;
+    if (dryrun && verbose) { outs("cut ") ; outs(s->name) ; out("\n", 1) ; }
+    return 0 ;
+  }
   r = login_scan_fmt(line, len, time(0), enabled, &pt, &lg, &why, &fmt) ;
   if (r == -2) { count.nologin++ ; return 0 ; }
   if (r == -1)

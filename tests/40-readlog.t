@@ -18,7 +18,7 @@ longgrace() { d=$(newstate); echo 2000000000 > "$d/grace"; echo "$d"; }
 S=$(longgrace)
 nlines=$(wc -l < "$F/logfile") nlogins=$(wc -l < "$F/logfile.expect")
 checkrun "readlog -d S - < dovecot's log file: exit 0, counters at the end" 0 \
-  "readlog: info: lines $nlines logins $nlogins skipped: toolong 0 refused [0-9]+ nologin [0-9]+" \
+  "readlog: info: lines $nlines logins $nlogins skipped: toolong 0 cut 0 refused [0-9]+ nologin [0-9]+" \
   sh -c "exec readlog -d '$S' - < '$F/logfile'"
 nrefused=$(sed -n 's/.* refused \([0-9]*\) .*/\1/p' "$T/err")
 check "it grants exactly the logins of the fixture" "$(cut -d' ' -f2 "$F/logfile.expect" | sort -u)" "$(addrs "$S")"
@@ -77,7 +77,7 @@ check "the test's lines are 4096 and 4097 bytes long" "4096 4097" "${#l4096} ${#
 } > "$T/long"
 S=$(newstate)
 # written in small pieces, so that the long lines reach readlog across many reads
-checkrun "long lines are counted as skipped" 0 'readlog: info: lines 4 logins 2 skipped: toolong 2 refused 0 nologin 0' \
+checkrun "long lines are counted as skipped" 0 'readlog: info: lines 4 logins 2 skipped: toolong 2 cut 0 refused 0 nologin 0' \
   sh -c "dd if='$T/long' bs=1000 status=none | (sleep 0.1; cat) | readlog -d '$S' -"
 check "a 4096-byte line is read, the longer ones are not, the next line is" "127.0.9.1 127.0.9.4" "$(addrs "$S" | xargs)"
 
@@ -95,7 +95,7 @@ login 127.0.9.11 b >> "$log"
 waitfor 5 has 127.0.9.11 || true
 kill -USR1 $pid
 waitfor 5 grep -q 'lines 3 ' "$T/f.err"
-checkgrep "SIGUSR1: the counters on stderr" '^readlog: info: lines 3 logins 2 skipped: toolong 0 refused 0 nologin 1$' "$T/f.err"
+checkgrep "SIGUSR1: the counters on stderr" '^readlog: info: lines 3 logins 2 skipped: toolong 0 cut 0 refused 0 nologin 1$' "$T/f.err"
 kill -HUP $pid
 login 127.0.9.12 c >> "$log"
 waitfor 5 has 127.0.9.12 && ok "after SIGHUP it goes on where it was" || notok "127.0.9.12 not recorded after SIGHUP"
@@ -104,12 +104,12 @@ for i in 1 2 3; do echo "not a login $i" >> "$log"; done
 waitfor 5 sh -c "kill -USR1 $pid; sleep 0.05; grep -q 'lines 7 ' '$T/f.err'"
 kill -TERM $pid; wait $pid; rc=$?
 check "SIGTERM: exit 0" 0 $rc
-checkgrep "SIGTERM: the counters at exit" '^readlog: info: lines 7 logins 3 skipped: toolong 0 refused 0 nologin 4$' "$T/f.err"
+checkgrep "SIGTERM: the counters at exit" '^readlog: info: lines 7 logins 3 skipped: toolong 0 cut 0 refused 0 nologin 4$' "$T/f.err"
 checkrun "restarted, it reads nothing twice (the position was saved)" 0 \
-  'readlog: info: lines 0 logins 0 skipped: toolong 0 refused 0 nologin 0' readlog -1 -d "$S" "$log"
+  'readlog: info: lines 0 logins 0 skipped: toolong 0 cut 0 refused 0 nologin 0' readlog -1 -d "$S" "$log"
 login 127.0.9.13 d >> "$log"
 checkrun "-1 reads what is new and exits" 0 \
-  'readlog: info: lines 1 logins 1 skipped: toolong 0 refused 0 nologin 0' readlog -1 -d "$S" "$log"
+  'readlog: info: lines 1 logins 1 skipped: toolong 0 cut 0 refused 0 nologin 0' readlog -1 -d "$S" "$log"
 check "the cursor is one line of data" 1 "$(cat "$S"/cursor.* | wc -l)"
 checkgrep "the cursor names its source" " $log\$" "$(ls "$S"/cursor.* | head -1)"
 
