@@ -345,10 +345,11 @@ int main (int argc, char const *const *argv)
 
   pfd = selfpipe_init() ;
   if (pfd < 0) strerr_diefu1sys(111, "selfpipe_init") ;
-  if (selfpipe_trap(SIGTERM) < 0 || selfpipe_trap(SIGINT) < 0
-   || selfpipe_trap(SIGHUP) < 0 || selfpipe_trap(SIGUSR1) < 0)
+  /* skalibs: selfpipe_trap, sig_ignore and buffer_flush return 0 on failure */
+  if (!selfpipe_trap(SIGTERM) || !selfpipe_trap(SIGINT)
+   || !selfpipe_trap(SIGHUP) || !selfpipe_trap(SIGUSR1))
     strerr_diefu1sys(111, "trap signals") ;
-  if (sig_ignore(SIGPIPE) < 0) strerr_diefu1sys(111, "ignore SIGPIPE") ;
+  if (!sig_ignore(SIGPIPE)) strerr_diefu1sys(111, "ignore SIGPIPE") ;
   /* inotify does not see what other hosts write on a network filesystem */
   ifd = polling ? -1 : follow_init() ;
   if (ifd < 0 && !polling && errno != ENOSYS) strerr_warnwu1sys("set up inotify, polling the sources") ;
@@ -383,7 +384,7 @@ int main (int argc, char const *const *argv)
       /* catching up, grants are committed as batches fill: the next
          step comes at once, and the cursor waits for them anyway */
       if (!more || stop) commit() ;
-      if (buffer_flush(buffer_1) < 0) strerr_diefu1sys(111, "write to stdout") ;
+      if (!buffer_flush(buffer_1)) strerr_diefu1sys(111, "write to stdout") ;
       if (appended)
       {
         compact(more) ;
@@ -445,7 +446,7 @@ int main (int argc, char const *const *argv)
     if (source_finishline(src + i, &handler_now) < 0) strerr_diefu1sys(111, "read stdin") ;
   commit() ;
   if (!dryrun) savecursors() ;
-  if (buffer_flush(buffer_1) < 0) strerr_diefu1sys(111, "write to stdout") ;
+  if (!buffer_flush(buffer_1)) strerr_diefu1sys(111, "write to stdout") ;
   counters() ;
   return 0 ;
 }

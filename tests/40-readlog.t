@@ -182,3 +182,51 @@ if isroot && needcmd setuidgid; then
 else
   skip "state directory the account cannot write" "needs root and setuidgid"
 fi
+
+# skalibs' selfpipe_trap, sig_ignore and buffer_flush return 0 on
+# failure: each failure is fatal, with its reason.  A trap or sigaction
+# that fails is made with an LD_PRELOAD shim (readlog links libc
+# dynamically); FAILSYS names the call that fails (not with EINVAL for
+# sigaction: skalibs' sig_catch takes that for an uncatchable signal).
+checkrun "stdout on a full disk (-n): exit 111 and why" 111 \
+  'readlog: fatal: unable to write to stdout: No space left on device' \
+  sh -c "exec readlog -n - < '$F/logfile' > /dev/full"
+# one line: less than the buffer, so only the flush meets the error
+login 127.0.9.50 gone > "$T/one"
+checkrun "-t to a reader that is gone: exit 111 and why" 111 \
+  'readlog: fatal: unable to write to stdout: Broken pipe' \
+  bash -c "{ sleep 0.3; exec readlog -t -d '$(newstate)' - < '$T/one'; } | true; exit \${PIPESTATUS[0]}"
+cat > "$T/failsys.c" <<'EOC'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+static int fails (char const *name) { char const *s = getenv("FAILSYS") ; return s && !strcmp(s, name) ; }
+int signalfd (int fd, sigset_t const *mask, int flags)
+{
+  int (*real) (int, sigset_t const *, int) = (int (*) (int, sigset_t const *, int))dlsym(RTLD_NEXT, "signalfd") ;
+  if (fd >= 0 && fails("signalfd")) { errno = ENOMEM ; return -1 ; }  /* a trap added, not the first one */
+  return (*real)(fd, mask, flags) ;
+}
+int sigaction (int sig, struct sigaction const *act, struct sigaction *old)
+{
+  int (*real) (int, struct sigaction const *, struct sigaction *) = (int (*) (int, struct sigaction const *, struct sigaction *))dlsym(RTLD_NEXT, "sigaction") ;
+  if (sig == SIGPIPE && act && act->sa_handler == SIG_IGN && fails("sigaction")) { errno = EFAULT ; return -1 ; }
+  return (*real)(sig, act, old) ;
+}
+EOC
+if $(head -1 "$TOP/conf-cc" | cut -d' ' -f1) -shared -fPIC -o "$T/failsys.so" "$T/failsys.c" -ldl 2> "$T/cc.err"; then
+  checkrun "a signal trap that fails: exit 111 and why" 111 \
+    'readlog: fatal: unable to trap signals: Cannot allocate memory' \
+    env LD_PRELOAD="$T/failsys.so" FAILSYS=signalfd readlog -n -
+  checkrun "ignoring SIGPIPE fails: exit 111 and why" 111 \
+    'readlog: fatal: unable to ignore SIGPIPE: Bad address' \
+    env LD_PRELOAD="$T/failsys.so" FAILSYS=sigaction readlog -n -
+  checkrun "the shim alone changes nothing" 0 'readlog: info: lines 0 .*' \
+    env LD_PRELOAD="$T/failsys.so" readlog -n -
+else
+  skip "failing signal traps" "cannot build an LD_PRELOAD shim: $(head -1 "$T/cc.err")"
+fi
