@@ -18,11 +18,13 @@
  * A line is handed over only if all of it was seen.  multilog cuts a
  * line across two files when current fills in its middle: the first
  * piece ends its file with no LF, the rest begins the next one, without
- * a stamp.  Such pieces are reported as cut, with no text: the end of a
- * file that will not grow (a rotated file, standard input at its end)
- * that has no LF, and in a multilog directory the start of the next file
- * up to its first LF, and, once its lines are seen to carry multilog t
- * stamps, any line without one.
+ * a stamp.  Such pieces are reported as cut, with no text: the end with
+ * no LF of a file that will not grow (a rotated file, standard input at
+ * its end, a line begun at a copytruncate); the start, up to its first
+ * LF, of the multilog file after one that ends with no LF, of the oldest
+ * one when there is none before it, and of a file after a copytruncate
+ * that cut a line; and in a multilog directory whose lines are seen to
+ * carry multilog t stamps, any line without one.
  *
  * src->cur is always just after the last line or piece handed to the
  * handler, so a cursor saved at any time resumes exactly there.
