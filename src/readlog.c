@@ -54,18 +54,19 @@ static stralloc ptkey = STRALLOC_ZERO ;  /* names the saved table: -j's host and
 static uint64_t ptsaved = 0 ;
 static int appended = 0 ;
 static int64_t lastsave = 0 ;
-static struct { uint64_t lines, logins, toolong, refused, nologin ; } count ;
+static struct { uint64_t lines, logins, toolong, cut, refused, nologin ; } count ;
 
 static void counters (void)
 {
-  char fmt[5][UINT64_FMT] ;
+  char fmt[6][UINT64_FMT] ;
   fmt[0][uint64_fmt(fmt[0], count.lines)] = 0 ;
   fmt[1][uint64_fmt(fmt[1], count.logins)] = 0 ;
   fmt[2][uint64_fmt(fmt[2], count.toolong)] = 0 ;
-  fmt[3][uint64_fmt(fmt[3], count.refused)] = 0 ;
-  fmt[4][uint64_fmt(fmt[4], count.nologin)] = 0 ;
+  fmt[3][uint64_fmt(fmt[3], count.cut)] = 0 ;
+  fmt[4][uint64_fmt(fmt[4], count.refused)] = 0 ;
+  fmt[5][uint64_fmt(fmt[5], count.nologin)] = 0 ;
   strerr_warni("lines ", fmt[0], " logins ", fmt[1], " skipped: toolong ", fmt[2],
-    " refused ", fmt[3], " nologin ", fmt[4]) ;
+    " cut ", fmt[3], " refused ", fmt[4], " nologin ", fmt[5]) ;
 }
 
 static void out (char const *s, size_t len)
@@ -183,7 +184,7 @@ static void readcontrol (void)
   if (r <= 0) state_die(r ? 111 : 100, dir) ;
 }
 
-static int online (source *s, char const *line, size_t len, int toolong, void *data)
+static int online (source *s, char const *line, size_t len, int what, void *data)
 {
   login lg ;
   char const *why ;
@@ -191,7 +192,13 @@ static int online (source *s, char const *line, size_t len, int toolong, void *d
   int r ;
   (void)data ;
   count.lines++ ;
-  if (toolong) { count.toolong++ ; return 0 ; }
+  if (what == SOURCE_TOOLONG) { count.toolong++ ; return 0 ; }
+  if (what == SOURCE_CUT)
+  {
+    count.cut++ ;
+    if (dryrun && verbose) { outs("cut ") ; outs(s->name) ; out("\n", 1) ; }
+    return 0 ;
+  }
   r = login_scan_fmt(line, len, time(0), enabled, lsrc + (s - src), &pt, &lg, &why, &fmt) ;
   if (r == -2) { count.nologin++ ; return 0 ; }
   if (r == -1)
@@ -383,10 +390,11 @@ int main (int argc, char const *const *argv)
 
   pfd = selfpipe_init() ;
   if (pfd < 0) strerr_diefu1sys(111, "selfpipe_init") ;
-  if (selfpipe_trap(SIGTERM) < 0 || selfpipe_trap(SIGINT) < 0
-   || selfpipe_trap(SIGHUP) < 0 || selfpipe_trap(SIGUSR1) < 0)
+  /* skalibs: selfpipe_trap, sig_ignore and buffer_flush return 0 on failure */
+  if (!selfpipe_trap(SIGTERM) || !selfpipe_trap(SIGINT)
+   || !selfpipe_trap(SIGHUP) || !selfpipe_trap(SIGUSR1))
     strerr_diefu1sys(111, "trap signals") ;
-  if (sig_ignore(SIGPIPE) < 0) strerr_diefu1sys(111, "ignore SIGPIPE") ;
+  if (!sig_ignore(SIGPIPE)) strerr_diefu1sys(111, "ignore SIGPIPE") ;
   /* inotify does not see what other hosts write on a network filesystem */
   ifd = polling ? -1 : follow_init() ;
   if (ifd < 0 && !polling && errno != ENOSYS) strerr_warnwu1sys("set up inotify, polling the sources") ;
@@ -421,7 +429,7 @@ int main (int argc, char const *const *argv)
       /* catching up, grants are committed as batches fill: the next
          step comes at once, and the cursor waits for them anyway */
       if (!more || stop) commit() ;
-      if (buffer_flush(buffer_1) < 0) strerr_diefu1sys(111, "write to stdout") ;
+      if (!buffer_flush(buffer_1)) strerr_diefu1sys(111, "write to stdout") ;
       if (appended)
       {
         compact(more) ;
@@ -483,7 +491,7 @@ int main (int argc, char const *const *argv)
     if (source_finishline(src + i, &handler_now) < 0) strerr_diefu1sys(111, "read stdin") ;
   commit() ;
   if (!dryrun) savecursors() ;
-  if (buffer_flush(buffer_1) < 0) strerr_diefu1sys(111, "write to stdout") ;
+  if (!buffer_flush(buffer_1)) strerr_diefu1sys(111, "write to stdout") ;
   counters() ;
   return 0 ;
 }

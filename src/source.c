@@ -12,6 +12,7 @@
 #include <skalibs/direntry.h>
 #include "crc32.h"
 #include "cursor.h"
+#include "timescan.h"
 #include "source.h"
 
 #define MLNAME 27   /* "@" 24 hex digits ".s" or ".u" */
@@ -22,7 +23,8 @@ int source_init (source *src, char const *name)
   size_t i ;
   src->name = name ;
   src->fd = -1 ; src->ino = 0 ; src->rpos = 0 ; src->len = 0 ;
-  src->mlname[0] = 0 ; src->skipping = 0 ; src->eof = 0 ; src->dirty = 0 ; src->fpend = 0 ;
+  src->mlname[0] = 0 ; src->skipping = 0 ; src->cont = 0 ; src->stamped = 0 ;
+  src->eof = 0 ; src->dirty = 0 ; src->fpend = 0 ;
   src->cur = (cursor)CURSOR_ZERO ;
   src->path = stralloc_zero ; src->dir = stralloc_zero ;
   if (!strcmp(name, "-"))
@@ -75,6 +77,25 @@ void source_fingerprint (source *src)
   src->fpend = 0 ;
 }
 
+/* multilog t's "@" TAI64N and a space */
+static int hasstamp (char const *s, size_t len)
+{
+  int64_t t ;
+  size_t n = tai64n_scan(s, len, &t) ;
+  return n && n < len && s[n] == ' ' ;
+}
+
+/*
+ * In a directory whose lines carry stamps, multilog stamps every line it
+ * begins: a line without one is the rest of a line cut across files.
+ */
+static int unstamped (source *src, char const *s, size_t len)
+{
+  if (src->kind != SOURCE_MULTILOG) return 0 ;
+  if (hasstamp(s, len)) { src->stamped = 1 ; return 0 ; }
+  return src->stamped ;
+}
+
 /* hands every complete line in buf to the handler; keeps the tail */
 static int lines (source *src, source_handler const *h)
 {
@@ -86,33 +107,52 @@ static int lines (source *src, source_handler const *h)
     int r ;
     if (!nl) break ;
     end = nl - src->buf ;
-    if (src->skipping || end - start > SOURCE_LINEMAX)
-      r = (*h->line)(src, 0, 0, 1, h->data) ;
+    if (src->cont) src->skipping = SOURCE_CUT ;
+    else if (!src->skipping && end - start > SOURCE_LINEMAX) src->skipping = SOURCE_TOOLONG ;
+    else if (!src->skipping && unstamped(src, src->buf + start, end - start)) src->skipping = SOURCE_CUT ;
+    if (src->skipping)
+      r = (*h->line)(src, 0, 0, src->skipping, h->data) ;
     else
       r = (*h->line)(src, src->buf + start, end - start, 0, h->data) ;
     if (r < 0) return -1 ;
-    src->skipping = 0 ;
+    src->skipping = 0 ; src->cont = 0 ;
     advance(src, end + 1) ;
     start = end + 1 ;
   }
   source_fingerprint(src) ;
-  if (!src->skipping && src->len - start > SOURCE_LINEMAX) src->skipping = 1 ;
-  if (src->skipping) start = src->len ;  /* the text of a long line is never kept */
+  if (src->cont && src->len > start) { src->skipping = SOURCE_CUT ; src->cont = 0 ; }
+  if (!src->skipping && src->len - start > SOURCE_LINEMAX) src->skipping = SOURCE_TOOLONG ;
+  if (src->skipping) start = src->len ;  /* the text of a line not read is never kept */
   memmove(src->buf, src->buf + start, src->len - start) ;
   src->len -= start ;
   src->rpos += start ;
   return 0 ;
 }
 
-/* the unterminated tail of a file that will not grow any more is a line too */
+/*
+ * The end of a file that will not grow any more, or of standard input:
+ * a tail with no LF is not a line, readlog did not see all of it.  The
+ * cursor moves past it all the same, so that it is not read again; its
+ * text may be gone (a long line's is not kept), so the fingerprint is
+ * read back from the file.
+ */
 static int flushtail (source *src, source_handler const *h)
 {
-  int r ;
+  uint64_t end = src->rpos + src->len ;
   if (!src->len && !src->skipping) return 0 ;
-  r = src->skipping ? (*h->line)(src, 0, 0, 1, h->data) : (*h->line)(src, src->buf, src->len, 0, h->data) ;
-  if (r < 0) return -1 ;
-  if (src->len) { advance(src, src->len) ; source_fingerprint(src) ; }
-  src->rpos += src->len ; src->len = 0 ; src->skipping = 0 ;
+  if ((*h->line)(src, 0, 0, SOURCE_CUT, h->data) < 0) return -1 ;
+  src->len = 0 ; src->skipping = 0 ; src->rpos = end ;
+  if (src->kind != SOURCE_STDIN)
+  {
+    size_t n = end < CURSOR_FPMAX ? end : CURSOR_FPMAX ;
+    ssize_t r = pread(src->fd, src->buf, n, end - n) ;
+    if (r < 0) return -1 ;
+    if ((size_t)r < n) return 0 ;  /* shortened meanwhile: the cursor stays before it */
+    src->rpos = end - n ;
+    advance(src, n) ;
+    source_fingerprint(src) ;
+    src->rpos = end ;
+  }
   return 0 ;
 }
 
@@ -147,7 +187,7 @@ static int openat_off (source *src, char const *file, uint64_t off)
   {
     int e = errno ; fd_close(fd) ; errno = e ; return -1 ;
   }
-  src->fd = fd ; src->ino = st.st_ino ; src->rpos = off ; src->len = 0 ; src->skipping = 0 ;
+  src->fd = fd ; src->ino = st.st_ino ; src->rpos = off ; src->len = 0 ; src->skipping = 0 ; src->cont = 0 ;
   return 1 ;
 }
 
@@ -209,6 +249,22 @@ static int ml_switch (source *src, source_handler const *h, stralloc *fn, char c
 }
 
 /*
+ * Whether the file open on fd, which will not grow any more, ends inside
+ * a line, whose rest then begins the next file.  Asked of the file
+ * itself, not of what was read: after a restart at its very end, the
+ * answer is the same.  1, 0, or -1 (errno).
+ */
+static int ml_endscut (source *src)
+{
+  struct stat st ;
+  char c ;
+  if (fstat(src->fd, &st) < 0) return -1 ;
+  if (!st.st_size) return src->cont ;  /* empty: a piece begun before goes on after it */
+  if (pread(src->fd, &c, 1, st.st_size - 1) != 1) return -1 ;
+  return c != '\n' ;
+}
+
+/*
  * The file after the one open on fd (or the first one if none is open).
  * multilog rotates by renaming current to previous, then linking
  * previous to @stamp.s and unlinking previous, and removes the oldest @
@@ -218,12 +274,19 @@ static int ml_switch (source *src, source_handler const *h, stralloc *fn, char c
  * and previous are looked at before the directory is listed, so a file
  * renamed in between shows up under its later name.  1 if it moved on,
  * 0 if there is nothing new yet.
+ *
+ * The new file's first piece is dropped (src->cont) if the old one ended
+ * inside a line; with no file before it, if it is a rotated file (its
+ * predecessor may be one multilog removed, ended inside a line): only a
+ * current that was never rotated surely begins with a line.
  */
 static int ml_next (source *src, source_handler const *h)
 {
   stralloc names = STRALLOC_ZERO, fn = STRALLOC_ZERO ;
   struct stat cst ;
   int r = -1, cfd = -1 ;
+  int cont = src->fd < 0 ? 1 : ml_endscut(src), rotated = 0 ;
+  if (cont < 0) return -1 ;
   for (;;)
   {
     struct stat st ;
@@ -239,6 +302,7 @@ static int ml_next (source *src, source_handler const *h)
     if (stat(fn.s, &st) == 0) pino = st.st_ino ; else if (errno != ENOENT) goto end ;
     if (ml_list(src, &names) < 0) goto end ;
     n = names.len / MLNAME ;
+    if (n || pino) rotated = 1 ;
     if (ours && pino == src->ino) i = n ;  /* the newest rotated file: previous */
     else
     {
@@ -273,7 +337,7 @@ static int ml_next (source *src, source_handler const *h)
     }
     /* current, as it was when opened: a later rotation shows up above */
     if (cfd < 0 || (src->fd >= 0 && (uint64_t)cst.st_ino == src->ino)) { r = 0 ; goto end ; }
-    if (src->fd >= 0) fd_close(src->fd) ;
+    if (src->fd >= 0) fd_close(src->fd) ; else if (!rotated) cont = 0 ;
     src->fd = cfd ; cfd = -1 ;
     src->ino = cst.st_ino ; src->rpos = 0 ; src->len = 0 ; src->skipping = 0 ;
     src->mlname[0] = 0 ;
@@ -281,9 +345,37 @@ static int ml_next (source *src, source_handler const *h)
     r = 1 ; goto end ;
   }
  end:
+  if (r == 1) src->cont = cont ;
   if (cfd >= 0) { int e = errno ; fd_close(cfd) ; errno = e ; }
   stralloc_free(&names) ; stralloc_free(&fn) ;
   return r ;
+}
+
+/*
+ * After a restart, whether the lines carry stamps is known from the
+ * lines just before the cursor, in the file: those of a buffer's worth
+ * that are whole in it.  1, 0, or -1 (errno).
+ */
+static int ml_stampedbefore (source *src, uint64_t off)
+{
+  size_t n = off < SOURCE_BUFSIZE ? off : SOURCE_BUFSIZE, i = 0 ;
+  ssize_t r = pread(src->fd, src->buf, n, off - n) ;
+  if (r < 0) return -1 ;
+  if ((size_t)r < n) return 0 ;
+  if (off > n)
+  {
+    char *nl = memchr(src->buf, '\n', n) ;
+    if (!nl) return 0 ;
+    i = nl - src->buf + 1 ;
+  }
+  while (i < n)
+  {
+    char *nl = memchr(src->buf + i, '\n', n - i) ;
+    if (!nl) break ;
+    if (hasstamp(src->buf + i, nl - src->buf - i)) return 1 ;
+    i = nl - src->buf + 1 ;
+  }
+  return 0 ;
 }
 
 /* finds the file and offset of src->cur among current and the @ files */
@@ -292,7 +384,7 @@ static int ml_start (source *src, source_handler const *h)
   stralloc names = STRALLOC_ZERO, fn = STRALLOC_ZERO ;
   size_t i, n ;
   int r ;
-  src->fd = -1 ; src->mlname[0] = 0 ;
+  src->fd = -1 ; src->mlname[0] = 0 ; src->cont = 0 ; src->stamped = 0 ;
   if (src->cur.off)
   {
     /*
@@ -323,6 +415,9 @@ static int ml_start (source *src, source_handler const *h)
       if (r < 0) goto err ;
       if (r)
       {
+        r = ml_stampedbefore(src, src->cur.off) ;
+        if (r < 0) goto err ;
+        src->stamped = r ;
         if (lseek(src->fd, src->cur.off, SEEK_SET) < 0) goto err ;
         src->rpos = src->cur.off ;
         if (i > 1) memcpy(src->mlname, name, MLNAME + 1) ;
@@ -470,9 +565,14 @@ static int file_step (source *src, source_handler const *h)
     if (fstat(src->fd, &st) < 0) return -1 ;
     if ((uint64_t)st.st_size < src->rpos + src->len)
     {
-      /* copytruncate: the file starts again; an unfinished line is gone */
+      /*
+       * copytruncate: the file starts again.  An unfinished line is
+       * cut, and its rest may begin the new contents.
+       */
+      int cut = src->len || src->skipping ;
+      if (cut && (*h->line)(src, 0, 0, SOURCE_CUT, h->data) < 0) return -1 ;
       if (lseek(src->fd, 0, SEEK_SET) < 0) return -1 ;
-      src->rpos = 0 ; src->len = 0 ; src->skipping = 0 ;
+      src->rpos = 0 ; src->len = 0 ; src->skipping = 0 ; src->cont = cut ;
       note(src, h, "truncated, reading from the start", src->path.s) ;
       continue ;
     }

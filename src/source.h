@@ -15,12 +15,26 @@
  * re-creation).  Lines longer than SOURCE_LINEMAX bytes (LF not counted)
  * are reported as too long, with no text, never cut into pieces.
  *
- * src->cur is always just after the last line handed to the handler,
- * so a cursor saved at any time resumes exactly there.
+ * A line is handed over only if all of it was seen.  multilog cuts a
+ * line across two files when current fills in its middle: the first
+ * piece ends its file with no LF, the rest begins the next one, without
+ * a stamp.  Such pieces are reported as cut, with no text: the end with
+ * no LF of a file that will not grow (a rotated file, standard input at
+ * its end, a line begun at a copytruncate); the start, up to its first
+ * LF, of the multilog file after one that ends with no LF, of the oldest
+ * one when there is none before it, and of a file after a copytruncate
+ * that cut a line; and in a multilog directory whose lines are seen to
+ * carry multilog t stamps, any line without one.
+ *
+ * src->cur is always just after the last line or piece handed to the
+ * handler, so a cursor saved at any time resumes exactly there.
  */
 #define SOURCE_LINEMAX 4096
 #define SOURCE_BUFSIZE 16384
 #define SOURCE_BUDGET 1048576   /* bytes read per source per step, so signals are seen */
+
+#define SOURCE_TOOLONG 1   /* a line over SOURCE_LINEMAX */
+#define SOURCE_CUT 2       /* a piece of a line cut across files, or an end with no LF */
 
 enum source_kind_e { SOURCE_STDIN, SOURCE_MULTILOG, SOURCE_FILE } ;
 
@@ -35,7 +49,9 @@ struct source_s
   uint64_t ino ;         /* of the file open on fd */
   uint64_t rpos ;        /* file offset of buf[0] */
   char mlname[28] ;      /* multilog: the @ file open on fd, "" for current */
-  int skipping ;         /* inside a line that is too long */
+  int skipping ;         /* inside a line not to be read: SOURCE_TOOLONG, SOURCE_CUT */
+  int cont ;             /* the file open begins with the rest of a cut line (multilog, copytruncate) */
+  int stamped ;          /* multilog: its lines carry multilog t stamps */
   int eof ;              /* stdin: at its end */
   int dirty ;            /* cur moved since it was last saved */
   size_t fpend ;         /* cur's fingerprint is still to be taken from buf[..fpend) */
@@ -47,8 +63,8 @@ struct source_s
 typedef struct source_handler_s source_handler ;
 struct source_handler_s
 {
-  /* a line without its LF; toolong: it was over SOURCE_LINEMAX (s is 0). -1 stops. */
-  int (*line) (source *src, char const *s, size_t len, int toolong, void *data) ;
+  /* a line without its LF (what 0); or, s 0, what SOURCE_TOOLONG or SOURCE_CUT.  -1 stops. */
+  int (*line) (source *src, char const *s, size_t len, int what, void *data) ;
   /* every byte read, as read (pass-through), or 0 */
   int (*raw) (source *src, char const *s, size_t len, void *data) ;
   /* what is being read now (a rotation, a truncation...), or 0 */

@@ -20,7 +20,7 @@ longgrace() { d=$(newstate); echo 31622400 > "$d/grace"; echo "$d"; }
 S=$(longgrace)
 nlines=$(wc -l < "$F/logfile") nlogins=$(wc -l < "$F/logfile.expect")
 checkrun "readlog -d S - < dovecot's log file: exit 0, counters at the end" 0 \
-  "readlog: info: lines $nlines logins $nlogins skipped: toolong 0 refused [0-9]+ nologin [0-9]+" \
+  "readlog: info: lines $nlines logins $nlogins skipped: toolong 0 cut 0 refused [0-9]+ nologin [0-9]+" \
   sh -c "exec readlog -d '$S' - < '$F/logfile'"
 nrefused=$(sed -n 's/.* refused \([0-9]*\) .*/\1/p' "$T/err")
 check "it grants exactly the logins of the fixture" "$(cut -d' ' -f2 "$F/logfile.expect" | sort -u)" "$(addrs "$S")"
@@ -79,7 +79,7 @@ check "the test's lines are 4096 and 4097 bytes long" "4096 4097" "${#l4096} ${#
 } > "$T/long"
 S=$(newstate)
 # written in small pieces, so that the long lines reach readlog across many reads
-checkrun "long lines are counted as skipped" 0 'readlog: info: lines 4 logins 2 skipped: toolong 2 refused 0 nologin 0' \
+checkrun "long lines are counted as skipped" 0 'readlog: info: lines 4 logins 2 skipped: toolong 2 cut 0 refused 0 nologin 0' \
   sh -c "dd if='$T/long' bs=1000 status=none | (sleep 0.1; cat) | readlog -d '$S' -"
 check "a 4096-byte line is read, the longer ones are not, the next line is" "127.0.9.1 127.0.9.4" "$(addrs "$S" | xargs)"
 
@@ -97,7 +97,7 @@ login 127.0.9.11 b >> "$log"
 waitfor 5 has 127.0.9.11 || true
 kill -USR1 $pid
 waitfor 5 grep -q 'lines 3 ' "$T/f.err"
-checkgrep "SIGUSR1: the counters on stderr" '^readlog: info: lines 3 logins 2 skipped: toolong 0 refused 0 nologin 1$' "$T/f.err"
+checkgrep "SIGUSR1: the counters on stderr" '^readlog: info: lines 3 logins 2 skipped: toolong 0 cut 0 refused 0 nologin 1$' "$T/f.err"
 kill -HUP $pid
 login 127.0.9.12 c >> "$log"
 waitfor 5 has 127.0.9.12 && ok "after SIGHUP it goes on where it was" || notok "127.0.9.12 not recorded after SIGHUP"
@@ -106,12 +106,12 @@ for i in 1 2 3; do echo "not a login $i" >> "$log"; done
 waitfor 5 sh -c "kill -USR1 $pid; sleep 0.05; grep -q 'lines 7 ' '$T/f.err'"
 kill -TERM $pid; wait $pid; rc=$?
 check "SIGTERM: exit 0" 0 $rc
-checkgrep "SIGTERM: the counters at exit" '^readlog: info: lines 7 logins 3 skipped: toolong 0 refused 0 nologin 4$' "$T/f.err"
+checkgrep "SIGTERM: the counters at exit" '^readlog: info: lines 7 logins 3 skipped: toolong 0 cut 0 refused 0 nologin 4$' "$T/f.err"
 checkrun "restarted, it reads nothing twice (the position was saved)" 0 \
-  'readlog: info: lines 0 logins 0 skipped: toolong 0 refused 0 nologin 0' readlog -1 -d "$S" "$log"
+  'readlog: info: lines 0 logins 0 skipped: toolong 0 cut 0 refused 0 nologin 0' readlog -1 -d "$S" "$log"
 login 127.0.9.13 d >> "$log"
 checkrun "-1 reads what is new and exits" 0 \
-  'readlog: info: lines 1 logins 1 skipped: toolong 0 refused 0 nologin 0' readlog -1 -d "$S" "$log"
+  'readlog: info: lines 1 logins 1 skipped: toolong 0 cut 0 refused 0 nologin 0' readlog -1 -d "$S" "$log"
 check "the cursor is one line of data" 1 "$(cat "$S"/cursor.* | wc -l)"
 checkgrep "the cursor names its source" " $log\$" "$(ls "$S"/cursor.* | head -1)"
 
@@ -186,4 +186,52 @@ if isroot && needcmd setuidgid; then
     setuidgid nobody "$TOP/readlog" -d "$S" -
 else
   skip "state directory the account cannot write" "needs root and setuidgid"
+fi
+
+# skalibs' selfpipe_trap, sig_ignore and buffer_flush return 0 on
+# failure: each failure is fatal, with its reason.  A trap or sigaction
+# that fails is made with an LD_PRELOAD shim (readlog links libc
+# dynamically); FAILSYS names the call that fails (not with EINVAL for
+# sigaction: skalibs' sig_catch takes that for an uncatchable signal).
+checkrun "stdout on a full disk (-n): exit 111 and why" 111 \
+  'readlog: fatal: unable to write to stdout: No space left on device' \
+  sh -c "exec readlog -n - < '$F/logfile' > /dev/full"
+# one line: less than the buffer, so only the flush meets the error
+login 127.0.9.50 gone > "$T/one"
+checkrun "-t to a reader that is gone: exit 111 and why" 111 \
+  'readlog: fatal: unable to write to stdout: Broken pipe' \
+  bash -c "{ sleep 0.3; exec readlog -t -d '$(newstate)' - < '$T/one'; } | true; exit \${PIPESTATUS[0]}"
+cat > "$T/failsys.c" <<'EOC'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+static int fails (char const *name) { char const *s = getenv("FAILSYS") ; return s && !strcmp(s, name) ; }
+int signalfd (int fd, sigset_t const *mask, int flags)
+{
+  int (*real) (int, sigset_t const *, int) = (int (*) (int, sigset_t const *, int))dlsym(RTLD_NEXT, "signalfd") ;
+  if (fd >= 0 && fails("signalfd")) { errno = ENOMEM ; return -1 ; }  /* a trap added, not the first one */
+  return (*real)(fd, mask, flags) ;
+}
+int sigaction (int sig, struct sigaction const *act, struct sigaction *old)
+{
+  int (*real) (int, struct sigaction const *, struct sigaction *) = (int (*) (int, struct sigaction const *, struct sigaction *))dlsym(RTLD_NEXT, "sigaction") ;
+  if (sig == SIGPIPE && act && act->sa_handler == SIG_IGN && fails("sigaction")) { errno = EFAULT ; return -1 ; }
+  return (*real)(sig, act, old) ;
+}
+EOC
+if $(head -1 "$TOP/conf-cc" | cut -d' ' -f1) -shared -fPIC -o "$T/failsys.so" "$T/failsys.c" -ldl 2> "$T/cc.err"; then
+  checkrun "a signal trap that fails: exit 111 and why" 111 \
+    'readlog: fatal: unable to trap signals: Cannot allocate memory' \
+    env LD_PRELOAD="$T/failsys.so" FAILSYS=signalfd readlog -n -
+  checkrun "ignoring SIGPIPE fails: exit 111 and why" 111 \
+    'readlog: fatal: unable to ignore SIGPIPE: Bad address' \
+    env LD_PRELOAD="$T/failsys.so" FAILSYS=sigaction readlog -n -
+  checkrun "the shim alone changes nothing" 0 'readlog: info: lines 0 .*' \
+    env LD_PRELOAD="$T/failsys.so" readlog -n -
+else
+  skip "failing signal traps" "cannot build an LD_PRELOAD shim: $(head -1 "$T/cc.err")"
 fi

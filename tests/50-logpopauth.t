@@ -311,7 +311,7 @@ else
     e TCPREMOTEIP=127.0.0.59 USER='o dd' logpopauth-post true
     e TCPREMOTEIP=1.2.3 USER=zoe logpopauth-post true; } 2>&1 | multilog t "$T/ml"
   checkrun "readlog -1 -F logpopauth reads the POP service's multilog: 2 logins, 1 line not a login" 0 \
-    'readlog: info: lines 3 logins 2 skipped: toolong 0 refused 0 nologin 1' \
+    'readlog: info: lines 3 logins 2 skipped: toolong 0 cut 0 refused 0 nologin 1' \
     readlog -1 -F logpopauth -d "$rd" "$T/ml"
   showallowed -d "$rd" > "$T/show" 2>&1
   checkgrep "showallowed: 127.0.0.58 granted to zoe" '^127\.0\.0\.58 .* zoe$' "$T/show"

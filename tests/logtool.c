@@ -16,18 +16,21 @@
  * successful login, "FORMAT SOURCE ADDR TIME USER"; with -v, also
  * "reject FORMAT REASON" for each line a format refused; with -A, every
  * enabled format reads every line, whatever its tag (login_scan_every); with
- * -j HOST, a line without a syslog host is HOST's (readlog -j) for the joins.  -L lists the
+ * -j HOST, a line without a syslog host is HOST's (readlog -j) for the joins;
+ * with -l, each login is preceded by the number of its line and a space.  -L lists the
  * formats' names, -s NAME prints that format's sample (one line, or a
  * connect line and a login line).  The tests and
  * the fixture scripts compare its output, so keep it stable.
  */
 
-#define USAGE "logtool [ -v ] [ -A ] [ -j host ] [ -n now ] [ -f format,format,... ] [ -L | -s format ]"
+#define USAGE "logtool [ -v ] [ -A ] [ -l ] [ -j host ] [ -n now ] [ -f format,format,... ] [ -L | -s format ]"
 #define dieusage() strerr_dieusage(100, USAGE)
 #define LINEMAX 8192
 
 static int verbose = 0 ;
 static int every = 0 ;
+static int numbered = 0 ;
+static uint64_t lineno = 0 ;
 static int64_t now ;
 static uint64_t enabled = 0 ;
 static pidtab tab = PIDTAB_ZERO ;
@@ -57,6 +60,7 @@ static void line (char const *s, size_t len)
   int r = (every ? login_scan_every : login_scan_fmt)(s, len, now, enabled, &src, &tab, &l, &why, &f) ;
   if (r == -1) reject(login_formats[f].name, why) ;
   if (r < 0) return ;
+  if (numbered) { put(tbuf, uint64_fmt(tbuf, lineno)) ; puts_(" ") ; }
   puts_(login_formats[r].name) ; puts_(" ") ;
   puts_(l.source) ; puts_(" ") ;
   put(abuf, addr_fmt(abuf, &l.ip)) ; puts_(" ") ;
@@ -105,13 +109,14 @@ int main (int argc, char const *const *argv)
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)
     {
-      int opt = subgetopt_r(argc, argv, "vAj:n:f:Ls:", &l) ;
+      int opt = subgetopt_r(argc, argv, "vAlj:n:f:Ls:", &l) ;
       if (opt == -1) break ;
       switch (opt)
       {
         case 'v' : verbose = 1 ; break ;
         case 'A' : every = 1 ; break ;
         case 'j' : src.host = l.arg ; src.hostlen = strlen(l.arg) ; break ;
+        case 'l' : numbered = 1 ; break ;
         case 'n' : if (!int64_scan(l.arg, &now)) dieusage() ; break ;
         case 'f' : formats = l.arg ; break ;
         case 'L' : list = 1 ; break ;
@@ -137,6 +142,7 @@ int main (int argc, char const *const *argv)
     while ((nl = memchr(buf, '\n', have)))
     {
       size_t len = nl - buf ;
+      lineno++ ;
       if (skipping) { skipping = 0 ; reject("-", "line too long") ; }
       else line(buf, len) ;
       memmove(buf, nl + 1, have - len - 1) ;
