@@ -31,7 +31,8 @@
 #define TEXT_MAX (2 * (NAME_MAX_ + 64) * 5)
 
 static pidtab tab = PIDTAB_ZERO ;
-static loginsrc const src = LOGINSRC_ZERO ;
+/* one machine's logs: the hostless lines (stderr, tcpserver's) are vm's, as with readlog -j vm */
+static loginsrc const src = { .id = 0, .host = "vm", .hostlen = 2 } ;
 static int grants ;
 
 static void feed (char const *s, size_t len)
