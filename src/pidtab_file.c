@@ -121,7 +121,7 @@ static int entry_scan (char const *s, size_t len, size_t *i, unsigned int nfrom,
 int pidtab_load (pidtab *p, char const *dir, char const *key, size_t keylen, unsigned int nfrom)
 {
   stralloc data = STRALLOC_ZERO ;
-  char name[17] ;
+  static char name[17] ;  /* state_failed may name it after we return */
   size_t i = 0 ;
   uint64_t klen ;
   int r ;

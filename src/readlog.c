@@ -380,10 +380,11 @@ int main (int argc, char const *const *argv)
   if (!dryrun)
   {
     int r = pidtab_load(&pt, dir, ptkey.s, ptkey.len, nsrc) ;
+    /* they only help joins across a restart: never a reason to stop */
     if (r < 0)
     {
-      if (errno != EPROTO) strerr_diefu3sys(111, "read the pending connections from ", dir, "/pending.*") ;
-      strerr_warnw3x("invalid pending connections in ", dir, ", starting without them") ;
+      if (errno == EPROTO) strerr_warnw3x("invalid pending connections in ", dir, ", starting without them") ;
+      else state_warnthen(dir, ": starting without the pending connections") ;
     }
     ptsaved = pt.gen ;
   }

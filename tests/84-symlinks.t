@@ -4,7 +4,8 @@
 # symlink to a victim file outside, planted by that account; the victim
 # must stay as it was, and the writer must either succeed without
 # following the link (the link is replaced by a file of its own) or
-# refuse with one clear line.  Writers: readlog's cursor, relayexport's
+# refuse with one clear line.  Writers: readlog's cursor and pending
+# connections, relayexport's
 # cdb, rules source and tcprules' temp file, the state library's
 # journal, snapshot.tmp and lock (doc/threat.html).
 . "$(dirname "$0")/lib.sh"
@@ -40,6 +41,26 @@ else
   regular "readlog: the cursor is a file of its own now" "$S/$c"
   check "readlog: no temp file left" "" "$(ls "$S" | grep '\.tmp$')"
   check "readlog: the new login was granted" 1 "$(grep -c ' 127\.0\.0\.72 ' "$S/journal")"
+fi
+
+echo '--- readlog: pending.XXXXXXXX.tmp and pending.XXXXXXXX (the pending joins)'
+S=$(newstate)
+echo "tcpserver: ok 4242 mail:127.0.0.1:110 :127.0.0.74::51000" > "$T/tcp.log"
+readlog -1 -d "$S" "$T/tcp.log" 2> "$T/err" || notok "readlog ran" "$(cat "$T/err")"
+p=$(cd "$S" && ls pending.* 2>/dev/null | grep -v '\.tmp$' | head -1)
+if [ -z "$p" ]; then
+  notok "readlog saved its pending connections" "$(ls -l "$S")"
+else
+  rm -f "$V"/*
+  plant "$S/$p.tmp" "$S/$p"
+  echo "tcpserver: ok 4243 mail:127.0.0.1:110 :127.0.0.75::51001" >> "$T/tcp.log"
+  run readlog -1 -d "$S" "$T/tcp.log"
+  check "readlog with the pending table and its temp file planted: exit 0, and it says it starts without the table" \
+    "0 readlog: warning: unable to read $S/$p: it is a symbolic link: starting without the pending connections" \
+    "$rc $(grep -v '^readlog: info: ' "$T/err")"
+  victims "readlog's pending table"
+  regular "readlog: the pending table is a file of its own now" "$S/$p"
+  check "readlog: no temp file left beside it" "" "$(ls "$S" | grep '\.tmp$')"
 fi
 
 echo '--- relayexport -c: relay.cdb.tmp and relay.cdb'
