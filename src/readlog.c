@@ -18,6 +18,7 @@
 #include <skalibs/sig.h>
 #include <skalibs/djbunix.h>
 #include <skalibs/stralloc.h>
+#include "usage.h"
 #include "addr.h"
 #include "record.h"
 #include "state.h"
@@ -342,7 +343,7 @@ int main (int argc, char const *const *argv)
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)
     {
-      int opt = subgetopt_r(argc, argv, "1nvtPd:g:F:j:", &l) ;
+      int opt = usage_getopt(argc, argv, "1nvtPd:g:F:j:", &l, USAGE) ;
       if (opt == -1) break ;
       switch (opt)
       {
@@ -352,7 +353,7 @@ int main (int argc, char const *const *argv)
         case 't' : passthru = 1 ; break ;
         case 'P' : polling = 1 ; break ;
         case 'd' : dir = l.arg ; break ;
-        case 'g' : if (!uint320_scan(l.arg, &dur) || !dur || dur > GRANT_MAX) dieusage() ; break ;
+        case 'g' : if (!l.arg[0] || l.arg[uint320_scan(l.arg, &dur)] || !dur || dur > GRANT_MAX) usage_badvalue(USAGE, 'g', l.arg) ; break ;
         case 'F' : enable(l.arg) ; break ;
         case 'j' : joinhost = l.arg ; break ;
         default : dieusage() ;
@@ -360,7 +361,7 @@ int main (int argc, char const *const *argv)
     }
     argc -= l.ind ; argv += l.ind ;
   }
-  if (!argc) dieusage() ;
+  if (!argc) usage_die(USAGE, "no source given", "") ;
   if (dryrun && passthru) strerr_dief1x(100, "-n and -t both write to stdout") ;
   if (joinhost && (strlen(joinhost) > PIDTAB_HOSTMAX || !logline_ishost(joinhost, strlen(joinhost)))) strerr_dief2x(100, "invalid host name for -j: ", joinhost) ;
   handler_now = handler ;

@@ -16,6 +16,7 @@
 #include <skalibs/sgetopt.h>
 #include <skalibs/strerr.h>
 
+#include "usage.h"
 #include "addr.h"
 #include "record.h"
 #include "state.h"
@@ -34,13 +35,13 @@ int main (int argc, char const *const *argv)
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)
     {
-      int opt = subgetopt_r(argc, argv, "d:s:u:", &l) ;
+      int opt = usage_getopt(argc, argv, "d:s:u:", &l, USAGE) ;
       if (opt == -1) break ;
       switch (opt)
       {
         case 'd' : dir = l.arg ; break ;
         case 's' :
-          if (!l.arg[0] || l.arg[uint320_scan(l.arg, &dur)] || !dur || dur > GRANT_MAX) dieusage() ;
+          if (!l.arg[0] || l.arg[uint320_scan(l.arg, &dur)] || !dur || dur > GRANT_MAX) usage_badvalue(USAGE, 's', l.arg) ;
           break ;
         case 'u' : user = l.arg ; break ;
         default : dieusage() ;
@@ -48,7 +49,8 @@ int main (int argc, char const *const *argv)
     }
     argc -= l.ind ; argv += l.ind ;
   }
-  if (argc != 1) dieusage() ;
+  if (!argc) usage_die(USAGE, "no address given", "") ;
+  if (argc > 1) usage_die(USAGE, "unexpected argument: ", argv[1]) ;
   if (!addr_parse(argv[0], strlen(argv[0]), &r.ip))
     strerr_dief2x(100, "invalid address: ", argv[0]) ;
 
