@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 #include <string.h>
+#include <errno.h>
 #include <time.h>
 
 #include <skalibs/types.h>
@@ -30,6 +31,9 @@ int main (int argc, char const *const *argv)
   char const *user = 0 ;
   uint32_t dur = 0 ;
   record r = RECORD_ZERO ;
+  entry e ;
+  state_failure lookupfailed = STATE_FAILURE_ZERO ;
+  int k, lookuperr = 0 ;
   PROG = "relaygrant" ;
   {
     subgetopt l = SUBGETOPT_ZERO ;
@@ -54,11 +58,30 @@ int main (int argc, char const *const *argv)
   if (!addr_parse(argv[0], strlen(argv[0]), &r.ip))
     strerr_dief2x(100, "invalid address: ", argv[0]) ;
 
+  /*
+   * A grant counts only if it is newer, to the second, than the newest
+   * revocation: one made in the same second would be recorded and do
+   * nothing.  The next second is at most one second away.
+   */
+  k = state_lookup(dir, &r.ip, &e) ;
+  if (k < 0) { lookupfailed = state_failed ; lookuperr = errno ; }
+  {
+    int64_t now = time(0) ;
+    if (k > 0 && e.revoke.type == '-' && e.revoke.time >= now)
+    {
+      struct timespec ts = { .tv_sec = 0, .tv_nsec = 50000000 } ;
+      if (e.revoke.time > now)
+        strerr_dief3x(100, "unable to grant ", argv[0], ": it is revoked from a time later than now (is the clock right?)") ;
+      while (time(0) <= e.revoke.time) nanosleep(&ts, 0) ;
+    }
+  }
   r.type = '+' ;
   r.time = time(0) ;
   r.dur = dur ;
   record_setsource(&r, "relaygrant", 10) ;
   if (user) record_setuser(&r, user, strlen(user)) ;
   if (state_append(dir, &r, 1) == -1) state_die(111, dir) ;
+  /* written, but whether a revocation of this second cancels it is not known */
+  if (k < 0) { state_failed = lookupfailed ; errno = lookuperr ; state_warn(dir) ; }
   return 0 ;
 }
