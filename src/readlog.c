@@ -37,6 +37,8 @@
 #define IDLE_CHECK 60      /* seconds between compaction checks while idle */
 #define LOCKOUT_WARN 900   /* seconds without compaction, the lock taken, before a warning */
 #define COMPACT_KEEP 0     /* ended grants are not kept for audits */
+#define SECONDS_(n) #n
+#define SECONDS(n) SECONDS_(n)  /* a constant as text */
 #define SOURCE_SETTLE 2    /* seconds a source's new state must last to be told (a rotation is not a loss) */
 
 static char const *dir ;
@@ -183,7 +185,17 @@ static void readcontrol (void)
   int r ;
   if (dryrun) return ;
   r = state_grace(dir, &grace) ;
-  if (r <= 0) state_die(r ? 111 : 100, dir) ;
+  if (r < 0) state_die(111, dir) ;
+  /*
+   * readlog needs the grace only to drop grants that are over: a typo
+   * must not stop it at every start (a restart loop that records
+   * nothing).  relaylock refuses every login grant until it is fixed.
+   */
+  if (!r)
+  {
+    grace = STATE_GRACE_DEFAULT ;
+    state_warn_effect(dir, "readlog compacts with the default of " SECONDS(STATE_GRACE_DEFAULT) " seconds, relaylock lets no login relay until it is fixed") ;
+  }
 }
 
 static int online (source *s, char const *line, size_t len, int what, void *data)

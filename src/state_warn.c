@@ -30,9 +30,14 @@ static void say (struct say_s *s)
 
 void state_warn (char const *dir)
 {
+  state_warn_effect(dir, 0) ;
+}
+
+void state_warn_effect (char const *dir, char const *effect)
+{
   struct say_s s ;
   say(&s) ;
-  strerr_warnwu(s.verb, " ", s.pre, dir, s.slash, s.file, ": ", s.reason, s.line) ;
+  strerr_warnwu(s.verb, " ", s.pre, dir, s.slash, s.file, ": ", s.reason, s.line, effect ? ": " : "", effect ? effect : "") ;
 }
 
 void state_die (int e, char const *dir)
