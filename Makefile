@@ -6,8 +6,9 @@
 PROGRAMS = $(shell sed -n 's|^f 755 bin/[^ ]* ||p' package/hier)
 
 # the library: every other .c in src/, one concern per file
-LIBSRC = $(filter-out $(PROGRAMS:%=src/%.c) src/auto_state.c,$(wildcard src/*.c))
-LIBOBJ = $(LIBSRC:.c=.o) src/auto_state.o
+AUTO = src/auto_state.c src/auto_version.c
+LIBSRC = $(filter-out $(PROGRAMS:%=src/%.c) $(AUTO),$(wildcard src/*.c))
+LIBOBJ = $(LIBSRC:.c=.o) $(AUTO:.c=.o)
 
 # programs the tests drive the library with (tests/*.c)
 TESTTOOLS = $(patsubst %.c,%,$(wildcard tests/*.c))
@@ -31,6 +32,9 @@ load: conf-ld
 
 src/auto_state.c: conf-state
 	printf '/* generated from conf-state */\nchar const *auto_state = "%s" ;\n' "`head -1 conf-state`" > $@
+
+src/auto_version.c: package/version
+	printf '/* generated from package/version */\nchar const *auto_version = "%s" ;\n' "`head -1 package/version`" > $@
 
 src/%.o: src/%.c src/*.h compile
 	./compile -o $@ $<
@@ -77,8 +81,8 @@ bench: it
 # whole test suite (fuzz/sanitize; SANITIZE_TESTS picks tests).
 FUZZTIME = 30
 
-fuzz: src/auto_state.c
-	FUZZTIME=$(FUZZTIME) fuzz/run $(LIBSRC) src/auto_state.c
+fuzz: $(AUTO)
+	FUZZTIME=$(FUZZTIME) fuzz/run $(LIBSRC) $(AUTO)
 
 sanitize:
 	fuzz/sanitize $(SANITIZE_TESTS)

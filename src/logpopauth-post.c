@@ -10,6 +10,7 @@
 #include <skalibs/sgetopt.h>
 #include <skalibs/strerr.h>
 #include <skalibs/exec.h>
+#include "usage.h"
 #include "addr.h"
 #include "record.h"
 #include "escape.h"
@@ -104,7 +105,7 @@ int main (int argc, char const *const *argv)
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)
     {
-      int opt = subgetopt_r(argc, argv, "D", &l) ;
+      int opt = usage_getopt(argc, argv, "D", &l, USAGE) ;
       if (opt == -1) break ;
       switch (opt)
       {
@@ -114,7 +115,7 @@ int main (int argc, char const *const *argv)
     }
     argc -= l.ind ; argv += l.ind ;
   }
-  if (!argc) strerr_dieusage(100, USAGE) ;
+  if (!argc) usage_die(USAGE, "no program given", "") ;
   x = getenv(POPAUTH_FDVAR) ;
   if (!x || !tell(x)) logline(dovecot) ;
   /* POPLOCKFD names nothing any more: the next program must not see it */

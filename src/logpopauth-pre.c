@@ -6,6 +6,7 @@
 #include <skalibs/sgetopt.h>
 #include <skalibs/strerr.h>
 #include <skalibs/exec.h>
+#include "usage.h"
 #include "addr.h"
 #include "record.h"
 #include "state.h"
@@ -46,19 +47,19 @@ int main (int argc, char const *const *argv)
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)
     {
-      int opt = subgetopt_r(argc, argv, "d:s:k", &l) ;
+      int opt = usage_getopt(argc, argv, "d:s:k", &l, USAGE) ;
       if (opt == -1) break ;
       switch (opt)
       {
         case 'd' : c.dir = l.arg ; break ;
-        case 's' : if (!source_ok(l.arg)) dieusage() ; c.source = l.arg ; break ;
+        case 's' : if (!source_ok(l.arg)) usage_badvalue(USAGE, 's', l.arg) ; c.source = l.arg ; break ;
         case 'k' : c.keep = 1 ; break ;
         default : dieusage() ;
       }
     }
     argc -= l.ind ; argv += l.ind ;
   }
-  if (!argc) dieusage() ;
+  if (!argc) usage_die(USAGE, "no program given", "") ;
 
   {
     client cl ;

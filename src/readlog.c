@@ -18,6 +18,7 @@
 #include <skalibs/sig.h>
 #include <skalibs/djbunix.h>
 #include <skalibs/stralloc.h>
+#include "usage.h"
 #include "addr.h"
 #include "record.h"
 #include "state.h"
@@ -36,6 +37,9 @@
 #define IDLE_CHECK 60      /* seconds between compaction checks while idle */
 #define LOCKOUT_WARN 900   /* seconds without compaction, the lock taken, before a warning */
 #define COMPACT_KEEP 0     /* ended grants are not kept for audits */
+#define SECONDS_(n) #n
+#define SECONDS(n) SECONDS_(n)  /* a constant as text */
+#define SOURCE_SETTLE 2    /* seconds a source's new state must last to be told (a rotation is not a loss) */
 
 static char const *dir ;
 static int dryrun = 0, verbose = 0, passthru = 0, oneshot = 0, polling = 0 ;
@@ -181,7 +185,17 @@ static void readcontrol (void)
   int r ;
   if (dryrun) return ;
   r = state_grace(dir, &grace) ;
-  if (r <= 0) state_die(r ? 111 : 100, dir) ;
+  if (r < 0) state_die(111, dir) ;
+  /*
+   * readlog needs the grace only to drop grants that are over: a typo
+   * must not stop it at every start (a restart loop that records
+   * nothing).  relaylock refuses every login grant until it is fixed.
+   */
+  if (!r)
+  {
+    grace = STATE_GRACE_DEFAULT ;
+    state_warn_effect(dir, "readlog compacts with the default of " SECONDS(STATE_GRACE_DEFAULT) " seconds, relaylock lets no login relay until it is fixed") ;
+  }
 }
 
 static int online (source *s, char const *line, size_t len, int what, void *data)
@@ -251,6 +265,31 @@ static void onnote (source *s, char const *what, char const *file, void *data)
   if (verbose) strerr_warni(s->name, ": ", what, " ", file) ;
 }
 
+/*
+ * A source that cannot be read is one warning when readlog starts, and
+ * one line each time that changes: the others are read meanwhile.  After
+ * the start, a new state is told once it has lasted SOURCE_SETTLE
+ * seconds, so that a rotation's moment without the file says nothing.
+ */
+static struct said_s { int status, err ; int64_t since ; } *said ;
+static int settling = 0 ;
+
+static void tell (unsigned int i, int now)
+{
+  source const *s = src + i ;
+  struct said_s *t = said + i ;
+  if (s->status == t->status && s->err == t->err) { t->since = 0 ; return ; }
+  if (!now && s->status != SOURCE_OK)
+  {
+    int64_t n = time(0) ;
+    if (!t->since) t->since = n ;
+    if (n - t->since < SOURCE_SETTLE) { settling = 1 ; return ; }
+  }
+  if (s->status == SOURCE_OK) strerr_warni2x(s->name, " is readable now") ;
+  else strerr_warnw4x("unable to read ", s->name, ", watching for it: ", source_why(s)) ;
+  t->status = s->status ; t->err = s->err ; t->since = 0 ;
+}
+
 static source_handler const handler = { .line = &online, .raw = &onraw, .note = &onnote, .data = 0 } ;
 static source_handler handler_now ;
 
@@ -272,6 +311,7 @@ static void startall (int reopen)
     }
     if (reopen) source_close(src + i) ;
     if (source_start(src + i, &handler_now) < 0) strerr_diefu2sys(111, "open ", src[i].name) ;
+    tell(i, !reopen) ;
     if (follow_watch(src[i].dir.s) < 0)
     {
       /* out of inotify watches, say: polling still works */
@@ -315,7 +355,7 @@ int main (int argc, char const *const *argv)
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)
     {
-      int opt = subgetopt_r(argc, argv, "1nvtPd:g:F:j:", &l) ;
+      int opt = usage_getopt(argc, argv, "1nvtPd:g:F:j:", &l, USAGE) ;
       if (opt == -1) break ;
       switch (opt)
       {
@@ -325,7 +365,7 @@ int main (int argc, char const *const *argv)
         case 't' : passthru = 1 ; break ;
         case 'P' : polling = 1 ; break ;
         case 'd' : dir = l.arg ; break ;
-        case 'g' : if (!uint320_scan(l.arg, &dur) || !dur || dur > GRANT_MAX) dieusage() ; break ;
+        case 'g' : if (!l.arg[0] || l.arg[uint320_scan(l.arg, &dur)] || !dur || dur > GRANT_MAX) usage_badvalue(USAGE, 'g', l.arg) ; break ;
         case 'F' : enable(l.arg) ; break ;
         case 'j' : joinhost = l.arg ; break ;
         default : dieusage() ;
@@ -333,7 +373,7 @@ int main (int argc, char const *const *argv)
     }
     argc -= l.ind ; argv += l.ind ;
   }
-  if (!argc) dieusage() ;
+  if (!argc) usage_die(USAGE, "no source given", "") ;
   if (dryrun && passthru) strerr_dief1x(100, "-n and -t both write to stdout") ;
   if (joinhost && (strlen(joinhost) > PIDTAB_HOSTMAX || !logline_ishost(joinhost, strlen(joinhost)))) strerr_dief2x(100, "invalid host name for -j: ", joinhost) ;
   handler_now = handler ;
@@ -353,7 +393,8 @@ int main (int argc, char const *const *argv)
 
   src = (source *)alloc(argc * sizeof(source)) ;
   lsrc = (loginsrc *)alloc(argc * sizeof(loginsrc)) ;
-  if (!src || !lsrc) strerr_diefu1sys(111, "allocate") ;
+  said = (struct said_s *)alloc(argc * sizeof(struct said_s)) ;
+  if (!src || !lsrc || !said) strerr_diefu1sys(111, "allocate") ;
   nsrc = argc ;
   if (!stralloc_cats(&ptkey, joinhost ? joinhost : "") || !stralloc_0(&ptkey)) strerr_diefu1sys(111, "allocate") ;
   for (unsigned int i = 0 ; i < nsrc ; i++)
@@ -362,6 +403,7 @@ int main (int argc, char const *const *argv)
     for (unsigned int j = 0 ; j < i ; j++)
       if (!strcmp(src[i].path.s, src[j].path.s)) strerr_dief2x(100, "source given twice: ", argv[i]) ;
     lsrc[i] = (loginsrc)LOGINSRC_ZERO ;
+    said[i].status = SOURCE_OK ; said[i].err = 0 ; said[i].since = 0 ;
     lsrc[i].id = joinhost ? 0 : i ;
     if (joinhost) { lsrc[i].host = joinhost ; lsrc[i].hostlen = strlen(joinhost) ; }
     if (!stralloc_catb(&ptkey, src[i].path.s, strlen(src[i].path.s) + 1)) strerr_diefu1sys(111, "allocate") ;
@@ -384,7 +426,7 @@ int main (int argc, char const *const *argv)
     if (r < 0)
     {
       if (errno == EPROTO) strerr_warnw3x("invalid pending connections in ", dir, ", starting without them") ;
-      else state_warnthen(dir, ": starting without the pending connections") ;
+      else state_warn_effect(dir, "starting without the pending connections") ;
     }
     ptsaved = pt.gen ;
   }
@@ -415,13 +457,17 @@ int main (int argc, char const *const *argv)
       tain deadline ;
 
       if (unwatched && ifd >= 0) rewatch() ;
+      settling = 0 ;
       for (unsigned int i = 0 ; i < nsrc ; i++)
       {
+        unsigned int kind = src[i].kind ;
         int r ;
         /* standard input is read only when it is ready, so never blocks */
         if (src[i].kind == SOURCE_STDIN && !stdinready) continue ;
         r = source_step(src + i, &handler_now) ;
         if (r < 0) strerr_diefu2sys(111, "read ", src[i].name) ;
+        if (src[i].kind != kind && ifd >= 0 && follow_watch(src[i].dir.s) < 0) unwatched = 1 ;
+        tell(i, 0) ;
         if (src[i].kind == SOURCE_STDIN) { if (src[i].eof) stdineof = 1 ; }
         else if (r) more = 1 ;
         if (src[i].dirty) dirty = 1 ;
@@ -445,7 +491,7 @@ int main (int argc, char const *const *argv)
       if (hasstdin) { xin = n ; x[n].fd = 0 ; x[n++].events = IOPAUSE_READ ; }
       tain_now_g() ;
       if (more) deadline = STAMP ;
-      else if ((ifd < 0 || unwatched) && !oneshot)
+      else if ((ifd < 0 || unwatched || settling) && !oneshot)
       {
         tain t ;
         tain_from_millisecs(&t, FOLLOW_POLL_MS) ;
@@ -494,5 +540,18 @@ int main (int argc, char const *const *argv)
   if (!dryrun) savecursors() ;
   if (!buffer_flush(buffer_1)) strerr_diefu1sys(111, "write to stdout") ;
   counters() ;
+  /* -1: a source not read is not a success (each was named as it failed) */
+  if (oneshot)
+  {
+    unsigned int bad = 0 ;
+    for (unsigned int i = 0 ; i < nsrc ; i++) if (src[i].status != SOURCE_OK) bad++ ;
+    if (bad)
+    {
+      char fmt[2][UINT_FMT] ;
+      fmt[0][uint_fmt(fmt[0], bad)] = 0 ;
+      fmt[1][uint_fmt(fmt[1], nsrc)] = 0 ;
+      strerr_dief5x(111, "unable to read ", fmt[0], " of ", fmt[1], " sources") ;
+    }
+  }
   return 0 ;
 }

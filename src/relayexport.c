@@ -22,6 +22,7 @@
 #include <skalibs/allreadwrite.h>
 #include <skalibs/exec.h>
 
+#include "usage.h"
 #include "addr.h"
 #include "record.h"
 #include "state.h"
@@ -297,15 +298,15 @@ int main (int argc, char const *const *argv)
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)
     {
-      int opt = subgetopt_r(argc, argv, "v1d:g:r:c:t:x:", &l) ;
+      int opt = usage_getopt(argc, argv, "v1d:g:r:c:t:x:", &l, USAGE) ;
       if (opt == -1) break ;
       switch (opt)
       {
         case 'v' : verbose = 1 ; break ;
         case '1' : once = 1 ; break ;
         case 'd' : dir = l.arg ; break ;
-        case 'g' : if (!uint320_scan(l.arg, &gopt)) dieusage() ; hasg = 1 ; break ;
-        case 'r' : if (!uint0_scan(l.arg, &persecond) || !persecond || persecond > 1000) dieusage() ; break ;
+        case 'g' : if (!l.arg[0] || l.arg[uint320_scan(l.arg, &gopt)] || gopt > GRANT_MAX) usage_badvalue(USAGE, 'g', l.arg) ; hasg = 1 ; break ;
+        case 'r' : if (!l.arg[0] || l.arg[uint0_scan(l.arg, &persecond)] || !persecond || persecond > 1000) usage_badvalue(USAGE, 'r', l.arg) ; break ;
         case 'c' : cdbpath = l.arg ; break ;
         case 't' : rulespath = l.arg ; break ;
         case 'x' : rulescdb = l.arg ; break ;
@@ -314,7 +315,9 @@ int main (int argc, char const *const *argv)
     }
     argc -= l.ind ; argv += l.ind ;
   }
-  if (argc || !rulespath != !rulescdb || (!cdbpath && !rulespath)) dieusage() ;
+  if (argc) usage_die(USAGE, "unexpected argument: ", argv[0]) ;
+  if (!rulespath != !rulescdb) usage_die(USAGE, "-t and -x go together", "") ;
+  if (!cdbpath && !rulespath) usage_die(USAGE, "nothing to export: give -c or -t and -x", "") ;
   if (rulescdb && (!stralloc_cats(&rulessrc, rulescdb) || !stralloc_cats(&rulessrc, ".rules") || !stralloc_0(&rulessrc)))
     strerr_diefusys(111, "allocate memory") ;
   if (!sig_ignore(SIGPIPE)) strerr_diefusys(111, "ignore SIGPIPE") ;

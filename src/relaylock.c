@@ -21,6 +21,7 @@
 #include <skalibs/strerr.h>
 #include <skalibs/exec.h>
 
+#include "usage.h"
 #include "addr.h"
 #include "net.h"
 #include "record.h"
@@ -60,14 +61,14 @@ int main (int argc, char const *const *argv)
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)
     {
-      int opt = subgetopt_r(argc, argv, "vd:g:r:", &l) ;
+      int opt = usage_getopt(argc, argv, "vd:g:r:", &l, USAGE) ;
       if (opt == -1) break ;
       switch (opt)
       {
         case 'v' : verbose = 1 ; break ;
         case 'd' : dir = l.arg ; break ;
         case 'g' :
-          if (!l.arg[0] || l.arg[uint320_scan(l.arg, &grace)] || grace > GRANT_MAX) dieusage() ;
+          if (!l.arg[0] || l.arg[uint320_scan(l.arg, &grace)] || grace > GRANT_MAX) usage_badvalue(USAGE, 'g', l.arg) ;
           hasgrace = 1 ; break ;
         case 'r' : value = l.arg ; break ;
         default : dieusage() ;
@@ -75,7 +76,7 @@ int main (int argc, char const *const *argv)
     }
     argc -= l.ind ; argv += l.ind ;
   }
-  if (!argc) dieusage() ;
+  if (!argc) usage_die(USAGE, "no program given", "") ;
 
   if (getenv("RELAYCLIENT"))
   {

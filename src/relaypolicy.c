@@ -11,6 +11,7 @@
 #include <skalibs/sgetopt.h>
 #include <skalibs/strerr.h>
 
+#include "usage.h"
 #include "addr.h"
 #include "relay.h"
 #include "state.h"
@@ -103,19 +104,19 @@ int main (int argc, char const *const *argv)
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)
     {
-      int opt = subgetopt_r(argc, argv, "vd:g:", &l) ;
+      int opt = usage_getopt(argc, argv, "vd:g:", &l, USAGE) ;
       if (opt == -1) break ;
       switch (opt)
       {
         case 'v' : verbose = 1 ; break ;
         case 'd' : dir = l.arg ; break ;
-        case 'g' : if (!uint320_scan(l.arg, &gopt)) dieusage() ; hasg = 1 ; break ;
+        case 'g' : if (!l.arg[0] || l.arg[uint320_scan(l.arg, &gopt)] || gopt > GRANT_MAX) usage_badvalue(USAGE, 'g', l.arg) ; hasg = 1 ; break ;
         default : dieusage() ;
       }
     }
     argc -= l.ind ; argv += l.ind ;
   }
-  if (argc) dieusage() ;
+  if (argc) usage_die(USAGE, "unexpected argument: ", argv[0]) ;
 
   for (;;)
   {

@@ -13,6 +13,7 @@
 #include <skalibs/sgetopt.h>
 #include <skalibs/strerr.h>
 
+#include "usage.h"
 #include "addr.h"
 #include "net.h"
 #include "record.h"
@@ -32,7 +33,7 @@ int main (int argc, char const *const *argv)
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)
     {
-      int opt = subgetopt_r(argc, argv, "d:", &l) ;
+      int opt = usage_getopt(argc, argv, "d:", &l, USAGE) ;
       if (opt == -1) break ;
       switch (opt)
       {
@@ -42,7 +43,8 @@ int main (int argc, char const *const *argv)
     }
     argc -= l.ind ; argv += l.ind ;
   }
-  if (argc != 1) dieusage() ;
+  if (!argc) usage_die(USAGE, "no address given", "") ;
+  if (argc > 1) usage_die(USAGE, "unexpected argument: ", argv[1]) ;
   if (!addr_parse(argv[0], strlen(argv[0]), &r.ip))
     strerr_dief2x(100, "invalid address: ", argv[0]) ;
 

@@ -18,6 +18,7 @@
 #include <skalibs/stralloc.h>
 #include <skalibs/genalloc.h>
 
+#include "usage.h"
 #include "addr.h"
 #include "net.h"
 #include "record.h"
@@ -232,7 +233,7 @@ static int64_t scantime (char const *s)
   /* bounded as every time is, so that now + a grace cannot overflow */
   if (len && uint640_scan(s, &u) == len && u <= (uint64_t)TIME_MAX) return (int64_t)u ;
   if (len && iso8601_scan(s, len, &t) == len) return t ;
-  strerr_dief2x(100, "invalid time: ", s) ;
+  usage_badvalue(USAGE, 't', s) ;
 }
 
 int main (int argc, char const *const *argv)
@@ -245,13 +246,13 @@ int main (int argc, char const *const *argv)
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)
     {
-      int opt = subgetopt_r(argc, argv, "d:g:axmt:", &l) ;
+      int opt = usage_getopt(argc, argv, "d:g:axmt:", &l, USAGE) ;
       if (opt == -1) break ;
       switch (opt)
       {
         case 'd' : dir = l.arg ; break ;
         case 'g' :
-          if (!l.arg[0] || l.arg[uint320_scan(l.arg, &c.grace)] || c.grace > GRANT_MAX) dieusage() ;
+          if (!l.arg[0] || l.arg[uint320_scan(l.arg, &c.grace)] || c.grace > GRANT_MAX) usage_badvalue(USAGE, 'g', l.arg) ;
           hasgrace = 1 ; break ;
         case 'a' : statics = 1 ; break ;
         case 'x' : c.expired = 1 ; break ;
@@ -262,7 +263,7 @@ int main (int argc, char const *const *argv)
     }
     argc -= l.ind ; argv += l.ind ;
   }
-  if (argc) dieusage() ;
+  if (argc) usage_die(USAGE, "unexpected argument: ", argv[0]) ;
   if (!c.asof) c.now = time(0) ;
 
   if (!hasgrace)

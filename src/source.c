@@ -25,6 +25,7 @@ int source_init (source *src, char const *name)
   src->fd = -1 ; src->ino = 0 ; src->rpos = 0 ; src->len = 0 ;
   src->mlname[0] = 0 ; src->skipping = 0 ; src->cont = 0 ; src->stamped = 0 ;
   src->eof = 0 ; src->dirty = 0 ; src->fpend = 0 ;
+  src->status = SOURCE_OK ; src->err = 0 ; src->broken = 0 ; src->why = SOURCE_OK ;
   src->cur = (cursor)CURSOR_ZERO ;
   src->path = stralloc_zero ; src->dir = stralloc_zero ;
   if (!strcmp(name, "-"))
@@ -48,6 +49,21 @@ void source_close (source *src)
 {
   if (src->fd >= 0 && src->kind != SOURCE_STDIN) fd_close(src->fd) ;
   src->fd = -1 ; src->len = 0 ; src->skipping = 0 ; src->fpend = 0 ;
+}
+
+/* the handler's calls: a failure of the handler is told from the source's own */
+static int hline (source *src, source_handler const *h, char const *s, size_t len, int what)
+{
+  if ((*h->line)(src, s, len, what, h->data) >= 0) return 0 ;
+  src->why = -1 ;
+  return -1 ;
+}
+
+static int hraw (source *src, source_handler const *h, char const *s, size_t len)
+{
+  if (!h->raw || (*h->raw)(src, s, len, h->data) >= 0) return 0 ;
+  src->why = -1 ;
+  return -1 ;
 }
 
 static void note (source *src, source_handler const *h, char const *what, char const *file)
@@ -111,9 +127,9 @@ static int lines (source *src, source_handler const *h)
     else if (!src->skipping && end - start > SOURCE_LINEMAX) src->skipping = SOURCE_TOOLONG ;
     else if (!src->skipping && unstamped(src, src->buf + start, end - start)) src->skipping = SOURCE_CUT ;
     if (src->skipping)
-      r = (*h->line)(src, 0, 0, src->skipping, h->data) ;
+      r = hline(src, h, 0, 0, src->skipping) ;
     else
-      r = (*h->line)(src, src->buf + start, end - start, 0, h->data) ;
+      r = hline(src, h, src->buf + start, end - start, 0) ;
     if (r < 0) return -1 ;
     src->skipping = 0 ; src->cont = 0 ;
     advance(src, end + 1) ;
@@ -140,7 +156,7 @@ static int flushtail (source *src, source_handler const *h)
 {
   uint64_t end = src->rpos + src->len ;
   if (!src->len && !src->skipping) return 0 ;
-  if ((*h->line)(src, 0, 0, SOURCE_CUT, h->data) < 0) return -1 ;
+  if (hline(src, h, 0, 0, SOURCE_CUT) < 0) return -1 ;
   src->len = 0 ; src->skipping = 0 ; src->rpos = end ;
   if (src->kind != SOURCE_STDIN)
   {
@@ -170,14 +186,18 @@ static int readall (source *src, source_handler const *h, size_t *budget)
       return errno == EAGAIN || errno == EWOULDBLOCK ? 2 : -1 ;
     }
     if (!r) return 0 ;
-    if (h->raw && (*h->raw)(src, src->buf + src->len, r, h->data) < 0) return -1 ;
+    if (hraw(src, h, src->buf + src->len, r) < 0) return -1 ;
     *budget = (size_t)r < *budget ? *budget - r : 0 ;
     src->len += r ;
     if (lines(src, h) < 0) return -1 ;
   }
 }
 
-/* opens file (absolute) at offset off; 1 if open, 0 if it does not exist */
+/*
+ * opens file (absolute) at offset off; 1 if open, 0 if it does not
+ * exist, -1 if it cannot be read or is not a regular file (then
+ * src->why SOURCE_NOTFILE, src->err its type)
+ */
 static int openat_off (source *src, char const *file, uint64_t off)
 {
   struct stat st ;
@@ -186,6 +206,13 @@ static int openat_off (source *src, char const *file, uint64_t off)
   if (fstat(fd, &st) < 0 || (off && lseek(fd, off, SEEK_SET) < 0))
   {
     int e = errno ; fd_close(fd) ; errno = e ; return -1 ;
+  }
+  if (!S_ISREG(st.st_mode))
+  {
+    fd_close(fd) ;
+    src->why = SOURCE_NOTFILE ; src->err = st.st_mode & S_IFMT ;
+    errno = EINVAL ;
+    return -1 ;
   }
   src->fd = fd ; src->ino = st.st_ino ; src->rpos = off ; src->len = 0 ; src->skipping = 0 ; src->cont = 0 ;
   return 1 ;
@@ -336,7 +363,12 @@ static int ml_next (source *src, source_handler const *h)
       }
     }
     /* current, as it was when opened: a later rotation shows up above */
-    if (cfd < 0 || (src->fd >= 0 && (uint64_t)cst.st_ino == src->ino)) { r = 0 ; goto end ; }
+    if (cfd < 0 || (src->fd >= 0 && (uint64_t)cst.st_ino == src->ino))
+    {
+      /* nothing to read at all: a multilog directory always has current */
+      if (cfd < 0 && src->fd < 0) src->why = SOURCE_NOCURRENT ;
+      r = 0 ; goto end ;
+    }
     if (src->fd >= 0) fd_close(src->fd) ; else if (!rotated) cont = 0 ;
     src->fd = cfd ; cfd = -1 ;
     src->ino = cst.st_ino ; src->rpos = 0 ; src->len = 0 ; src->skipping = 0 ;
@@ -506,7 +538,9 @@ static int file_sibling (source *src)
     for (anyino = 0 ; anyino < 2 ; anyino++)
     {
       r = openat_off(src, fn.s, 0) ;
-      if (r <= 0) break ;
+      /* a sibling that cannot be read is not looked into */
+      if (r < 0) { src->why = SOURCE_OK ; r = 0 ; }
+      if (!r) break ;
       r = cursor_match(src->fd, &src->cur, anyino) ;
       if (r) break ;
       source_close(src) ;
@@ -527,6 +561,7 @@ static int file_start (source *src, source_handler const *h)
 {
   int r = openat_off(src, src->path.s, 0) ;
   if (r < 0) return -1 ;
+  if (!r) src->why = SOURCE_MISSING ;
   if (!src->cur.off) return 0 ;
   if (r)
   {
@@ -545,7 +580,10 @@ static int file_start (source *src, source_handler const *h)
   if (r < 0) return -1 ;
   if (r) { note(src, h, "resuming in a rotated file of", src->path.s) ; return 0 ; }
   note(src, h, "position lost, reading all of", src->path.s) ;
-  return openat_off(src, src->path.s, 0) < 0 ? -1 : 0 ;
+  r = openat_off(src, src->path.s, 0) ;
+  if (r < 0) return -1 ;
+  if (!r) src->why = SOURCE_MISSING ;
+  return 0 ;
 }
 
 static int file_step (source *src, source_handler const *h)
@@ -554,6 +592,7 @@ static int file_step (source *src, source_handler const *h)
   if (src->fd < 0)
   {
     int r = openat_off(src, src->path.s, 0) ;
+    if (!r) src->why = SOURCE_MISSING ;
     if (r <= 0) return r ;
     note(src, h, "reading", src->path.s) ;
   }
@@ -570,7 +609,7 @@ static int file_step (source *src, source_handler const *h)
        * cut, and its rest may begin the new contents.
        */
       int cut = src->len || src->skipping ;
-      if (cut && (*h->line)(src, 0, 0, SOURCE_CUT, h->data) < 0) return -1 ;
+      if (cut && hline(src, h, 0, 0, SOURCE_CUT) < 0) return -1 ;
       if (lseek(src->fd, 0, SEEK_SET) < 0) return -1 ;
       src->rpos = 0 ; src->len = 0 ; src->skipping = 0 ; src->cont = cut ;
       note(src, h, "truncated, reading from the start", src->path.s) ;
@@ -579,6 +618,7 @@ static int file_step (source *src, source_handler const *h)
     if (stat(src->path.s, &st) < 0)
     {
       if (errno != ENOENT) return -1 ;
+      src->why = SOURCE_MISSING ;  /* gone: what was written to it is read all the same */
       return 0 ;
     }
     if ((uint64_t)st.st_ino == src->ino) return 0 ;
@@ -593,13 +633,14 @@ static int file_step (source *src, source_handler const *h)
     if (flushtail(src, h) < 0) return -1 ;
     source_close(src) ;
     r = openat_off(src, src->path.s, 0) ;
+    if (!r) src->why = SOURCE_MISSING ;
     if (r <= 0) return r ;
     note(src, h, "rotated, reading", src->path.s) ;
   }
 }
 
 
-int source_start (source *src, source_handler const *h)
+static int kind_start (source *src, source_handler const *h)
 {
   switch (src->kind)
   {
@@ -615,8 +656,14 @@ int source_start (source *src, source_handler const *h)
   }
 }
 
-int source_step (source *src, source_handler const *h)
+static int kind_step (source *src, source_handler const *h)
 {
+  if (src->broken)
+  {
+    if (kind_start(src, h) < 0) return -1 ;
+    src->broken = 0 ;
+    if (src->why != SOURCE_OK) return 0 ;
+  }
   switch (src->kind)
   {
     case SOURCE_STDIN :
@@ -626,12 +673,79 @@ int source_step (source *src, source_handler const *h)
       r = read(0, src->buf + src->len, SOURCE_BUFSIZE - src->len) ;
       if (r < 0) return errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1 ;
       if (!r) { src->eof = 1 ; return flushtail(src, h) ; }
-      if (h->raw && (*h->raw)(src, src->buf + src->len, r, h->data) < 0) return -1 ;
+      if (hraw(src, h, src->buf + src->len, r) < 0) return -1 ;
       src->len += r ;
       return lines(src, h) ;
     }
     case SOURCE_MULTILOG : return ml_step(src, h) ;
     default : return file_step(src, h) ;
+  }
+}
+
+/*
+ * What a step found becomes the source's status.  A failure to read a
+ * file is the source's, not the caller's: the source is closed at its
+ * cursor (whose fingerprint is taken first) and started again there at
+ * the next step.  The handler's failures and standard input's are the
+ * caller's.
+ */
+static int status (source *src, int r)
+{
+  if (r >= 0)
+  {
+    src->status = src->why ;
+    src->err = src->why == SOURCE_MISSING || src->why == SOURCE_NOCURRENT ? ENOENT : src->why == SOURCE_NOTFILE ? src->err : 0 ;
+    return r ;
+  }
+  if (src->why < 0 || src->kind == SOURCE_STDIN) return -1 ;
+  if (src->why == SOURCE_NOTFILE) src->status = SOURCE_NOTFILE ;
+  else
+  {
+    src->status = errno == ENOENT ? SOURCE_MISSING : SOURCE_UNREADABLE ;
+    src->err = errno ;
+  }
+  source_fingerprint(src) ;
+  source_close(src) ;
+  src->broken = 1 ;
+  return 0 ;
+}
+
+/* a directory where a file was expected: a multilog directory made since */
+static int becomesdir (source *src, source_handler const *h, int r)
+{
+  if (r >= 0 || src->kind != SOURCE_FILE || src->why != SOURCE_NOTFILE || src->err != S_IFDIR) return r ;
+  if (!stralloc_copy(&src->dir, &src->path)) { src->why = -1 ; return -1 ; }
+  src->kind = SOURCE_MULTILOG ;
+  src->cur = (cursor)CURSOR_ZERO ;
+  src->why = SOURCE_OK ; src->err = 0 ; src->broken = 0 ;
+  note(src, h, "a directory now, reading it as a multilog directory:", src->path.s) ;
+  return kind_start(src, h) ;
+}
+
+int source_start (source *src, source_handler const *h)
+{
+  src->why = SOURCE_OK ;
+  src->broken = 0 ;
+  return status(src, becomesdir(src, h, kind_start(src, h))) ;
+}
+
+int source_step (source *src, source_handler const *h)
+{
+  src->why = SOURCE_OK ;
+  return status(src, becomesdir(src, h, kind_step(src, h))) ;
+}
+
+char const *source_why (source const *src)
+{
+  if (src->status == SOURCE_NOCURRENT) return "it has no file current: not a multilog directory, or not yet" ;
+  if (src->status != SOURCE_NOTFILE) return strerror(src->err) ;
+  switch (src->err)
+  {
+    case S_IFDIR : return "it is a directory, not a regular file" ;
+    case S_IFIFO : return "it is a FIFO, not a regular file" ;
+    case S_IFSOCK : return "it is a socket, not a regular file" ;
+    case S_IFCHR : case S_IFBLK : return "it is a device, not a regular file" ;
+    default : return "it is not a regular file" ;
   }
 }
 
@@ -649,7 +763,7 @@ int source_finishline (source *src, source_handler const *h)
     ssize_t r = read(0, &c, 1) ;
     if (r < 0) { if (errno == EINTR) continue ; return -1 ; }
     if (!r) { src->eof = 1 ; return flushtail(src, h) ; }
-    if (h->raw && (*h->raw)(src, &c, 1, h->data) < 0) return -1 ;
+    if (hraw(src, h, &c, 1) < 0) return -1 ;
     src->buf[src->len++] = c ;
     if (lines(src, h) < 0) return -1 ;
   }

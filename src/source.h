@@ -38,6 +38,21 @@
 
 enum source_kind_e { SOURCE_STDIN, SOURCE_MULTILOG, SOURCE_FILE } ;
 
+/*
+ * What the source's name shows now (src->status).  A source that cannot
+ * be read is no error of source_start and source_step: they set its
+ * status, and src->err (an errno, or for SOURCE_NOTFILE the file's
+ * S_IFMT bits) says why; the next step tries again, from src->cur.
+ */
+enum source_status_e
+{
+  SOURCE_OK,          /* read, or waiting for lines */
+  SOURCE_MISSING,     /* it does not exist */
+  SOURCE_UNREADABLE,  /* it cannot be opened or read */
+  SOURCE_NOTFILE,     /* it is not a regular file (a FIFO, a device) */
+  SOURCE_NOCURRENT    /* a directory with no current: not a multilog directory, or not yet */
+} ;
+
 typedef struct source_s source ;
 struct source_s
 {
@@ -54,6 +69,10 @@ struct source_s
   int stamped ;          /* multilog: its lines carry multilog t stamps */
   int eof ;              /* stdin: at its end */
   int dirty ;            /* cur moved since it was last saved */
+  int status ;           /* enum source_status_e */
+  int err ;              /* why, if status is not SOURCE_OK */
+  int broken ;           /* reading failed: the next step starts again at cur */
+  int why ;              /* during a step: the status found, or -1 if the handler failed */
   size_t fpend ;         /* cur's fingerprint is still to be taken from buf[..fpend) */
   cursor cur ;
   size_t len ;
@@ -72,20 +91,29 @@ struct source_handler_s
   void *data ;
 } ;
 
-/* kind from name: "-", a directory, or else a file; 0, or -1 (errno) */
+/*
+ * kind from name: "-", a directory, or else a file; 0, or -1 (errno).  A
+ * file that turns out to be a directory (one made after readlog started)
+ * becomes a multilog directory, read from its beginning: src->dir
+ * changes, the caller watches the new one.
+ */
 extern int source_init (source *src, char const *name) ;
 
-/* opens the source at src->cur (CURSOR_ZERO: from the very beginning) */
+/* opens the source at src->cur (CURSOR_ZERO: from the very beginning); 0, or -1 as source_step */
 extern int source_start (source *src, source_handler const *h) ;
 
 /*
  * reads what is there; 1 if more is waiting, 0 if it is idle, -1 on
- * error.  Standard input is read once, so call it only when iopause says
- * fd 0 is readable.
+ * error (of the handler, or of standard input; a file or directory that
+ * cannot be read only sets src->status).  Standard input is read once,
+ * so call it only when iopause says fd 0 is readable.
  */
 extern int source_step (source *src, source_handler const *h) ;
 
 extern void source_close (source *src) ;
+
+/* why src->status is not SOURCE_OK, as the end of a message: "Permission denied", "a FIFO, not a regular file" */
+extern char const *source_why (source const *src) ;
 
 /* stdin: reads the rest of a line begun, and nothing more; 0, or -1 (errno) */
 extern int source_finishline (source *src, source_handler const *h) ;

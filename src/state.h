@@ -67,8 +67,7 @@ extern state_failure state_failed ;
  * as a warning or a fatal error with exit code e.
  */
 extern void state_warn (char const *dir) ;
-/* the same line, then effect (": starting without them") */
-extern void state_warnthen (char const *dir, char const *effect) ;
+extern void state_warn_effect (char const *dir, char const *effect) ;  /* the line, then ": EFFECT" */
 extern void state_die (int e, char const *dir) gccattr_noreturn ;
 
 #define STATE_GRACE_DEFAULT 1800

@@ -28,16 +28,16 @@ static void say (struct say_s *s)
   if (f->line) { s->line[0] = ' ' ; s->line[1 + uint_fmt(s->line + 1, f->line)] = 0 ; }
 }
 
-void state_warnthen (char const *dir, char const *effect)
+void state_warn (char const *dir)
+{
+  state_warn_effect(dir, 0) ;
+}
+
+void state_warn_effect (char const *dir, char const *effect)
 {
   struct say_s s ;
   say(&s) ;
-  strerr_warnwu(s.verb, " ", s.pre, dir, s.slash, s.file, ": ", s.reason, s.line, effect) ;
-}
-
-void state_warn (char const *dir)
-{
-  state_warnthen(dir, "") ;
+  strerr_warnwu(s.verb, " ", s.pre, dir, s.slash, s.file, ": ", s.reason, s.line, effect ? ": " : "", effect ? effect : "") ;
 }
 
 void state_die (int e, char const *dir)

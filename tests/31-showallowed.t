@@ -106,7 +106,7 @@ checkrun "bad grace file, but -g: fine" 0 '' showallowed -g 60 -d "$g"
 a=$(newstate); printf '10.0.0.0/8\n\n300.0.0.0/8\n' > "$a/allow"
 checkrun "bad allow line with -a: 100" 100 "^showallowed: fatal: unable to read $a/allow: invalid network on line 3\$" showallowed -a -d "$a"
 checkrun "bad allow line without -a: not read, fine" 0 '' showallowed -d "$a"
-checkrun "-t beyond 9999-12-31 (would overflow): 100" 100 '^showallowed: fatal: invalid time: 9223372036854775807$' showallowed -d "$d" -t 9223372036854775807
+checkrun "-t beyond 9999-12-31 (would overflow): 100" 100 '^showallowed: fatal: invalid value for -t: "9223372036854775807"$' showallowed -d "$d" -t 9223372036854775807
 checkrun "-t 253402300799 (the last second of 9999): fine" 0 '' showallowed -x -m -d "$d" -t 253402300799
 checkrun "-g above GRANT_MAX: usage, 100" 100 '^showallowed: usage: showallowed .*$' showallowed -d "$d" -g 31622401
 h=$(newstate)
@@ -114,6 +114,6 @@ h=$(newstate)
 "$TOP/tests/storetool" fmt + 253402300799 4294967295 192.0.2.71 dovecot/imap last >> "$h/journal"
 checkrun "a journal record with a TIME near INT64_MAX is no record: -x does not overflow" 0 '' showallowed -x -m -d "$h" -t 253402300799
 check "  ... only the record at TIME_MAX is listed, its end bounded by GRANT_MAX" "192.0.2.71	allowed	253402300799	253433923199	31622400	dovecot/imap	last" "$(cat "$T/out")"
-checkrun "bad -t: 100" 100 '^showallowed: fatal: invalid time: yesterday$' showallowed -d "$d" -t yesterday
+checkrun "bad -t: 100" 100 '^showallowed: fatal: invalid value for -t: "yesterday"$' showallowed -d "$d" -t yesterday
 checkrun "bad -g: usage, 100" 100 '^showallowed: usage: showallowed .*$' showallowed -d "$d" -g x
 checkrun "an argument: usage, 100" 100 '^showallowed: usage: showallowed .*$' showallowed -d "$d" 127.0.0.1

@@ -51,7 +51,7 @@ check "relaylock no longer allows 127.0.0.21" "" "$(relayset 127.0.0.21 "$d")"
 check "showallowed no longer lists it" "" "$(showallowed -d "$d" -m | cut -f1 | grep -x 127.0.0.21)"
 check "showallowed -x lists it as revoked" "127.0.0.21	revoked" "$(showallowed -d "$d" -x -m | grep '^127\.0\.0\.21	' | cut -f1,2)"
 check "the others are still allowed" "set set" "$(relayset 192.0.2.7 "$d") $(relayset 2001:db8::7 "$d")"
-sleep 1   # a grant counts only if newer than the revocation, to the second
+# a grant counts only if newer than the revocation, to the second: relaygrant waits for it
 relaygrant -d "$d" 127.0.0.21
 check "a new grant after the revocation allows again" set "$(relayset 127.0.0.21 "$d")"
 relaygrant -d "$d" -s 86400 127.0.0.31
@@ -59,6 +59,26 @@ relayrevoke -d "$d" 127.0.0.31
 sleep 1
 relaygrant -d "$d" -s 60 127.0.0.31
 check "a shorter timed grant after the revocation of a longer one allows again" set "$(relayset 127.0.0.31 "$d")"
+
+# a grant in the same second as the revocation before it would count for
+# nothing: relaygrant waits for the next second (at most one)
+for k in 1 2 3; do
+  relayrevoke -d "$d" 127.0.0.41
+  s0=$(date +%s%N)
+  checkrun "relaygrant right after relayrevoke ($k): exit 0, silent" 0 '' relaygrant -d "$d" 127.0.0.41
+  ms=$(( ($(date +%s%N) - s0) / 1000000 ))
+  check "  ... and the grant counts ($k)" set "$(relayset 127.0.0.41 "$d")"
+  [ $ms -le 1300 ] && ok "  ... after a wait of at most a second ($k: $ms ms)" || notok "  ... it waited $ms ms"
+done
+s0=$(date +%s%N)
+relaygrant -d "$d" 127.0.0.42
+ms=$(( ($(date +%s%N) - s0) / 1000000 ))
+[ $ms -le 300 ] && ok "no revocation: no wait ($ms ms)" || notok "relaygrant waited $ms ms with no revocation"
+# a revocation later than now (the clock went back): never a silent grant for nothing
+"$TOP/tests/storetool" fmt - $(( $(date +%s) + 120 )) 0 127.0.0.43 relayrevoke - >> "$d/journal"
+checkrun "a revocation later than now: exit 100 and why" 100 \
+  '^relaygrant: fatal: unable to grant 127\.0\.0\.43: it is revoked from a time later than now \(is the clock right\?\)$' \
+  relaygrant -d "$d" 127.0.0.43
 
 echo '127.0.0.0/8' > "$d/allow"
 checkrun "relayrevoke of an address in a static network: recorded, with a warning" 0 \

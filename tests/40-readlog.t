@@ -172,7 +172,11 @@ checkrun "missing state directory: exit 111 and why" 111 \
   "readlog: fatal: unable to open the state directory $T/missing: No such file or directory" readlog -d "$T/missing" -
 S=$(newstate)
 echo 12x > "$S/grace"
-checkrun "invalid grace control file: exit 100" 100 "readlog: fatal: unable to read $S/grace: it is not a number of seconds up to 31622400" readlog -d "$S" -
+login 127.0.9.21 y > "$T/one"
+checkrun "invalid grace control file: a warning that says the effect, no restart loop (exit 0)" 0 \
+"readlog: warning: unable to read $S/grace: it is not a number of seconds up to 31622400: readlog compacts with the default of 1800 seconds, relaylock lets no login relay until it is fixed
+readlog: info: lines 1 logins 1 skipped: toolong 0 cut 0 refused 0 nologin 0" sh -c "exec readlog -d '$S' - < '$T/one'"
+check "  ... and the login is recorded" "127.0.9.21" "$(addrs "$S")"
 S=$(newstate)
 mkdir "$S/journal"
 login 127.0.9.20 x > "$T/one"
