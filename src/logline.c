@@ -87,13 +87,23 @@ static int named (char const *list, char const *s, size_t len)
   return 0 ;
 }
 
+/* the first letters of the facilities: most tags are refused on their first byte */
+#define FIRSTS (1u << ('a'-'a') | 1u << ('c'-'a') | 1u << ('d'-'a') | 1u << ('f'-'a') | 1u << ('k'-'a') \
+  | 1u << ('l'-'a') | 1u << ('m'-'a') | 1u << ('n'-'a') | 1u << ('s'-'a') | 1u << ('u'-'a'))
+
 static size_t facpri (char const *s, size_t len)
 {
-  size_t i = 0, j ;
-  while (i < len && i < 9 && s[i] >= 'a' && s[i] <= 'z') i++ ;
+  size_t i = 1, j, m ;
+  unsigned int c ;
+  if (len < 5) return 0 ;
+  c = (unsigned char)s[0] - 'a' ;
+  if (c >= 26 || !(FIRSTS >> c & 1)) return 0 ;
+  m = len < 9 ? len : 9 ;
+  while (i < m && ((unsigned char)(s[i] - 'a') < 26 || (unsigned char)(s[i] - '0') < 10)) i++ ;
   if (i + 1 >= len || s[i] != '.' || !named(facilities, s, i)) return 0 ;
   j = ++i ;
-  while (i < len && i - j < 8 && s[i] >= 'a' && s[i] <= 'z') i++ ;
+  m = len - j < 8 ? len : j + 8 ;
+  while (i < m && (unsigned char)(s[i] - 'a') < 26) i++ ;
   return named(priorities, s + j, i - j) ? i : 0 ;
 }
 
@@ -123,8 +133,11 @@ static void settime (logline *l, int64_t t) { if (l->time < 0) l->time = t ; }
 static size_t outer_stamp (char const *s, size_t len, logline *l)
 {
   int64_t t ;
-  size_t n = tai64n_scan(s, len, &t) ;
-  if (!n) n = svlogd_scan(s, len, &t) ;
+  size_t n ;
+  if (!len) return 0 ;
+  if (s[0] == '@') n = tai64n_scan(s, len, &t) ;
+  else if (s[0] >= '0' && s[0] <= '9') n = svlogd_scan(s, len, &t) ;
+  else return 0 ;
   if (!n || n >= len || s[n] != ' ') return 0 ;
   settime(l, t) ;
   return n + 1 ;
