@@ -12,14 +12,19 @@
  * server: the stamps, the syslog host, the program tag.  Recognised
  * prefixes, in this order, each optional:
  *
- *   @TAI64N SP                          multilog t
+ *   @TAI64N SP | svlogd -tt/-ttt SP     multilog t, svlogd (UTC)
+ *   FAC.PRI: SP                         socklog
  *   Mmm dd hh:mm:ss SP | ISO8601 SP     syslog, dovecot log_timestamp
- *   HOST SP                             syslog (a token not ending in ':')
+ *   <FAC.PRI> SP                        FreeBSD -v/-vv (after a syslog stamp)
+ *   HOST SP                             syslog (a token not ending in ':', or (none))
+ *   FAC.PRI SP                          BusyBox (after a host)
  *   TAG[PID]: SP | TAG: SP              the program (after a syslog
  *                                       stamp and host, also without
  *                                       the colon: rsyslog, RFC 5424)
+ *   [ID N FAC.PRI] SP                   Solaris, at the start of the
+ *                                       message (after a syslog stamp)
  *
- * time is the multilog stamp if there is one, else the other stamp, else
+ * time is the outer (multilog, svlogd) stamp if there is one, else the syslog stamp, else
  * -1.  logline_split returns 1, or 0 if the line has no tag (no format
  * can use it then).
  */
@@ -38,7 +43,7 @@ struct logline_s
 } ;
 extern int logline_split (char const *s, size_t len, int64_t now, logline *l) ;
 
-/* 1 if s (len bytes) is what logline_split takes for a syslog host: [A-Za-z0-9._:-]+ */
+/* 1 if s (len bytes) is what logline_split takes for a syslog host: [A-Za-z0-9._:-]+ or "(none)" */
 extern int logline_ishost (char const *s, size_t len) ;
 
 /* A successful login, as one format recognised it. */

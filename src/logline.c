@@ -27,6 +27,8 @@ static size_t token (char const *s, size_t len)
  */
 int logline_ishost (char const *s, size_t len)
 {
+  /* the kernel's name for a host never named, as syslogd writes it */
+  if (len == 6 && !memcmp(s, "(none)", 6)) return 1 ;
   for (size_t i = 0 ; i < len ; i++)
   {
     char c = s[i] ;
@@ -62,11 +64,169 @@ static int tag_split (char const *s, size_t len, int bare, logline *l)
   return 1 ;
 }
 
+/*
+ * "FACILITY.PRIORITY" as syslogd and socklog name them, at the start of
+ * s: its length, or 0.  Only the names of syslog.h (BSD's and glibc's),
+ * so that a token of letters and a dot is not taken for one.
+ */
+static char const facilities[] =
+  "auth\0authpriv\0console\0cron\0daemon\0ftp\0kern\0lpr\0mail\0mark\0news\0ntp\0"
+  "security\0syslog\0user\0uucp\0audit\0local0\0local1\0local2\0local3\0local4\0"
+  "local5\0local6\0local7\0" ;
+static char const priorities[] =
+  "emerg\0panic\0alert\0crit\0err\0error\0warn\0warning\0notice\0info\0debug\0" ;
+
+static int named (char const *list, char const *s, size_t len)
+{
+  while (*list)
+  {
+    size_t n = strlen(list) ;
+    if (n == len && !memcmp(list, s, n)) return 1 ;
+    list += n + 1 ;
+  }
+  return 0 ;
+}
+
+/* the first letters of the facilities: most tags are refused on their first byte */
+#define FIRSTS (1u << ('a'-'a') | 1u << ('c'-'a') | 1u << ('d'-'a') | 1u << ('f'-'a') | 1u << ('k'-'a') \
+  | 1u << ('l'-'a') | 1u << ('m'-'a') | 1u << ('n'-'a') | 1u << ('s'-'a') | 1u << ('u'-'a'))
+
+static size_t facpri (char const *s, size_t len)
+{
+  size_t i = 1, j, m ;
+  unsigned int c ;
+  if (len < 5) return 0 ;
+  c = (unsigned char)s[0] - 'a' ;
+  if (c >= 26 || !(FIRSTS >> c & 1)) return 0 ;
+  m = len < 9 ? len : 9 ;
+  while (i < m && ((unsigned char)(s[i] - 'a') < 26 || (unsigned char)(s[i] - '0') < 10)) i++ ;
+  if (i + 1 >= len || s[i] != '.' || !named(facilities, s, i)) return 0 ;
+  j = ++i ;
+  m = len - j < 8 ? len : j + 8 ;
+  while (i < m && (unsigned char)(s[i] - 'a') < 26) i++ ;
+  return named(priorities, s + j, i - j) ? i : 0 ;
+}
+
+/* FreeBSD's -v: "FAC.PRI" in numbers, facility 0-23, priority 0-7 */
+static size_t facpri_num (char const *s, size_t len)
+{
+  size_t i = 0 ;
+  unsigned int f = 0 ;
+  while (i < len && i < 2 && s[i] >= '0' && s[i] <= '9') f = f * 10 + (s[i++] - '0') ;
+  if (!i || f > 23 || (i == 2 && s[0] == '0') || i + 2 > len || s[i] != '.' || s[i+1] < '0' || s[i+1] > '7') return 0 ;
+  return i + 2 ;
+}
+
+/*
+ * The envelope: what the programs between the server and the file put
+ * before the tag, each read from where its writer puts it, in this
+ * order, each once, each optional.  A layer returns the bytes it used
+ * (its separator too) or 0; need is what must have been read before it.
+ * A time is the first stamp read: the outermost writer's.
+ */
+#define E_SYSLOG 1   /* a syslog stamp: a host may follow */
+#define E_HOST 2
+
+static void settime (logline *l, int64_t t) { if (l->time < 0) l->time = t ; }
+
+/* multilog t, svlogd -t: "@TAI64N "; svlogd -tt, -ttt: UTC stamps */
+static size_t outer_stamp (char const *s, size_t len, logline *l)
+{
+  int64_t t ;
+  size_t n ;
+  if (!len) return 0 ;
+  if (s[0] == '@') n = tai64n_scan(s, len, &t) ;
+  else if (s[0] >= '0' && s[0] <= '9') n = svlogd_scan(s, len, &t) ;
+  else return 0 ;
+  if (!n || n >= len || s[n] != ' ') return 0 ;
+  settime(l, t) ;
+  return n + 1 ;
+}
+
+/* socklog: "mail.info: " before what the program sent to /dev/log */
+static size_t socklog_pri (char const *s, size_t len, logline *l)
+{
+  size_t n = facpri(s, len) ;
+  (void)l ;
+  return n && n + 1 < len && s[n] == ':' && s[n+1] == ' ' ? n + 2 : 0 ;
+}
+
+/* syslogd, rsyslog, journalctl -o short, short-iso, short-precise; Dovecot's log_timestamp */
+static size_t syslog_stamp (char const *s, size_t len, logline *l)
+{
+  int64_t t ;
+  size_t n = rfc3164_scan(s, len, l->now, &t) ;
+  if (!n) n = iso8601_scan(s, len, &t) ;
+  if (!n || n >= len || s[n] != ' ') return 0 ;
+  settime(l, t) ;
+  return n + 1 ;
+}
+
+/* FreeBSD syslogd -v "<2.6> ", -vv "<mail.info> ", after the stamp */
+static size_t bsd_facpri (char const *s, size_t len, logline *l)
+{
+  size_t n ;
+  (void)l ;
+  if (len < 2 || s[0] != '<') return 0 ;
+  n = facpri(s + 1, len - 1) ;
+  if (!n) n = facpri_num(s + 1, len - 1) ;
+  return n && n + 3 <= len && s[n+1] == '>' && s[n+2] == ' ' ? n + 3 : 0 ;
+}
+
+/* a syslog host: a token not ending in ':' */
+static size_t host (char const *s, size_t len, logline *l)
+{
+  size_t n = token(s, len) ;
+  if (!n || n >= len || s[n-1] == ':') return 0 ;
+  if (!logline_ishost(s, n)) return 0 ;
+  l->host = s ; l->hostlen = n ;
+  return n + 1 ;
+}
+
+/* BusyBox syslogd: "mail.info " after the host */
+static size_t busybox_pri (char const *s, size_t len, logline *l)
+{
+  size_t n = facpri(s, len) ;
+  (void)l ;
+  return n && n < len && s[n] == ' ' ? n + 1 : 0 ;
+}
+
+static struct
+{
+  size_t (*read) (char const *, size_t, logline *) ;
+  unsigned char need ;
+  unsigned char gives ;
+} const envelope[] =
+{
+  { &outer_stamp, 0, 0 },
+  { &socklog_pri, 0, 0 },
+  { &syslog_stamp, 0, E_SYSLOG },
+  { &bsd_facpri, E_SYSLOG, 0 },
+  { &host, E_SYSLOG, E_HOST },
+  { &busybox_pri, E_HOST, 0 },
+} ;
+
+/*
+ * Solaris' syslog(3) writes "[ID NNNNNN FAC.PRI] " after the tag: read
+ * at the start of the message, after a syslog stamp only
+ */
+static size_t solaris_id (char const *s, size_t len)
+{
+  size_t i = 4, n ;
+  if (len < 4 || memcmp(s, "[ID ", 4)) return 0 ;
+  while (i < len && i < 14 && s[i] >= '0' && s[i] <= '9') i++ ;
+  if (i == 4 || i >= len || s[i] != ' ') return 0 ;
+  i++ ;
+  n = facpri(s + i, len - i) ;
+  if (!n) return 0 ;
+  i += n ;
+  return i + 1 < len && s[i] == ']' && s[i+1] == ' ' ? i + 2 : 0 ;
+}
+
 int logline_split (char const *s, size_t len, int64_t now, logline *l)
 {
   size_t i = 0, n ;
-  int64_t t ;
-  int stamped = 0 ;
+  unsigned int k, have = 0 ;
 
   l->time = -1 ;
   l->host = 0 ; l->hostlen = 0 ;
@@ -75,33 +235,18 @@ int logline_split (char const *s, size_t len, int64_t now, logline *l)
   l->msg = 0 ; l->msglen = 0 ;
   l->now = now ;
 
-  n = tai64n_scan(s, len, &t) ;
-  if (n && n < len && s[n] == ' ') { l->time = t ; i = n + 1 ; }
-
-  n = rfc3164_scan(s + i, len - i, now, &t) ;
-  if (!n) n = iso8601_scan(s + i, len - i, &t) ;
-  if (n && i + n < len && s[i+n] == ' ')
+  for (k = 0 ; k < sizeof envelope / sizeof *envelope ; k++)
   {
-    if (l->time < 0) l->time = t ;
-    i += n + 1 ;
-    stamped = 1 ;
+    if ((envelope[k].need & have) != envelope[k].need) continue ;
+    n = (*envelope[k].read)(s + i, len - i, l) ;
+    if (n) { i += n ; have |= envelope[k].gives ; }
   }
 
   n = token(s + i, len - i) ;
-  if (!n) return 0 ;
-  if (s[i+n-1] != ':')
-  {
-    /* a host stands only after a syslog stamp */
-    if (!stamped || !logline_ishost(s + i, n)) return 0 ;
-    l->host = s + i ; l->hostlen = n ;
-    i += n ;
-    if (i >= len) return 0 ;
-    i++ ;
-    n = token(s + i, len - i) ;
-  }
-  if (!tag_split(s + i, n, !!l->host, l)) return 0 ;
+  if (!n || !tag_split(s + i, n, !!l->host, l)) return 0 ;
   i += n ;
   if (i < len) i++ ;  /* the space after "TAG:" */
+  if (have & E_SYSLOG) i += solaris_id(s + i, len - i) ;
   l->msg = s + i ; l->msglen = len - i ;
   return 1 ;
 }

@@ -135,21 +135,36 @@ static int hms (char const *s, int *h, int *m, int *sec)
     && *h <= 23 && *m <= 59 && *sec <= 59 ;
 }
 
+/* ".digits" at s: how many bytes, 0 if there is none, -1 if it is broken */
+static long fraction (char const *s, size_t len)
+{
+  size_t n = 1 ;
+  if (!len || s[0] != '.') return 0 ;
+  while (n < len && isdigit_(s[n])) n++ ;
+  return n > 1 ? (long)n : -1 ;
+}
+
 size_t rfc3164_scan (char const *s, size_t len, int64_t now, int64_t *t)
 {
   int mon, mday, h, m, sec, year ;
+  size_t d, n ;
+  long f ;
   time_t tnow = (time_t)now ;
   struct tm tm ;
-  if (len < 15 || (len > 15 && isdigit_(s[15]))) return 0 ;
+  if (len < 14) return 0 ;
   for (mon = 0 ; mon < 12 ; mon++) if (s[0] == months[mon][0] && s[1] == months[mon][1] && s[2] == months[mon][2]) break ;
   if (mon == 12 || s[3] != ' ') return 0 ;
   mon++ ;
-  if (s[4] == ' ')
-  {
-    if (!dec(s + 5, 1, &mday)) return 0 ;
-  }
-  else if (!dec(s + 4, 2, &mday)) return 0 ;
-  if (mday < 1 || mday > 31 || s[6] != ' ' || !hms(s + 7, &h, &m, &sec)) return 0 ;
+  /* "Dec  3" (syslogd), "Dec 03" (journalctl, Dovecot), "Jun 1" (copied logs) */
+  if (s[4] == ' ') { if (!dec(s + 5, 1, &mday)) return 0 ; d = 6 ; }
+  else if (s[5] == ' ') { if (!dec(s + 4, 1, &mday)) return 0 ; d = 5 ; }
+  else { if (!dec(s + 4, 2, &mday)) return 0 ; d = 6 ; }
+  n = d + 9 ;
+  if (len < n || mday < 1 || mday > 31 || s[d] != ' ' || !hms(s + d + 1, &h, &m, &sec)) return 0 ;
+  f = fraction(s + n, len - n) ;  /* journalctl -o short-precise */
+  if (f < 0) return 0 ;
+  n += (size_t)f ;
+  if (n < len && isdigit_(s[n])) return 0 ;
 
   /*
    * A log has many lines per second, read at the same now: the answer
@@ -163,7 +178,7 @@ size_t rfc3164_scan (char const *s, size_t len, int64_t now, int64_t *t)
     {
       if (ct < 0) return 0 ;
       *t = ct ;
-      return 15 ;
+      return n ;
     }
     cnow = now ; cmon = mon ; cmday = mday ; ch = h ; cm = m ; csec = sec ; ct = -1 ;
     if (now != ynow)
@@ -183,7 +198,7 @@ size_t rfc3164_scan (char const *s, size_t len, int64_t now, int64_t *t)
       if (x >= 0 && x <= now + 86400)
       {
         *t = ct = x ;
-        return 15 ;
+        return n ;
       }
     }
     return 0 ;
@@ -246,4 +261,16 @@ size_t iso8601_scan (char const *s, size_t len, int64_t *t)
     *t = x ;
   }
   return n ;
+}
+
+size_t svlogd_scan (char const *s, size_t len, int64_t *t)
+{
+  int year, mon, mday, h, m, sec, frac ;
+  if (len < 25 || !dec(s, 4, &year) || s[4] != '-' || !dec(s + 5, 2, &mon) || s[7] != '-'
+   || !dec(s + 8, 2, &mday) || (s[10] != '_' && s[10] != 'T')
+   || !hms(s + 11, &h, &m, &sec) || s[19] != '.' || !dec(s + 20, 5, &frac)
+   || (len > 25 && isdigit_(s[25]))) return 0 ;
+  if (!validtime(year, mon, mday, h, m, sec)) return 0 ;
+  *t = days_from_civil(year, mon, mday) * 86400 + h * 3600 + m * 60 + sec ;
+  return 25 ;
 }

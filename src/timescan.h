@@ -30,7 +30,9 @@
 extern size_t tai64n_scan (char const *s, size_t len, int64_t *t) ;
 
 /*
- * RFC 3164 "Mmm dd hh:mm:ss" (day space- or zero-padded), local time.
+ * RFC 3164 "Mmm dd hh:mm:ss" (day space- or zero-padded, or one digit
+ * after one space: "Jun 1"), with journalctl's ".ffffff" if it is there;
+ * local time.
  * The year is the most recent one that does not put the stamp more than
  * a day after now.
  */
@@ -41,6 +43,12 @@ extern size_t rfc3164_scan (char const *s, size_t len, int64_t now, int64_t *t) 
  * A space may stand for the T.  Without a zone the stamp is local time.
  */
 extern size_t iso8601_scan (char const *s, size_t len, int64_t *t) ;
+
+/*
+ * svlogd -tt "YYYY-MM-DD_hh:mm:ss.fffff" and -ttt "YYYY-MM-DDThh:mm:ss.fffff":
+ * exactly five digits of fraction, no zone, UTC (svlogd's gmtime).
+ */
+extern size_t svlogd_scan (char const *s, size_t len, int64_t *t) ;
 
 /* local broken-down time to Unix seconds; -1 if invalid (year as 2026, mon 1-12,
    sec 0-59; a date like Feb 30 or a time skipped by a DST change is invalid) */

@@ -86,11 +86,21 @@ tm rfc3164 'Nov  0 12:00:00' "$NOW" invalid
 tm rfc3164 'Nov 00 12:00:00' "$NOW" invalid
 tm rfc3164 'Foo 12 12:00:00' "$NOW" invalid
 tm rfc3164 'nov 12 12:00:00' "$NOW" invalid
-tm rfc3164 'Nov 3 01:02:03' "$NOW" invalid
+tm rfc3164 'Nov 3 01:02:03' "$NOW" "$(d 2026-11-03T01:02:03)"   # one space, as copied logs show it (issue 15)
 tm rfc3164 'Nov 23 21:10' "$NOW" invalid
 tm rfc3164 'Nov 23 21:10:001' "$NOW" invalid
 tm rfc3164 'Nov 23 2:10:00' "$NOW" invalid
 tm rfc3164 '' "$NOW" invalid
+echo '--- rfc3164: the forms of journalctl and of copied logs'
+tm rfc3164 'Nov 23 21:10:00.123456' "$NOW" "$(d 2026-11-23T21:10:00)"
+tlen rfc3164 'Nov 23 21:10:00.123456 vm dovecot[1]: x' "$NOW" 22
+tlen rfc3164 'Nov 3 01:02:03 vm dovecot[1]: x' "$NOW" 14
+tlen rfc3164 'Nov 03 01:02:03 vm dovecot[1]: x' "$NOW" 15
+tm rfc3164 'Nov 23 21:10:00.' "$NOW" invalid
+tm rfc3164 'Nov 23 21:10:00.x' "$NOW" invalid
+tm rfc3164 'Nov 3  01:02:03' "$NOW" invalid
+tm rfc3164 'Nov 3x 01:02:03' "$NOW" invalid
+tm rfc3164 'Nov 3 1:02:03' "$NOW" invalid
 
 # glibc silently takes an unknown TZ as UTC: without the zone file these
 # checks would compare UTC with UTC and prove nothing
@@ -107,6 +117,17 @@ if [ -f /usr/share/zoneinfo/Europe/Berlin ]; then
   check 'Berlin summer time: 12:00 local is 10:00 UTC' "$(TZ=UTC d 2026-07-14T10:00:00)" "$("$A" time rfc3164 'Jul 14 12:00:00' "$NY")"
   # the same moment in UTC is still 2026-12-31 23:30: Jan 2 00:10 is more than a day ahead
   TZ=UTC tm rfc3164 'Jan  2 00:10:00' "$NY" "$(TZ=UTC d 2026-01-02T00:10:00)"
+
+  echo '--- svlogd -tt, -ttt: UTC whatever TZ says (svlogd formats with gmtime)'
+  tm svlogd 2026-11-23_21:10:00.12345 0 "$(TZ=UTC d 2026-11-23T21:10:00)"
+  tm svlogd 2026-11-23T21:10:00.99999 0 "$(TZ=UTC d 2026-11-23T21:10:00)"
+  tlen svlogd '2026-11-23_21:10:00.12345 mail.info: x' 0 25
+  tm svlogd 2026-11-23_21:10:00.1234 0 invalid
+  tm svlogd 2026-11-23_21:10:00.123456 0 invalid
+  tm svlogd 2026-11-23_21:10:00 0 invalid
+  tm svlogd '2026-11-23 21:10:00.12345' 0 invalid
+  tm svlogd 2026-02-30_21:10:00.12345 0 invalid
+  tm svlogd 2026-11-23_24:10:00.12345 0 invalid
 
   echo '--- localtime_to_unix in Europe/Berlin'
   lt 2026 11 23 22 10 0 "$(TZ=UTC d 2026-11-23T21:10:00)"

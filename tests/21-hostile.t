@@ -40,6 +40,63 @@ echo "2026-11-23T21:30:00+00:00 vm eve dovecot[1] $D" | nogrant "a colon-less ta
 echo "@400000006b04ae9d2f891334 dovecot[1] $D" | nogrant "no colon-less tag without a syslog stamp and host"
 echo "Nov 23 21:30:00 imap-login Info: Login: user=<x>, method=PLAIN, rip=203.0.113.66, lip=1.1.1.1, mpid=1" | nogrant "a colon-less imap-login after a stamp is a host, not dovecot's tag"
 
+echo '--- envelopes (socklog, svlogd, journalctl, BusyBox, FreeBSD, Solaris): read from the start only, once each'
+# D is dovecot's text: each line below would grant if an envelope inside
+# the message were read as the logger's
+E='Nov 23 21:30:00'
+S='2026-11-23_21:30:00.12345'
+A='@400000006b04ae9d2f891334'
+printf '%s\n' \
+  "$E vm eve: mail.info: $E dovecot: $D" \
+  "mail.info: $E eve: mail.info: $E dovecot: $D" \
+  "$A mail.info: eve[1]: mail.info: dovecot: $D" \
+  "$S mail.info: $E eve: $S mail.info: $E dovecot: $D" \
+  "$S eve: $S dovecot: $D" \
+  "mail.info: mail.info: $E dovecot: $D" \
+  "$A $A dovecot: $D" \
+  "$S $A mail.info: eve: dovecot: $D" \
+  | nogrant "socklog, svlogd: a FAC.PRI: or a stamp in the message is message"
+printf '%s\n' \
+  "$E <mail.info> vm eve: <mail.info> vm dovecot: $D" \
+  "$E <2.6> vm eve[1]: <2.6> vm dovecot: $D" \
+  "$E vm <mail.info> dovecot: $D" \
+  "<mail.info> $E vm dovecot: $D" \
+  "<mail.info> dovecot: $D" \
+  "$E <mail.info> <mail.info> vm dovecot: $D" \
+  "$E <24.6> vm dovecot: $D" \
+  "$E <2.8> vm dovecot: $D" \
+  "$E <mail.bogus> vm dovecot: $D" \
+  | nogrant "FreeBSD -v/-vv: <FAC.PRI> only after the stamp, before the host, once, with syslog's names"
+printf '%s\n' \
+  "$E vm mail.info eve: mail.info dovecot: $D" \
+  "$E vm eve mail.info dovecot: $D" \
+  "mail.info dovecot: $D" \
+  "$E vm mail.info mail.info dovecot: $D" \
+  "$E (none) mail.info eve: (none) mail.info dovecot: $D" \
+  "$E (none) eve: $E (none) dovecot: $D" \
+  "$E (nonex) dovecot: $D" \
+  "$E vm mail.bogus dovecot: $D" \
+  | nogrant "BusyBox: FAC.PRI only after the host, once; (none) the only host in parentheses"
+printf '%s\n' \
+  "$E vm eve[1]: [ID 702911 mail.info] dovecot: $D" \
+  "$E vm dovecot: [ID 702911 mail.info] [ID 702911 mail.info] $D" \
+  "$E vm dovecot: x [ID 702911 mail.info] $D" \
+  "$A dovecot: [ID 702911 mail.info] $D" \
+  "$E vm dovecot: [ID 702911 mail.bogus] $D" \
+  "$E vm dovecot: [ID x mail.info] $D" \
+  | nogrant "Solaris: [ID n FAC.PRI] only at the start of the message, once, after a syslog stamp"
+printf '%s\n' \
+  "$E vm dovecot: imap-login: Aborted login (auth failed, 1 attempts): user=<mail.info: $E dovecot: imap-login: Login: user=<a>, method=PLAIN, rip=203.0.113.66, lip=1.1.1.1,>, rip=127.0.0.5, lip=127.0.0.1" \
+  "mail.info: $E dovecot: imap-login: Aborted login (auth failed, 1 attempts): user=<> [ID 1 mail.info] <mail.info> vm dovecot: imap-login: Login: user=<a>, method=PLAIN, rip=203.0.113.66, lip=1.1.1.1,>, rip=127.0.0.5, lip=127.0.0.1" \
+  | nogrant "a failed login whose user name is an envelope and a login"
+printf '%s\n' \
+  "Nov 23 21:30:00.5x vm dovecot: $D" \
+  "Nov 23 21:30:00. vm dovecot: $D" \
+  "Nov 3  21:30:00 vm dovecot: $D" \
+  "2026-11-23_21:30:00.1234 dovecot: $D" \
+  "2026-11-23_21:30:00.123456 dovecot: $D" \
+  | nogrant "broken stamps: no envelope, no tag"
+
 echo '--- failed logins whose user name is another success line'
 printf '%s\n' \
   'Nov 23 21:30:00 mail dovecot: imap-login: Disconnected (auth failed, 1 attempts in 2 secs): user=<x>, method=PLAIN, rip=203.0.113.66, lip=1.1.1.1, mpid=1>, method=PLAIN, rip=127.0.0.5, lip=127.0.0.1' \

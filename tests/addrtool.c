@@ -52,6 +52,7 @@ static int dotime (char const *const *argv, int wantlen)
   if (!strcmp(argv[0], "tai64n")) n = tai64n_scan(s, len, &t) ;
   else if (!strcmp(argv[0], "rfc3164")) n = rfc3164_scan(s, len, now, &t) ;
   else if (!strcmp(argv[0], "iso8601")) n = iso8601_scan(s, len, &t) ;
+  else if (!strcmp(argv[0], "svlogd")) n = svlogd_scan(s, len, &t) ;
   else strerr_dieusage(100, USAGE) ;
   if (!n) return invalid() ;
   if (wantlen) say(buf, size_fmt(buf, n)) ;
