@@ -14,7 +14,7 @@ for c in tcpserver perl; do
   needcmd $c || { skip "SMTP end to end" "$c is not installed (package/test installs it)"; exit 0; }
 done
 perl -MNet::SMTP -e 1 2>/dev/null || { skip "SMTP end to end" "perl's Net::SMTP is missing"; exit 0; }
-qpsmtpd smtp || { skip "SMTP end to end" "$SMTPD_WHY"; exit 0; }
+qpsmtpd_setup smtp || { skip "SMTP end to end" "$SMTPD_WHY"; exit 0; }
 
 try() { "$SMTPDIR/relaytry" 127.0.0.1 "$1" "$2" "${3:-someone@foreign.example}" 2>>"$T/relaytry.err" || cat "$T/relaytry.err"; }
 
@@ -62,7 +62,7 @@ else
 fi
 
 # -r: qmail-smtpd appends RELAYCLIENT to the recipient; qpsmtpd does not
-if qpsmtpd suffix && startserver suffix tcpserver 127.0.0.1 relaylock -r .relayed -d "$d" $SMTPD; then
+if qpsmtpd_setup suffix && startserver suffix tcpserver 127.0.0.1 relaylock -r .relayed -d "$d" $SMTPD; then
   check "with -r .relayed, relay from 127.0.0.44 is accepted" accepted \
     "$("$SMTPDIR/relaytry" 127.0.0.1 $port_suffix 127.0.0.44 someone@foreign.example 2>"$T/rcpt")"
   check "qpsmtpd appends nothing to the recipient" "Delivered-To: someone@foreign.example" \

@@ -229,9 +229,10 @@ else
   chown -R $UID_U:$UID_U "$D/home"
   echo 'alice:{PLAIN}alice-pw' > "$D/passwd"
   dport=$(perl -MIO::Socket::INET -e 'print IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1:0")->sockport')
-  # Dovecot 2.4 refuses 2.3's syntax: the same settings in each
+  # Dovecot 2.4 refuses 2.3's syntax: the same settings in each, then
+  # the services, where only two words differ
   case $(dovecot --version 2>/dev/null) in
-  1.*|2.[0-3].*) cat > "$D/dovecot.conf" <<EOF
+  1.*|2.[0-3].*) addr=address vsz=0; cat > "$D/dovecot.conf" <<EOF
 base_dir = $D/run
 state_dir = $D/state
 protocols = pop3
@@ -250,28 +251,9 @@ userdb {
   driver = static
   args = uid=$UID_U gid=$UID_U home=$D/home
 }
-service pop3-login {
-  inet_listener pop3 {
-    address = 127.0.0.1
-    port = $dport
-  }
-  inet_listener pop3s {
-    port = 0
-  }
-}
-service pop3 {
-  executable = pop3 pop3-postlogin
-}
-service pop3-postlogin {
-  executable = script-login -d $TOP/logpopauth-post -D
-  # no address-space limit: under make sanitize, ASan reserves terabytes of it
-  vsz_limit = 0
-  unix_listener pop3-postlogin {
-  }
-}
 EOF
   ;;
-  *) cat > "$D/dovecot.conf" <<EOF
+  *) addr=listen vsz=unlimited; cat > "$D/dovecot.conf" <<EOF
 dovecot_config_version = 2.4.0
 dovecot_storage_version = 2.4.0
 base_dir = $D/run
@@ -296,9 +278,13 @@ userdb static {
     home = $D/home
   }
 }
+EOF
+  ;;
+  esac
+  cat >> "$D/dovecot.conf" <<EOF
 service pop3-login {
   inet_listener pop3 {
-    listen = 127.0.0.1
+    $addr = 127.0.0.1
     port = $dport
   }
   inet_listener pop3s {
@@ -311,13 +297,11 @@ service pop3 {
 service pop3-postlogin {
   executable = script-login -d $TOP/logpopauth-post -D
   # no address-space limit: under make sanitize, ASan reserves terabytes of it
-  vsz_limit = unlimited
+  vsz_limit = $vsz
   unix_listener pop3-postlogin {
   }
 }
 EOF
-  ;;
-  esac
   if ! dovecot -c "$D/dovecot.conf" -n > "$D/conf.n" 2>&1; then
     dovecot_skip "this dovecot refuses the configuration: $(grep -m1 -i 'error\|fatal' "$D/conf.n")"
   else

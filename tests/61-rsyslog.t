@@ -302,7 +302,7 @@ fi
 # package/qpsmtpd-tcpserver; it relays only when RELAYCLIENT is set).
 # The rules are the example's with 127.0.0.81 in place of all of 127.:
 # loopback is every client here.
-if needcmd tcpserver && needcmd tcprules && needcmd envuidgid && qpsmtpd smtpd nobody; then
+if needcmd tcpserver && needcmd tcprules && needcmd envuidgid && qpsmtpd_setup smtpd nobody; then
   P4=$(freeport $((P3 + 1)))
   cp -R "$TOP/service/smtpd" "$T/svc-smtpd"
   rm -rf "$T/svc-smtpd/log"
