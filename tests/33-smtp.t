@@ -1,9 +1,10 @@
 #!/bin/bash
-# End to end with a real SMTP server that honours RELAYCLIENT: mailfront's
-# smtpfront-echo under tcpserver, behind relaylock.  With PLUGINS
-# accept-sender:relayclient, mailfront accepts any sender, and a recipient
-# only if RELAYCLIENT is set (plugin-relayclient.html); no other plugin
-# accepts recipients, so without RELAYCLIENT a foreign domain gets 550.
+# End to end with a real SMTP server that honours RELAYCLIENT: Debian's
+# qpsmtpd (in Debian 12 and 13) under tcpserver, behind relaylock, run by
+# package/qpsmtpd-tcpserver with package/qpsmtpd-conf's plugins:
+# relayclient (ours: RELAYCLIENT set, even empty, makes a relay client),
+# rcpt_ok (others may send to example.org only: a foreign domain gets
+# 550) and queue/maildir (the message lands in a Maildir of the test).
 # Real SMTP conversations with Net::SMTP from distinct 127.0.0.x.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/smtp/common.sh"
@@ -12,9 +13,8 @@
 for c in tcpserver perl; do
   needcmd $c || { skip "SMTP end to end" "$c is not installed (package/test installs it)"; exit 0; }
 done
-SMTPD=$(command -v smtpfront-echo || echo /usr/sbin/smtpfront-echo)
-[ -x "$SMTPD" ] || { skip "SMTP end to end" "smtpfront-echo (mailfront) is not installed"; exit 0; }
 perl -MNet::SMTP -e 1 2>/dev/null || { skip "SMTP end to end" "perl's Net::SMTP is missing"; exit 0; }
+qpsmtpd_setup smtp || { skip "SMTP end to end" "$SMTPD_WHY"; exit 0; }
 
 try() { "$SMTPDIR/relaytry" 127.0.0.1 "$1" "$2" "${3:-someone@foreign.example}" 2>>"$T/relaytry.err" || cat "$T/relaytry.err"; }
 
@@ -27,8 +27,8 @@ echo '127.0.0.44/32   # the office' > "$d/allow"
   rec + $((now - 5000)) 0 127.0.0.43 dovecot/pop3 bob
 } >> "$d/journal"
 
-if ! startserver smtp tcpserver 127.0.0.1 relaylock -v -d "$d" env PLUGINS=accept-sender:relayclient "$SMTPD"; then
-  notok "tcpserver with relaylock and smtpfront-echo did not start" "$(cat "$T/smtp.err")"; exit 1
+if ! startserver smtp tcpserver 127.0.0.1 relaylock -v -d "$d" $SMTPD; then
+  notok "tcpserver with relaylock and qpsmtpd did not start" "$(cat "$T/smtp.err")"; exit 1
 fi
 p=$port_smtp
 check "relay from 127.0.0.41 (logged in 60 s ago) is accepted, message and all" accepted "$(try $p 127.0.0.41)"
@@ -42,18 +42,31 @@ relayrevoke -d "$d" 127.0.0.45
 check "relay from 127.0.0.45 right after relayrevoke is refused" "refused 550" "$(try $p 127.0.0.45)"
 relayrevoke -d "$d" 127.0.0.41
 check "relay from 127.0.0.41 after relayrevoke is refused" "refused 550" "$(try $p 127.0.0.41)"
+check "relay from 127.0.0.42 to example.org (qpsmtpd's rcpthosts) is accepted" accepted "$(try $p 127.0.0.42 someone@example.org)"
 e="$T/smtp.err"
-checkgrep "mailfront saw the relayed recipient" 'RCPT TO:<someone@foreign\.example>' "$e"
-checkgrep "mailfront received the message from an allowed client" 'Received|bytes' "$e"
+checkgrep "qpsmtpd answered the relayed recipient" 'rcpt_ok: skip, relay client' "$e"
+checkgrep "qpsmtpd refused the others: Relaying denied" '550 Relaying denied' "$e"
+check "qpsmtpd queued the three relayed messages and the local one into its Maildir" 4 "$(ls "$T/smtp/Maildir/new" | wc -l)"
+check "the relayed ones are to the foreign recipient" 3 "$(grep -l '^Delivered-To: someone@foreign\.example$' "$T"/smtp/Maildir/new/* | wc -l)"
 checkgrep "relaylock logged the allow of 127.0.0.41" '^relaylock: info: allow 127\.0\.0\.41 dovecot/imap alice [0-9]+s ago$' "$e"
 checkgrep "relaylock logged the deny of 127.0.0.42" '^relaylock: info: deny 127\.0\.0\.42$' "$e"
 checkgrep "relaylock logged the static network" '^relaylock: info: allow 127\.0\.0\.44 network 127\.0\.0\.44/32$' "$e"
 
-# -r: mailfront appends RELAYCLIENT to the recipient
-if startserver suffix tcpserver 127.0.0.1 relaylock -r .relayed -d "$d" env PLUGINS=accept-sender:relayclient "$SMTPD"; then
+# RELAYCLIENT set by the tcprules of the service, empty: relaylock keeps
+# it, and qpsmtpd relays (its own relay plugin would not: the value is false)
+if startserver preset tcpserver 127.0.0.1 env RELAYCLIENT= relaylock -v -d "$d" $SMTPD; then
+  check "RELAYCLIENT=\"\" set before relaylock: relay from 127.0.0.42 is accepted" accepted "$(try $port_preset 127.0.0.42)"
+  checkgrep "relaylock kept it" '^relaylock: info: keep RELAYCLIENT already set$' "$T/preset.err"
+else
+  notok "tcpserver with RELAYCLIENT set did not start" "$(cat "$T/preset.err")"
+fi
+
+# -r: qmail-smtpd appends RELAYCLIENT to the recipient; qpsmtpd does not
+if qpsmtpd_setup suffix && startserver suffix tcpserver 127.0.0.1 relaylock -r .relayed -d "$d" $SMTPD; then
   check "with -r .relayed, relay from 127.0.0.44 is accepted" accepted \
     "$("$SMTPDIR/relaytry" 127.0.0.1 $port_suffix 127.0.0.44 someone@foreign.example 2>"$T/rcpt")"
-  checkgrep "mailfront appended the -r value to the recipient" "^relaytry: info: RCPT reply: 250 Recipient='someone@foreign\.example\.relayed'" "$T/rcpt"
+  check "qpsmtpd appends nothing to the recipient" "Delivered-To: someone@foreign.example" \
+    "$(cat "$T"/suffix/Maildir/new/* | grep '^Delivered-To:')"
 else
   notok "tcpserver for -r did not start" "$(cat "$T/suffix.err")"
 fi
@@ -61,13 +74,13 @@ fi
 # a broken state directory does not stop mail: the conversation happens,
 # relaying is refused, and the SMTP log says why
 b=$(newstate); cp "$d/journal" "$b/journal"; printf 'garbage' > "$b/snapshot.cdb"
-if startserver broken tcpserver 127.0.0.1 relaylock -d "$b" env PLUGINS=accept-sender:relayclient "$SMTPD"; then
+if startserver broken tcpserver 127.0.0.1 relaylock -d "$b" $SMTPD; then
   check "corrupt snapshot: the SMTP server still answers (relay refused, not dropped)" "refused 550" "$(try $port_broken 127.0.0.41)"
   checkgrep "corrupt snapshot: relaylock's warning is in the SMTP log" "^relaylock: warning: unable to read $b/snapshot\\.cdb: " "$T/broken.err"
 else
   notok "tcpserver for the broken state did not start" "$(cat "$T/broken.err")"
 fi
-if startserver nostate tcpserver 127.0.0.1 relaylock -d "$T/no-such-dir" env PLUGINS=accept-sender:relayclient "$SMTPD"; then
+if startserver nostate tcpserver 127.0.0.1 relaylock -d "$T/no-such-dir" $SMTPD; then
   check "missing state directory: the SMTP server still answers" "refused 550" "$(try $port_nostate 127.0.0.41)"
   checkgrep "missing state directory: the warning names it" "^relaylock: warning: unable to read the state directory $T/no-such-dir: " "$T/nostate.err"
 else

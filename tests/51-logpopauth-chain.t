@@ -1,16 +1,24 @@
 #!/bin/bash
-# The real chain on loopback: tcpserver, logpopauth-pre (root), mailfront's
-# pop3front-auth with cvm's cvm-pwfile (the user maps to an unprivileged
-# uid), logpopauth-post (as that uid), pop3front-maildir on a real
-# Maildir; the client is perl's Net::POP3 from a distinct 127.0.0.x.
+# The real chains on loopback, the client perl's Net::POP3 from a distinct
+# 127.0.0.x: tcpserver, logpopauth-pre (root), an authentication program
+# that changes to the user's uid, logpopauth-post (as that uid), a POP3
+# server on a real Maildir.
+#  - mailfront's pop3front-auth with cvm's cvm-pwfile, pop3front-maildir
+#    (Debian 12: mailfront and cvm are gone from Debian 13);
+#  - the checkpassword interface, Debian 12 and 13: checkpw (Debian's;
+#    the password in ~/Maildir/.password) behind tests/pop/popup, which
+#    does qmail-popup's part (no front end that runs a checkpassword
+#    program is packaged in Debian 13: no qmail-popup, no mailfront, and
+#    Dovecot 2.4 dropped its checkpassword passdb), tests/pop/pop3d after;
+#  - Dovecot's post-login script, logpopauth-post -D.
 . "$(dirname "$0")/lib.sh"
 PATH="$PATH:/usr/sbin:/sbin"
 
 for p in logpopauth-pre logpopauth-post; do
   [ -x "$TOP/$p" ] || { notok "$p is not built"; exit 1; }
 done
-isroot || { skip "the real POP3 chain" "needs root: pop3front-auth changes to the user's uid"; exit 0; }
-for c in tcpserver pop3front-auth pop3front-maildir cvm-pwfile perl; do
+isroot || { skip "the real POP3 chain" "needs root: pop3front-auth and checkpw change to the user's uid"; exit 0; }
+for c in tcpserver perl; do
   needcmd $c || { skip "the real POP3 chain" "$c is not installed (package/test installs it)"; exit 0; }
 done
 perl -MNet::POP3 -e 1 2>/dev/null || { skip "the real POP3 chain" "perl's Net::POP3 is missing"; exit 0; }
@@ -32,10 +40,11 @@ S="$C/state"
 mkdir -m 700 "$S"
 
 # server NAME PROG...: tcpserver on 127.0.0.1, port in $port, cwd $C (so
-# the recorders it starts can be told from other tests' by their cwd)
+# the recorders it starts can be told from other tests' by their cwd),
+# run by $WRAP if set
 server() {
   local name=$1; shift
-  ( cd "$C" && exec tcpserver -1 -R -H -l0 127.0.0.1 0 "$@" ) > "$T/$name.port" 2> "$T/$name.log" &
+  ( cd "$C" && exec ${WRAP:-} tcpserver -1 -R -H -l0 127.0.0.1 0 "$@" ) > "$T/$name.port" 2> "$T/$name.log" &
   local pid=$!
   on_exit "kill $pid 2>/dev/null; wait $pid 2>/dev/null"
   waitfor 10 test -s "$T/$name.port" || return 1
@@ -65,62 +74,64 @@ norecorder() {
   return 0
 }
 
-# grants ADDR: the users granted for ADDR in the journal
-grants() { awk -v a="$1" '$1 == "+" && $4 == a && NF == 7 { print $6 }' "$S/journal" 2>/dev/null; }
+# grants ADDR [DIR]: the users granted for ADDR in the journal of DIR ($S)
+grants() { awk -v a="$1" '$1 == "+" && $4 == a && NF == 7 { print $6 }' "${2:-$S}/journal" 2>/dev/null; }
 
-# allowed ADDR: what relaylock says of ADDR
+# allowed ADDR [DIR]: what relaylock says of ADDR
 allowed() {
-  env -i PATH="$PATH" TCPREMOTEIP="$1" relaylock -d "$S" \
+  env -i PATH="$PATH" TCPREMOTEIP="$1" relaylock -d "${2:-$S}" \
     sh -c 'if [ "${RELAYCLIENT+x}" ]; then echo set:; else echo unset; fi' 2>&1
 }
 
-INNER="pop3front-maildir $C/home/Maildir"
-if ! server pop logpopauth-pre -d "$S" pop3front-auth "$CVM" logpopauth-post $INNER; then
-  notok "tcpserver with the chain came up" "$(cat "$T/pop.log")"; exit 1
-fi
+# the mailfront chain (Debian 12: mailfront and cvm are gone from Debian 13)
+if needcmd pop3front-auth && needcmd pop3front-maildir && needcmd cvm-pwfile; then
+  INNER="pop3front-maildir $C/home/Maildir"
+  if ! server pop logpopauth-pre -d "$S" pop3front-auth "$CVM" logpopauth-post $INNER; then
+    notok "tcpserver with the chain came up" "$(cat "$T/pop.log")"; exit 1
+  fi
 
-echo "--- a login with the right password"
-check "127.0.0.51: POP3 login as alice, one message" "login ok 1" "$(pop 127.0.0.51 alice sekret)"
-waitfor 10 test -s "$S/journal"
-check "127.0.0.51: granted, as alice" "alice" "$(grants 127.0.0.51)"
-checkgrep "the record: source logpopauth/pop3, dur 0, a crc" \
-  '^\+ [0-9]+ 0 127\.0\.0\.51 logpopauth/pop3 alice [0-9a-f]{8}$' "$S/journal"
-check "the state directory is still root's, mode 0700" "root 700" "$(stat -c '%U %a' "$S")"
-check "the journal is root's: the POP user wrote nothing there" "root" "$(stat -c %U "$S/journal")"
-checkgrep "post ran as the POP user (pop3front-maildir served)" 'pop3front-maildir\[[0-9]+\]: \+OK 1 ' "$T/pop.log"
-checknogrep "nothing from logpopauth on the server's stderr" 'logpopauth' "$T/pop.log"
+  echo "--- a login with the right password"
+  check "127.0.0.51: POP3 login as alice, one message" "login ok 1" "$(pop 127.0.0.51 alice sekret)"
+  waitfor 10 test -s "$S/journal"
+  check "127.0.0.51: granted, as alice" "alice" "$(grants 127.0.0.51)"
+  checkgrep "the record: source logpopauth/pop3, dur 0, a crc" \
+    '^\+ [0-9]+ 0 127\.0\.0\.51 logpopauth/pop3 alice [0-9a-f]{8}$' "$S/journal"
+  check "the state directory is still root's, mode 0700" "root 700" "$(stat -c '%U %a' "$S")"
+  check "the journal is root's: the POP user wrote nothing there" "root" "$(stat -c %U "$S/journal")"
+  checkgrep "post ran as the POP user (pop3front-maildir served)" 'pop3front-maildir\[[0-9]+\]: \+OK 1 ' "$T/pop.log"
+  checknogrep "nothing from logpopauth on the server's stderr" 'logpopauth' "$T/pop.log"
 
-echo "--- a wrong password"
-check "127.0.0.52: wrong password refused" "login failed" "$(pop 127.0.0.52 alice wrong)"
-check "127.0.0.53: unknown user refused" "login failed" "$(pop 127.0.0.53 mallory sekret)"
-if waitfor 10 norecorder; then
-  check "127.0.0.52: no grant once its recorder is done" "" "$(grants 127.0.0.52)"
-  check "127.0.0.53: no grant once its recorder is done" "" "$(grants 127.0.0.53)"
-else
-  notok "the recorders of the failed logins ended with their sessions"
-fi
-check "exactly one grant in all" "1" "$(grep -c '^+ ' "$S/journal")"
+  echo "--- a wrong password"
+  check "127.0.0.52: wrong password refused" "login failed" "$(pop 127.0.0.52 alice wrong)"
+  check "127.0.0.53: unknown user refused" "login failed" "$(pop 127.0.0.53 mallory sekret)"
+  if waitfor 10 norecorder; then
+    check "127.0.0.52: no grant once its recorder is done" "" "$(grants 127.0.0.52)"
+    check "127.0.0.53: no grant once its recorder is done" "" "$(grants 127.0.0.53)"
+  else
+    notok "the recorders of the failed logins ended with their sessions"
+  fi
+  check "exactly one grant in all" "1" "$(grep -c '^+ ' "$S/journal")"
 
-echo "--- what relaylock and showallowed say"
-if [ -x "$TOP/relaylock" ]; then
-  check "relaylock: 127.0.0.51 may relay" "set:" "$(allowed 127.0.0.51)"
-  check "relaylock: 127.0.0.52 may not" "unset" "$(allowed 127.0.0.52)"
-else
-  skip "relaylock: 127.0.0.51 may relay, .52 not" "relaylock is not built yet"
-fi
-if [ -x "$TOP/showallowed" ]; then
-  showallowed -d "$S" > "$T/show" 2>&1
-  checkgrep "showallowed: 127.0.0.51 (alice)" '127\.0\.0\.51.*alice' "$T/show"
-  checknogrep "showallowed: not 127.0.0.52" '127\.0\.0\.52' "$T/show"
-else
-  skip "showallowed: 127.0.0.51, not .52" "showallowed is not built yet"
-fi
+  echo "--- what relaylock and showallowed say"
+  if [ -x "$TOP/relaylock" ]; then
+    check "relaylock: 127.0.0.51 may relay" "set:" "$(allowed 127.0.0.51)"
+    check "relaylock: 127.0.0.52 may not" "unset" "$(allowed 127.0.0.52)"
+  else
+    skip "relaylock: 127.0.0.51 may relay, .52 not" "relaylock is not built yet"
+  fi
+  if [ -x "$TOP/showallowed" ]; then
+    showallowed -d "$S" > "$T/show" 2>&1
+    checkgrep "showallowed: 127.0.0.51 (alice)" '127\.0\.0\.51.*alice' "$T/show"
+    checknogrep "showallowed: not 127.0.0.52" '127\.0\.0\.52' "$T/show"
+  else
+    skip "showallowed: 127.0.0.51, not .52" "showallowed is not built yet"
+  fi
 
-echo "--- the POP server inherits no descriptor our programs added (pre with -k: a pidfd too)"
-# the inner program lists its descriptors, then serves; sockets and pipes
-# are named by kind only (their inode differs per connection), and the
-# server's log file by its role
-cat > "$C/listfds" <<'EOF'
+  echo "--- the POP server inherits no descriptor our programs added (pre with -k: a pidfd too)"
+  # the inner program lists its descriptors, then serves; sockets and pipes
+  # are named by kind only (their inode differs per connection), and the
+  # server's log file by its role
+  cat > "$C/listfds" <<'EOF'
 #!/usr/bin/perl
 # listfds OUT NAME PROG...: writes this process's descriptors to OUT, then execs PROG
 my ($out, $name, @prog) = @ARGV;
@@ -139,19 +150,71 @@ print $o @l;
 close $o;
 exec { $prog[0] } @prog or die "listfds: $prog[0]: $!\n";
 EOF
-chmod 755 "$C/listfds"
-if server with logpopauth-pre -k -d "$S" pop3front-auth "$CVM" logpopauth-post "$C/listfds" "$C/fds/with" with $INNER &&
-   check "with our programs: login ok" "login ok 1" "$(pop 127.0.0.54 alice sekret)" &&
-   server without pop3front-auth "$CVM" "$C/listfds" "$C/fds/without" without $INNER &&
-   check "without our programs: login ok" "login ok 1" "$(pop 127.0.0.55 alice sekret)"; then
-  if [ -s "$C/fds/with" ] && [ -s "$C/fds/without" ]; then
-    check "the same descriptors with and without logpopauth-pre/post" \
-      "$(cat "$C/fds/without")" "$(cat "$C/fds/with")"
-  else
-    notok "the inner program listed its descriptors" "$(ls -l "$C/fds")"
+  chmod 755 "$C/listfds"
+  if server with logpopauth-pre -k -d "$S" pop3front-auth "$CVM" logpopauth-post "$C/listfds" "$C/fds/with" with $INNER &&
+     check "with our programs: login ok" "login ok 1" "$(pop 127.0.0.54 alice sekret)" &&
+     server without pop3front-auth "$CVM" "$C/listfds" "$C/fds/without" without $INNER &&
+     check "without our programs: login ok" "login ok 1" "$(pop 127.0.0.55 alice sekret)"; then
+    if [ -s "$C/fds/with" ] && [ -s "$C/fds/without" ]; then
+      check "the same descriptors with and without logpopauth-pre/post" \
+        "$(cat "$C/fds/without")" "$(cat "$C/fds/with")"
+    else
+      notok "the inner program listed its descriptors" "$(ls -l "$C/fds")"
+    fi
+    waitfor 10 sh -c "grep -q ' 127\.0\.0\.54 ' '$S/journal'"
+    check "with the listing inner program: 127.0.0.54 granted too" "alice" "$(grants 127.0.0.54 | sort -u)"
   fi
-  waitfor 10 sh -c "grep -q ' 127\.0\.0\.54 ' '$S/journal'"
-  check "with the listing inner program: 127.0.0.54 granted too" "alice" "$(grants 127.0.0.54 | sort -u)"
+else
+  skip "the real POP3 chain with mailfront" "pop3front-auth, pop3front-maildir or cvm-pwfile is not installed (mailfront, cvm: Debian 12 only)"
+fi
+
+echo "--- the checkpassword chain: popup, Debian's checkpw, logpopauth-post"
+# checkpw finds the user with getpwnam: tcpserver runs in a private mount
+# namespace whose /etc/passwd is a copy with the user "carol" added
+if ! needcmd checkpw || ! needcmd unshare; then
+  skip "the checkpassword chain" "checkpw or unshare is not installed (package/test installs checkpw)"
+else
+  K="$C/checkpw"
+  UID_K=4243
+  mkdir -p "$K/home/Maildir/cur" "$K/home/Maildir/new" "$K/home/Maildir/tmp"
+  printf 'From: a@example.org\nSubject: t\n\nhello\n' > "$K/home/Maildir/new/1000.2.test"
+  printf 'From: a@example.org\nSubject: u\n\nhello\n' > "$K/home/Maildir/cur/1000.3.test:2,S"
+  echo carols-pw > "$K/home/Maildir/.password"
+  chmod 600 "$K/home/Maildir/.password"
+  chown -R $UID_K:$UID_K "$K/home"
+  { cat /etc/passwd; echo "carol:x:$UID_K:$UID_K:Carol:$K/home:/bin/sh"; } > "$K/passwd"
+  printf '#!/bin/sh\nmount --bind "%s" /etc/passwd || exit 111\nexec "$@"\n' "$K/passwd" > "$K/ns"
+  chmod 755 "$K/ns" "$K"
+  S2="$K/state"
+  mkdir -m 700 "$S2"
+  WRAP="unshare -m --propagation private $K/ns"
+  if ! server checkpw logpopauth-pre -d "$S2" "$TOP/tests/pop/popup" pop.test checkpw logpopauth-post "$TOP/tests/pop/pop3d" Maildir; then
+    notok "tcpserver with the checkpassword chain came up" "$(cat "$T/checkpw.log")"
+  else
+    check "127.0.0.56: POP3 login as carol through checkpw, two messages" "login ok 2" "$(pop 127.0.0.56 carol carols-pw)"
+    waitfor 10 test -s "$S2/journal"
+    check "127.0.0.56: granted, as carol" "carol" "$(grants 127.0.0.56 "$S2")"
+    checkgrep "the record: source logpopauth/pop3, dur 0, a crc" \
+      '^\+ [0-9]+ 0 127\.0\.0\.56 logpopauth/pop3 carol [0-9a-f]{8}$' "$S2/journal"
+    checkgrep "checkpw ran the server as carol, in her home" "^pop3d: info: login carol uid $UID_K, 2 messages\$" "$T/checkpw.log"
+    check "the journal is root's: carol wrote nothing there" "root 700" "$(stat -c %U "$S2/journal") $(stat -c %a "$S2")"
+    check "127.0.0.57: wrong password refused by checkpw" "login failed" "$(pop 127.0.0.57 carol wrong)"
+    check "127.0.0.58: unknown user refused by checkpw" "login failed" "$(pop 127.0.0.58 mallory carols-pw)"
+    if waitfor 10 norecorder; then
+      check "127.0.0.57: no grant once its recorder is done" "" "$(grants 127.0.0.57 "$S2")"
+      check "127.0.0.58: no grant once its recorder is done" "" "$(grants 127.0.0.58 "$S2")"
+    else
+      notok "the recorders of the failed checkpw logins ended with their sessions"
+    fi
+    check "exactly one grant in all" "1" "$(grep -c '^+ ' "$S2/journal")"
+    if [ -x "$TOP/relaylock" ]; then
+      check "relaylock: 127.0.0.56 may relay" "set:" "$(allowed 127.0.0.56 "$S2")"
+      check "relaylock: 127.0.0.57 may not" "unset" "$(allowed 127.0.0.57 "$S2")"
+    fi
+    checknogrep "nothing from logpopauth on the server's stderr" 'logpopauth' "$T/checkpw.log"
+    check "the machine's /etc/passwd was not touched" "" "$(grep '^carol:' /etc/passwd)"
+  fi
+  WRAP=""
 fi
 
 echo "--- Dovecot: logpopauth-post as a post-login script (the address in \$IP)"
@@ -166,7 +229,10 @@ else
   chown -R $UID_U:$UID_U "$D/home"
   echo 'alice:{PLAIN}alice-pw' > "$D/passwd"
   dport=$(perl -MIO::Socket::INET -e 'print IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1:0")->sockport')
-  cat > "$D/dovecot.conf" <<EOF
+  # Dovecot 2.4 refuses 2.3's syntax: the same settings in each, then
+  # the services, where only two words differ
+  case $(dovecot --version 2>/dev/null) in
+  1.*|2.[0-3].*) addr=address vsz=0; cat > "$D/dovecot.conf" <<EOF
 base_dir = $D/run
 state_dir = $D/state
 protocols = pop3
@@ -185,9 +251,40 @@ userdb {
   driver = static
   args = uid=$UID_U gid=$UID_U home=$D/home
 }
+EOF
+  ;;
+  *) addr=listen vsz=unlimited; cat > "$D/dovecot.conf" <<EOF
+dovecot_config_version = 2.4.0
+dovecot_storage_version = 2.4.0
+base_dir = $D/run
+state_dir = $D/state
+protocols = pop3
+listen = 127.0.0.1
+ssl = no
+auth_allow_cleartext = yes
+auth_failure_delay = 0
+log_path = /dev/stderr
+log_timestamp = ""
+mail_driver = maildir
+mail_path = ~/Maildir
+passdb passwd-file {
+  passwd_file_path = $D/passwd
+  default_password_scheme = PLAIN
+}
+userdb static {
+  fields {
+    uid = $UID_U
+    gid = $UID_U
+    home = $D/home
+  }
+}
+EOF
+  ;;
+  esac
+  cat >> "$D/dovecot.conf" <<EOF
 service pop3-login {
   inet_listener pop3 {
-    address = 127.0.0.1
+    $addr = 127.0.0.1
     port = $dport
   }
   inet_listener pop3s {
@@ -200,13 +297,13 @@ service pop3 {
 service pop3-postlogin {
   executable = script-login -d $TOP/logpopauth-post -D
   # no address-space limit: under make sanitize, ASan reserves terabytes of it
-  vsz_limit = 0
+  vsz_limit = $vsz
   unix_listener pop3-postlogin {
   }
 }
 EOF
   if ! dovecot -c "$D/dovecot.conf" -n > "$D/conf.n" 2>&1; then
-    dovecot_skip "this dovecot refuses the configuration: $(head -1 "$D/conf.n")"
+    dovecot_skip "this dovecot refuses the configuration: $(grep -m1 -i 'error\|fatal' "$D/conf.n")"
   else
     dovecot -F -c "$D/dovecot.conf" 2> "$D/log" &
     dpid=$!

@@ -8,6 +8,7 @@
 # touched.  The login lines are real Dovecot lines (tests/fixtures/dovecot,
 # captured from the server) with their address changed.
 . "$(dirname "$0")/lib.sh"
+. "$TOP/tests/smtp/common.sh"
 
 for c in rsyslogd logger ss tcpclient setuidgid supervise envdir; do
   needcmd $c || { skip "rsyslog between hosts" "$c is not installed (package/test installs rsyslog, iproute2, ucspi-tcp, daemontools)"; exit 0; }
@@ -297,37 +298,33 @@ fi
 
 # ---- and the SMTP side: service/smtpd as the guides install it ---------
 # tcpserver with the service's rules file, relaylock on the state the
-# file-following readlog keeps, mailfront's smtpfront-echo for qmail-smtpd
-# (it relays only when RELAYCLIENT is set).  The rules are the example's
-# with 127.0.0.81 in place of all of 127.: loopback is every client here.
-if needcmd tcpserver && needcmd tcprules && needcmd smtpfront-echo && needcmd envuidgid; then
+# file-following readlog keeps, Debian's qpsmtpd for qmail-smtpd (run by
+# package/qpsmtpd-tcpserver; it relays only when RELAYCLIENT is set).
+# The rules are the example's with 127.0.0.81 in place of all of 127.:
+# loopback is every client here.
+if needcmd tcpserver && needcmd tcprules && needcmd envuidgid && qpsmtpd_setup smtpd nobody; then
   P4=$(freeport $((P3 + 1)))
   cp -R "$TOP/service/smtpd" "$T/svc-smtpd"
   rm -rf "$T/svc-smtpd/log"
   sed -i 's/^127\.:allow/127.0.0.81:allow/' "$T/svc-smtpd/tcp"
   (cd "$T/svc-smtpd" && make -s) || notok "make in the smtpd service builds tcp.cdb"
-  mkdir -p "$T/qmail/control"; echo example.org > "$T/qmail/control/rcpthosts"
   echo nobody > "$T/svc-smtpd/env/ACCOUNT"
   echo 127.0.0.1 > "$T/svc-smtpd/env/IP"
   echo $P4 > "$T/svc-smtpd/env/PORT"
   echo "$T/st-file" > "$T/svc-smtpd/env/STATEDIR"
-  echo "env QMAILHOME=$T/qmail smtpfront-echo relayclient:qmail-validate" > "$T/svc-smtpd/env/SMTPD"
+  echo "$SMTPD" > "$T/svc-smtpd/env/SMTPD"
   supervise "$T/svc-smtpd" > "$T/smtpd.log" 2>&1 &
   smtppid=$!
   on_exit "svc -dx $T/svc-smtpd 2>/dev/null; wait $smtppid 2>/dev/null"
   if waitfor 10 listening $P4; then
-    rcpt() {  # rcpt SOURCE-ADDR: the reply code to RCPT TO a foreign domain
-      "$TOP/package/dialogue" "$1" $P4 "HELO client.test" "MAIL FROM:<a@example.org>" "RCPT TO:<b@elsewhere.test>" QUIT |
-        sed -n '/> RCPT/{n;s/^  < //p;}' | cut -c1-3
-    }
-    check "service/smtpd: relay from 127.0.0.71, whose login came through rsyslog, is accepted" 250 "$(rcpt 127.0.0.71)"
-    check "service/smtpd: relay from 127.0.0.72 (failed login) is refused" 550 "$(rcpt 127.0.0.72)"
-    check "service/smtpd: relay from 127.0.0.81, allowed by the tcprules file, is accepted" 250 "$(rcpt 127.0.0.81)"
+    check "service/smtpd: relay from 127.0.0.71, whose login came through rsyslog, is accepted" 250 "$(rcptcode 127.0.0.71 $P4)"
+    check "service/smtpd: relay from 127.0.0.72 (failed login) is refused" 550 "$(rcptcode 127.0.0.72 $P4)"
+    check "service/smtpd: relay from 127.0.0.81, allowed by the tcprules file (RELAYCLIENT=\"\"), is accepted" 250 "$(rcptcode 127.0.0.81 $P4)"
   else
     notok "service/smtpd did not come up" "$(cat "$T/smtpd.log")"
   fi
 else
-  skip "service/smtpd behind rsyslog's grants" "needs tcpserver, tcprules, envuidgid and mailfront's smtpfront-echo"
+  skip "service/smtpd behind rsyslog's grants" "needs tcpserver, tcprules, envuidgid and Debian's qpsmtpd${SMTPD_WHY:+: $SMTPD_WHY}"
 fi
 
 # ---- doc/install-syslog.html: rsyslog checks who sent the line ---------

@@ -24,3 +24,16 @@ startserver() {
 relayflag() {
   "$1" -R -H -l0 -i "$2" "$3" "$4" sh -c 'cat <&6' 2>&1
 }
+
+# qpsmtpd_setup NAME [ACCOUNT]: a configuration for Debian's qpsmtpd in $T/NAME
+# (package/qpsmtpd-conf: relaying only with RELAYCLIENT set, mail for
+# example.org, messages queued into $T/NAME/Maildir), and in $SMTPD the
+# command tcpserver runs it with for one connection; returns 1 (with
+# $SMTPD_WHY) where qpsmtpd cannot run
+qpsmtpd_setup() {
+  SMTPD_WHY=""
+  [ -r /usr/share/perl5/Qpsmtpd/TcpServer.pm ] || { SMTPD_WHY="qpsmtpd is not installed (package/test installs it)"; return 1; }
+  mkdir -p "$T/$1" && "$TOP/package/qpsmtpd-conf" "$T/$1" example.org ${2:+"$2"} ||
+    { SMTPD_WHY="package/qpsmtpd-conf failed"; return 1; }
+  SMTPD="$TOP/package/qpsmtpd-tcpserver $T/$1"
+}
