@@ -38,11 +38,13 @@ checklog() {
 shape() {
   local h=""
   case $2 in *syslog*) h=host ;; esac
+  # (PAM's unix_chkpwd writes lines of its own, or not, as the machine's
+  # PAM stack has it: they are not the server's)
   if [ "$1" = cyrus ]; then
     grep -Ev 'cyrus/(master|ctl_cyrusdb)\[|: graceful shutdown( initiated by unexpected process .*)?$|cyrus/pop3s?\[[0-9]+\]: counts: '
   else
     cat
-  fi | "$S/normalise" $h
+  fi | grep -v ' unix_chkpwd\[[0-9]*\]: ' | "$S/normalise" $h
 }
 
 # samelogins SERVER FORM EXPECT FXEXPECT: a live capture's logins are
