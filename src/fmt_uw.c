@@ -59,6 +59,7 @@ int fmt_uw (logline const *l, unsigned int fmt, pidtab *p, login *out, char cons
   }
   if (!lp_suffix(s, len, "]")) return lp_refuse(why, "no [address] at the end") ;
   br = lp_rfind(s, len, "[") ;
+  if (br < 0) return lp_refuse(why, "no [address] at the end") ;
   if (!lp_addrend(s + br + 1, len - br - 1, "]", &a)) return lp_refuse(why, "[address] is not an address") ;
   h = lp_rfind(s, br, " host=") ;
   if (h < 0) return lp_refuse(why, "no host= field") ;

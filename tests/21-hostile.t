@@ -286,3 +286,9 @@ printf '%s\n' \
   'Nov 23 21:30:00 mail tpop3d[601]: connection_do: client `[8]192.0.2.62/x'"'"': username `u'"'"': fork_child: [7]u(203.0.113.66): successfully authenticated with pam' \
   'Nov 23 21:30:00 mail tpop3d[601]: fork_child: [7]u(203.0.113.66): began session for `u'"'"' with pa' \
   | nogrant "tpop3d: a changed end, a cut line, another message, no [fd]"
+
+echo '--- uw: a login line with no "[" before its final "]" (make fuzz found a read out of bounds: readlog died of it)'
+printf '%s\n' 'imapd: Login user=2.0.2.7]' | nogrant "uw: no [address], only its ] at the end"
+printf '%s\n' 'Dec  3 18:00:00 mail imapd[4242]: Login user=2.0.2.7]' | nogrant "uw: the same through syslog"
+printf '%s\n' 'Dec  3 18:00:00 mail imapd[4242]: Login user=2.0.2.7]' > "$T/uw.log"
+checkrun "readlog reads it and goes on" 0 'readlog: info: lines 1 logins 0 skipped: toolong 0 cut 0 refused 1 nologin 0' readlog -1 -n "$T/uw.log"
