@@ -3,10 +3,13 @@
 /*
  * addr_scan, addr_parse, net_parse: what is accepted is written back in
  * canonical form, which reads back as the same thing and is written the
- * same again; a literal is never the prefix of a longer run.
+ * same again; a literal is never the prefix of a longer run.  A network
+ * accepted has no host bits set (its first address is itself, its last
+ * in it); one refused for its host bits has a valid address and prefix.
  */
 
 #include <string.h>
+#include <errno.h>
 #include "addr.h"
 #include "net.h"
 #include "fuzz.h"
@@ -46,6 +49,16 @@ int LLVMFuzzerTestOneInput (uint8_t const *data, size_t len)
     CHECK(net_parse(buf, m, &n2) && n2.bits == n.bits && addr_equal(&n.a, &n2.a), "the network written back reads otherwise", s, len) ;
     CHECK(net_fmt(buf2, &n2) == m && !memcmp(buf, buf2, m), "the network's text is not canonical", s, len) ;
     CHECK(net_match(&n, &n.a), "a network does not hold its own address", s, len) ;
+    net_last(&n, &b) ;
+    CHECK(net_match(&n, &b), "a network does not hold its last address", s, len) ;
+    n2 = n ; n2.a = b ;
+    CHECK(n.bits == (n.a.is6 ? 128u : 32u) ? addr_equal(&n.a, &b) : !net_parse(buf2, net_fmt(buf2, &n2), &n2) && errno == EDOM, "a network's last address is not a host bit set or none", s, len) ;
+    CHECK(!n.bits == !!(net_wide(&n) & (n.a.is6 ? NET_WIDE_ALL6 : NET_WIDE_ALL4)), "a /0 not called all of its family", s, len) ;
+  }
+  else if (errno == EDOM)
+  {
+    char const *slash = memchr(s, '/', len) ;
+    CHECK(slash && addr_parse(s, (size_t)(slash - s), &a), "refused for host bits without a valid address and prefix", s, len) ;
   }
   return 0 ;
 }

@@ -149,7 +149,7 @@ static void compact (int catchingup)
   int r ;
   if (dryrun) return ;
   r = catchingup ? state_compact_due(dir, now, UINT32_MAX, CATCHUP) : state_compact_due(dir, now, STATE_COMPACT_AGE, 1) ;
-  if (r < 0) { state_warn(dir) ; return ; }
+  if (r < 0) { state_warn_effect(dir, errno == EINVAL && state_failed.file && !strcmp(state_failed.file, "journalmax") ? "the journal is not compacted until it is fixed" : 0) ; return ; }
   if (!r) return ;
   r = state_compact(dir, now, grace, COMPACT_KEEP) ;
   if (r < 0) { state_warn(dir) ; return ; }
@@ -196,6 +196,7 @@ static void readcontrol (void)
     grace = STATE_GRACE_DEFAULT ;
     state_warn_effect(dir, "readlog compacts with the default of " SECONDS(STATE_GRACE_DEFAULT) " seconds, relaylock lets no login relay until it is fixed") ;
   }
+  else state_warn_grace(dir, grace) ;
 }
 
 static int online (source *s, char const *line, size_t len, int what, void *data)

@@ -25,3 +25,20 @@ int relay_check (char const *dir, addr const *a, int64_t now, uint32_t grace, re
   else if (k && entry_allowed(&r->e, now, grace, &r->why, &r->until)) r->how = RELAY_LOGIN ;
   return r->how ;
 }
+
+static int nonet (net const *n, unsigned int line, void *data)
+{
+  (void)n ; (void)line ; (void)data ;
+  return 0 ;
+}
+
+int relay_ready (char const *dir, int hasgrace, uint32_t *grace)
+{
+  if (!hasgrace)
+  {
+    int r = state_grace(dir, grace) ;
+    if (r <= 0) return r ;
+  }
+  if (state_allow_list(dir, &nonet, 0, 0) < 0) return errno == EINVAL ? 0 : -1 ;
+  return 1 ;
+}

@@ -36,6 +36,17 @@ struct relay_s
 extern int relay_check (char const *dir, addr const *a, int64_t now, uint32_t grace, relay *r) ;
 
 /*
+ * relay_ready: the control files as relaylock reads them before any
+ * address, for the programs that say who may relay (showallowed,
+ * relayexport): DIR/grace into *grace (unless hasgrace: an option gave
+ * it), then DIR/allow.  1 if relaying can work; 0 if a file is invalid
+ * and relaylock refuses everybody until it is fixed, -1 if one cannot be
+ * read (relaylock refuses everybody too): state_failed says which and
+ * why.  On 1 the wide networks of allow are in state_allowwide.
+ */
+extern int relay_ready (char const *dir, int hasgrace, uint32_t *grace) ;
+
+/*
  * relay_line: decision r on address a, at now, as the admin reads it
  * after the program's verdict word: "ADDR SOURCE USER Ns ago" for a
  * login (SOURCE "-" if unknown, USER escaped as in the records), "ADDR

@@ -26,6 +26,7 @@
 #include "addr.h"
 #include "record.h"
 #include "state.h"
+#include "relay.h"
 #include "follow.h"
 #include "export.h"
 #include "replace.h"
@@ -255,12 +256,14 @@ static int build (int64_t *next)
   struct scan_s s = { .addrs = GENALLOC_ZERO, .now = (int64_t)time(0), .grace = gopt, .next = -1 } ;
   size_t n = 0 ;
   int status = 0 ;
-  int k = hasg ? 1 : state_grace(dir, &s.grace) ;
+  /* relaylock's reading: when it refuses everybody (a broken grace or allow), nobody is exported */
+  int k = relay_ready(dir, hasg, &s.grace) ;
   if (k < 0) state_die(111, dir) ;
-  /* a check that cannot be made counts as no: nobody relays until it is fixed */
-  if (!k) strerr_warnw("invalid ", dir, "/grace: not a number of seconds; no address is exported") ;
+  if (!k) state_warn_effect(dir, "no address is exported until it is fixed") ;
   else
   {
+    if (!hasg) state_warn_grace(dir, s.grace) ;
+    state_warn_allow(dir) ;
     if (state_scan(dir, &collect, &s) < 0) state_die(111, dir) ;
     n = export_sort(genalloc_s(addr, &s.addrs), genalloc_len(addr, &s.addrs)) ;
   }

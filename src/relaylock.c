@@ -102,6 +102,7 @@ int main (int argc, char const *const *argv)
     {
       r = state_grace(dir, &grace) ;
       if (r <= 0) { state_warn(dir) ; pass(argv) ; }
+      state_warn_grace(dir, grace) ;
     }
 
     now = time(0) ;
@@ -113,6 +114,7 @@ int main (int argc, char const *const *argv)
       state_warn(dir) ;
       pass(argv) ;
     }
+    state_warn_allow(dir) ;
     if (verbose)
     {
       relayline l ;

@@ -59,26 +59,22 @@ static void decide (char const *client, size_t len)
   if (!hasg)
   {
     int k = state_grace(dir, &grace) ;
+    /* relaylock's reading and message */
     if (k <= 0)
     {
-      if (k < 0) strerr_warnwu3sys("read ", dir, "/grace") ;
-      else strerr_warnw3x("invalid ", dir, "/grace: not a number of seconds") ;
+      state_warn(dir) ;
       answer("DUNNO") ;
       return ;
     }
+    state_warn_grace(dir, grace) ;
   }
   relay_check(dir, &a, now, grace, &r) ;
   if (r.allowerr)
   {
     errno = r.allowerr ;
-    if (errno == EINVAL)
-    {
-      char line[UINT_FMT] ;
-      line[uint_fmt(line, r.allowline)] = 0 ;
-      strerr_warnw5x("invalid line ", line, " in ", dir, "/allow") ;
-    }
-    else strerr_warnwu3sys("read ", dir, "/allow") ;
+    state_warn(dir) ;
   }
+  else state_warn_allow(dir) ;
   if (r.lookuperr)
   {
     errno = r.lookuperr ;

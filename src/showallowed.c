@@ -23,6 +23,7 @@
 #include "net.h"
 #include "record.h"
 #include "state.h"
+#include "relay.h"
 #include "timescan.h"
 #include "escape.h"
 
@@ -266,10 +267,17 @@ int main (int argc, char const *const *argv)
   if (argc) usage_die(USAGE, "unexpected argument: ", argv[0]) ;
   if (!c.asof) c.now = time(0) ;
 
-  if (!hasgrace)
   {
-    int r = state_grace(dir, &c.grace) ;
-    if (r <= 0) state_die(r ? 111 : 100, dir) ;
+    /* relaylock's reading: when it would refuse everybody, nobody may relay, and that comes first */
+    int r = relay_ready(dir, hasgrace, &c.grace) ;
+    if (r < 0) state_die(111, dir) ;
+    if (!r)
+    {
+      state_warn_effect(dir, "relaylock lets nobody relay until it is fixed") ;
+      return 1 ;
+    }
+    if (!hasgrace) state_warn_grace(dir, c.grace) ;
+    state_warn_allow(dir) ;
   }
 
   if (state_scan(dir, &addrow, &c) == -1) state_die(111, dir) ;

@@ -57,8 +57,9 @@ struct state_failure_s
   char const *file ;
   char const *reason ;
   unsigned int line ;
+  char const *text ;   /* the bad line of allow or value of a control file, made printable, or 0 */
 } ;
-#define STATE_FAILURE_ZERO { .verb = 0, .file = 0, .reason = 0, .line = 0 }
+#define STATE_FAILURE_ZERO { .verb = 0, .file = 0, .reason = 0, .line = 0, .text = 0 }
 extern state_failure state_failed ;
 
 /*
@@ -130,12 +131,14 @@ extern int state_compact_last (char const *dir, int64_t *t) ;
  */
 extern int state_grace (char const *dir, uint32_t *grace) ;
 extern int state_journalmax (char const *dir, uint64_t *max) ;
+extern void state_warn_grace (char const *dir, uint32_t grace) ;  /* for programs: the warning if grace is 0 */
 
 /*
  * state_allow_match: 1 if a lies in a network of DIR/allow (*n gets it),
  * 0 if not or the file is missing, -1 on error; an invalid line makes it
- * -1 with errno EINVAL and *line (and state_failed.line) its number, so
- * a typo is reported, not silently ignored.
+ * -1 with errno EINVAL and *line (and state_failed.line and .text) its
+ * number, so a typo is reported, not silently ignored; a network with
+ * host bits set (10.0.0.1/8) is such an invalid line.
  */
 extern int state_allow_match (char const *dir, addr const *a, net *n, unsigned int *line) ;
 
@@ -148,5 +151,26 @@ extern int state_allow_match (char const *dir, addr const *a, net *n, unsigned i
  */
 typedef int net_fn (net const *n, unsigned int line, void *data) ;
 extern int state_allow_list (char const *dir, net_fn *f, void *data, unsigned int *line) ;
+
+/*
+ * What the last read of DIR/allow found valid but too wide (net_wide):
+ * state_allowwide[0..state_allowwide_n), each with its line, the line's
+ * text and net_wide's reasons; a program says them with
+ * state_warn_allow.  Meaningless after a read that failed.
+ */
+#define STATE_ALLOWWIDE_MAX 16
+#define STATE_ALLOWTEXT_MAX 64
+typedef struct state_allowwide_s state_allowwide_t ;
+struct state_allowwide_s
+{
+  unsigned int line ;
+  unsigned int why ;
+  net n ;
+  char text[STATE_ALLOWTEXT_MAX + 1] ;
+} ;
+extern state_allowwide_t state_allowwide[STATE_ALLOWWIDE_MAX] ;
+extern unsigned int state_allowwide_n ;     /* the ones kept, at most STATE_ALLOWWIDE_MAX */
+extern unsigned int state_allowwide_more ;  /* the ones past those */
+extern void state_warn_allow (char const *dir) ;  /* one warning line each, and for the ones past */
 
 #endif

@@ -23,6 +23,19 @@ struct netline_s
   unsigned int line ;
 } ;
 
+state_allowwide_t state_allowwide[STATE_ALLOWWIDE_MAX] ;
+unsigned int state_allowwide_n = 0 ;
+unsigned int state_allowwide_more = 0 ;
+
+/* the line's text for a message: cut, anything not printable ASCII a '?' */
+static void printable (char *to, char const *s, size_t len)
+{
+  size_t i ;
+  if (len > STATE_ALLOWTEXT_MAX) len = STATE_ALLOWTEXT_MAX ;
+  for (i = 0 ; i < len ; i++) to[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?' ;
+  to[len] = 0 ;
+}
+
 static int blank (char c)
 {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' ;
@@ -35,6 +48,8 @@ int state_allow_list (char const *dir, net_fn *f, void *data, unsigned int *line
   size_t pos = 0, n ;
   unsigned int lineno = 0 ;
   int e = 0 ;
+  static char badtext[STATE_ALLOWTEXT_MAX + 1] ;
+  state_allowwide_n = state_allowwide_more = 0 ;
   state_failreset() ;
   if (state_checkdir(dir, 0, 0) < 0) return -1 ;
   if (state_slurp(&sa, dir, "allow", 1) <= 0) return errno == ENOENT ? 0 : -1 ;
@@ -54,9 +69,21 @@ int state_allow_list (char const *dir, net_fn *f, void *data, unsigned int *line
       if (!net_parse(sa.s + i, j - i, &x.n))
       {
         if (line) *line = lineno ;
-        state_fail("read", "allow", "invalid network on line", EINVAL) ;
+        state_fail("read", "allow", errno == EDOM ? "host bits set in the network on line" : "invalid network on line", EINVAL) ;
         state_failed.line = lineno ;
+        printable(badtext, sa.s + i, j - i) ;
+        state_failed.text = badtext ;
         e = EINVAL ; goto err ;
+      }
+      {
+        unsigned int why = net_wide(&x.n) ;
+        if (why && state_allowwide_n < STATE_ALLOWWIDE_MAX)
+        {
+          state_allowwide_t *w = state_allowwide + state_allowwide_n++ ;
+          w->line = lineno ; w->why = why ; w->n = x.n ;
+          printable(w->text, sa.s + i, j - i) ;
+        }
+        else if (why) state_allowwide_more++ ;
       }
       if (!genalloc_append(struct netline_s, &nets, &x)) { e = errno ; state_fail("read", "allow", 0, e) ; goto err ; }
     }

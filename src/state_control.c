@@ -25,6 +25,25 @@ static int isspace_ (char c)
  * missing, -1 error (EINVAL and the reason bad if it is not such a
  * number up to max)
  */
+/* the value of a bad control file for the message: trimmed, cut, printable */
+static char const *badvalue (char const *s, size_t len)
+{
+  static char text[CONTROL_MAX + 1] ;
+  size_t i = 0, n = 0 ;
+  while (len && isspace_(s[len-1])) len-- ;
+  while (i < len && isspace_(s[i])) i++ ;
+  for (; i < len && n < CONTROL_MAX ; i++) text[n++] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?' ;
+  text[n] = 0 ;
+  return text ;
+}
+
+static int bad_ (char const *name, char const *bad, char const *s, size_t len)
+{
+  state_fail("read", name, bad, EINVAL) ;
+  state_failed.text = badvalue(s, len) ;
+  return -1 ;
+}
+
 static int control_number (char const *dir, char const *name, uint64_t max, char const *bad, uint64_t *u)
 {
   char buf[CONTROL_MAX + 1] ;
@@ -48,17 +67,17 @@ static int control_number (char const *dir, char const *name, uint64_t max, char
     if (k < 0) { int e = errno ; fd_close(fd) ; return state_fail("read", name, 0, e) ; }
     fd_close(fd) ;
   }
-  if (r > CONTROL_MAX) return state_fail("read", name, bad, EINVAL) ;
+  if (r > CONTROL_MAX) return bad_(name, bad, buf, r > CONTROL_MAX ? CONTROL_MAX : (size_t)r) ;
   while (i < (size_t)r && isspace_(buf[i])) i++ ;
   for (j = i ; j < (size_t)r && buf[j] >= '0' && buf[j] <= '9' ; j++)
   {
     unsigned int d = buf[j] - '0' ;
-    if (v > (max - d) / 10) return state_fail("read", name, bad, EINVAL) ;
+    if (v > (max - d) / 10) return bad_(name, bad, buf, r > CONTROL_MAX ? CONTROL_MAX : (size_t)r) ;
     v = v * 10 + d ;
   }
-  if (j == i) return state_fail("read", name, bad, EINVAL) ;
+  if (j == i) return bad_(name, bad, buf, r > CONTROL_MAX ? CONTROL_MAX : (size_t)r) ;
   while (j < (size_t)r && isspace_(buf[j])) j++ ;
-  if (j < (size_t)r) return state_fail("read", name, bad, EINVAL) ;
+  if (j < (size_t)r) return bad_(name, bad, buf, r > CONTROL_MAX ? CONTROL_MAX : (size_t)r) ;
   *u = v ;
   return 1 ;
 }

@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <skalibs/types.h>
 #include <skalibs/strerr.h>
+#include "addr.h"
+#include "net.h"
 #include "state.h"
 
 /*
@@ -12,7 +14,7 @@
  */
 struct say_s
 {
-  char const *verb, *pre, *slash, *file, *reason ;
+  char const *verb, *pre, *slash, *file, *reason, *colon, *text, *endq ;
   char line[UINT_FMT + 1] ;
 } ;
 
@@ -26,6 +28,10 @@ static void say (struct say_s *s)
   s->file = f->file ? f->file : "" ;
   s->line[0] = 0 ;
   if (f->line) { s->line[0] = ' ' ; s->line[1 + uint_fmt(s->line + 1, f->line)] = 0 ; }
+  /* the bad line of allow, the bad value of a control file */
+  s->colon = f->text ? ": \"" : "" ;
+  s->text = f->text ? f->text : "" ;
+  s->endq = f->text ? "\"" : "" ;
 }
 
 void state_warn (char const *dir)
@@ -37,12 +43,51 @@ void state_warn_effect (char const *dir, char const *effect)
 {
   struct say_s s ;
   say(&s) ;
-  strerr_warnwu(s.verb, " ", s.pre, dir, s.slash, s.file, ": ", s.reason, s.line, effect ? ": " : "", effect ? effect : "") ;
+  strerr_warnwu(s.verb, " ", s.pre, dir, s.slash, s.file, ": ", s.reason, s.line, s.colon, s.text, s.endq, effect ? ": " : "", effect ? effect : "") ;
 }
 
 void state_die (int e, char const *dir)
 {
   struct say_s s ;
   say(&s) ;
-  strerr_diefu(e, s.verb, " ", s.pre, dir, s.slash, s.file, ": ", s.reason, s.line) ;
+  strerr_diefu(e, s.verb, " ", s.pre, dir, s.slash, s.file, ": ", s.reason, s.line, s.colon, s.text, s.endq) ;
+}
+
+/*
+ * The networks of DIR/allow wider than an administrator means, one line
+ * each: "DIR/allow line N: TEXT covers WHAT: every client there may relay".
+ */
+void state_warn_allow (char const *dir)
+{
+  for (unsigned int i = 0 ; i < state_allowwide_n ; i++)
+  {
+    state_allowwide_t const *w = state_allowwide + i ;
+    char line[UINT_FMT] ;
+    char first[ADDR_FMT + 1], last[ADDR_FMT + 1] ;
+    addr a ;
+    line[uint_fmt(line, w->line)] = 0 ;
+    first[addr_fmt(first, &w->n.a)] = 0 ;
+    net_last(&w->n, &a) ;
+    last[addr_fmt(last, &a)] = 0 ;
+    if (w->why & NET_WIDE_ALL6)
+      strerr_warnw(dir, "/allow line ", line, ": ", w->text, " covers all of IPv6 and all of IPv4: every client may relay") ;
+    else if (!w->n.a.is6 && w->why & NET_WIDE_ALL4)
+      strerr_warnw(dir, "/allow line ", line, ": ", w->text, " covers all of IPv4: every IPv4 client may relay") ;
+    else
+      strerr_warnw(dir, "/allow line ", line, ": ", w->text, " covers ", first, " to ", last,
+        w->why & NET_WIDE_BITS ? (w->n.a.is6 ? ", wider than /32" : ", wider than /8") : "",
+        w->why & NET_WIDE_ALL4 ? ", with all of IPv4" : "", ": every client there may relay") ;
+  }
+  if (state_allowwide_more)
+  {
+    char more[UINT_FMT] ;
+    more[uint_fmt(more, state_allowwide_more)] = 0 ;
+    strerr_warnw(dir, "/allow: ", more, " more lines as wide") ;
+  }
+}
+
+/* a grace of 0 is valid, and turns relaying after a login off: say so */
+void state_warn_grace (char const *dir, uint32_t grace)
+{
+  if (!grace) strerr_warnw(dir, "/grace: the value is \"0\": no login opens relaying (only the networks of ", dir, "/allow and grants with their own duration do)") ;
 }

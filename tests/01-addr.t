@@ -1,7 +1,7 @@
 #!/bin/bash
 # addr_scan/addr_parse/addr_fmt and net_parse/net_match/net_fmt, through
 # tests/addrtool: strict literals, RFC 5952 output, mapped addresses
-# becoming IPv4, networks with host bits cleared.
+# becoming IPv4, networks with host bits set refused, wide networks.
 . "$(dirname "$0")/lib.sh"
 A="$TOP/tests/addrtool"
 
@@ -114,12 +114,25 @@ addr fffff:: invalid
 
 echo '--- networks'
 net 1.2.3.4 1.2.3.4/32
-net 192.0.2.5/24 192.0.2.0/24
-net 192.0.2.255/25 192.0.2.128/25
-net 10.1.2.3/8 10.0.0.0/8
-net 10.1.2.3/0 0.0.0.0/0
+net 192.0.2.0/24 192.0.2.0/24
+net 192.0.2.128/25 192.0.2.128/25
+net 10.0.0.0/8 10.0.0.0/8
+net 0.0.0.0/0 0.0.0.0/0
 net 10.1.2.3/32 10.1.2.3/32
-net 10.1.2.3/31 10.1.2.2/31
+net 10.1.2.2/31 10.1.2.2/31
+# host bits set: a host or a network? refused, not guessed
+net 192.0.2.5/24 hostbits
+net 192.0.2.255/25 hostbits
+net 10.1.2.3/8 hostbits
+net 10.1.2.3/0 hostbits
+net 10.1.2.3/31 hostbits
+net 2001:db8:1:2:3:4:5:6/64 hostbits
+net 2001:db8:ffff::/33 hostbits
+net ::1/0 hostbits
+net ::ffff:1.2.3.4/120 hostbits
+net ::ffff:1.2.3.4/96 hostbits
+net ::ffff:10.0.0.0/96 hostbits
+net ::ffff:1.2.3.4/80 hostbits
 net 10.1.2.3/33 invalid
 net 10.1.2.3/ invalid
 net 10.1.2.3/-1 invalid
@@ -131,23 +144,39 @@ net 10.1.2.3/8/8 invalid
 net /8 invalid
 net 300.1.2.3/8 invalid
 net 2001:db8::1 2001:db8::1/128
-net 2001:db8:1:2:3:4:5:6/64 2001:db8:1:2::/64
-net 2001:db8:ffff::/33 2001:db8:8000::/33
+net 2001:db8:1:2::/64 2001:db8:1:2::/64
+net 2001:db8:8000::/33 2001:db8:8000::/33
 net 2001:DB8::1/128 2001:db8::1/128
-net ::1/0 ::/0
+net ::/0 ::/0
 net ::1/129 invalid
 net 2001:db8::/ invalid
 net fe80::1%eth0/64 invalid
-net ::ffff:1.2.3.4/120 1.2.3.0/24
+net ::ffff:1.2.3.0/120 1.2.3.0/24
 net ::ffff:1.2.3.4/128 1.2.3.4/32
 net ::ffff:1.2.3.4 1.2.3.4/32
-net ::ffff:1.2.3.4/96 0.0.0.0/0
-net ::ffff:1.2.3.4/80 ::/80
+net ::ffff:0.0.0.0/96 0.0.0.0/0
+net ::/80 ::/80
+net ::ffff:0:0/80 hostbits
+
+echo '--- wide networks: all of IPv4, all of IPv6, wider than /8 or /32'
+wide() { check "wide '$1' -> $2" "$2" "$("$A" wide "$1" 2>&1)"; }
+wide 0.0.0.0/0 'all4 0.0.0.0 255.255.255.255'
+wide ::ffff:0.0.0.0/96 'all4 0.0.0.0 255.255.255.255'
+wide 8.0.0.0/7 'bits 8.0.0.0 9.255.255.255'
+wide 10.0.0.0/8 'no 10.0.0.0 10.255.255.255'
+wide 192.0.2.0/24 'no 192.0.2.0 192.0.2.255'
+wide ::/0 'all4 all6 bits :: ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff'
+wide ::/16 'all4 bits :: 0:ffff:ffff:ffff:ffff:ffff:ffff:ffff'
+wide ::/80 'all4 :: ::ffff:ffff:ffff'
+wide ::/96 'no :: ::ffff:ffff'
+wide 2000::/3 'bits 2000:: 3fff:ffff:ffff:ffff:ffff:ffff:ffff:ffff'
+wide 2001:db8::/31 'bits 2001:db8:: 2001:db9:ffff:ffff:ffff:ffff:ffff:ffff'
+wide 2001:db8::/32 'no 2001:db8:: 2001:db8:ffff:ffff:ffff:ffff:ffff:ffff'
 
 echo '--- matching'
 match 192.0.2.0/24 192.0.2.77 match
 match 192.0.2.0/24 192.0.3.1 nomatch
-match 192.0.2.5/24 192.0.2.200 match
+match 192.0.2.5/24 192.0.2.200 hostbits
 match 10.0.0.0/8 10.255.255.255 match
 match 10.0.0.0/8 11.0.0.0 nomatch
 match 192.0.2.128/25 192.0.2.127 nomatch

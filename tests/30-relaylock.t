@@ -132,16 +132,45 @@ else
 fi
 
 g=$(newstate); cp "$d/journal" "$g/journal"; echo 'half an hour' > "$g/grace"
-degraded "bad grace file" "^relaylock: warning: unable to read $g/grace: it is not a number of seconds up to 31622400\$" TCPREMOTEIP=127.0.0.21 -- relaylock -d "$g"
+degraded "bad grace file" "^relaylock: warning: unable to read $g/grace: it is not a number of seconds up to 31622400: \"half an hour\"\$" TCPREMOTEIP=127.0.0.21 -- relaylock -d "$g"
 echo 31622401 > "$g/grace"
-degraded "a grace above GRANT_MAX (366 days)" "^relaylock: warning: unable to read $g/grace: it is not a number of seconds up to 31622400\$" TCPREMOTEIP=127.0.0.21 -- relaylock -d "$g"
+degraded "a grace above GRANT_MAX (366 days)" "^relaylock: warning: unable to read $g/grace: it is not a number of seconds up to 31622400: \"31622401\"\$" TCPREMOTEIP=127.0.0.21 -- relaylock -d "$g"
 checkrun "-g above GRANT_MAX: usage (100)" 100 '^relaylock: usage: .*$' relaylock -g 31622401 -d "$d" true
 f=$(newstate); cp "$d/journal" "$f/journal.old"; mkfifo "$f/journal"
 degraded "a FIFO as the journal" "^relaylock: warning: unable to read $f/journal: it is not a regular file\$" TCPREMOTEIP=127.0.0.21 -- timeout 10 relaylock -d "$f"
 rm "$f/journal"; cp "$d/journal" "$f/journal"; mkfifo "$f/snapshot.cdb"
 degraded "a FIFO as the snapshot" "^relaylock: warning: unable to read $f/snapshot.cdb: it is not a regular file\$" TCPREMOTEIP=127.0.0.21 -- timeout 10 relaylock -d "$f"
 a=$(newstate); cp "$d/journal" "$a/journal"; printf '10.0.0.0/8\n127.0.1.0/33\n' > "$a/allow"
-degraded "bad allow line" "^relaylock: warning: unable to read $a/allow: invalid network on line 2\$" TCPREMOTEIP=127.0.0.21 -- relaylock -d "$a"
+degraded "bad allow line" "^relaylock: warning: unable to read $a/allow: invalid network on line 2: \"127\.0\.1\.0/33\"\$" TCPREMOTEIP=127.0.0.21 -- relaylock -d "$a"
+printf '10.0.0.1/8   # meant 10.0.0.0/8\n' > "$a/allow"
+degraded "host bits set (10.0.0.1/8): invalid, nobody relays" "^relaylock: warning: unable to read $a/allow: host bits set in the network on line 1: \"10\.0\.0\.1/8\"\$" TCPREMOTEIP=127.0.0.21 -- relaylock -d "$a"
+printf '::ffff:10.0.0.0/96\n' > "$a/allow"
+degraded "::ffff:10.0.0.0/96 (all of IPv4, meant as 10/8): host bits, invalid" "^relaylock: warning: unable to read $a/allow: host bits set in the network on line 1: \"::ffff:10\.0\.0\.0/96\"\$" TCPREMOTEIP=127.0.0.21 -- relaylock -d "$a"
+printf 'ab\001cd\n' > "$a/allow"
+degraded "a control byte in a bad allow line is shown as ?" "^relaylock: warning: unable to read $a/allow: invalid network on line 1: \"ab\\?cd\"\$" TCPREMOTEIP=127.0.0.21 -- relaylock -d "$a"
+
+# networks wider than meant: valid (they relay), and a warning for each, every time
+w=$(newstate); cp "$d/journal" "$w/journal"
+printf '# wide\n::ffff:0.0.0.0/96\n8.0.0.0/7\n10.0.0.0/8\n::/0\n2000::/3\n::/80\n2001:db8::/32\n0.0.0.0/0\n' > "$w/allow"
+run rl TCPREMOTEIP=127.0.0.30 relaylock -d "$w" sh -c "$SHOW"
+check "wide networks: exit 0" 0 "$rc"
+check "wide networks: 0.0.0.0/0 lets 127.0.0.30 relay" "set:" "$(cat "$T/out")"
+check "wide networks: one warning per wide line, naming line, text and addresses" "relaylock: warning: $w/allow line 2: ::ffff:0.0.0.0/96 covers all of IPv4: every IPv4 client may relay
+relaylock: warning: $w/allow line 3: 8.0.0.0/7 covers 8.0.0.0 to 9.255.255.255, wider than /8: every client there may relay
+relaylock: warning: $w/allow line 5: ::/0 covers all of IPv6 and all of IPv4: every client may relay
+relaylock: warning: $w/allow line 6: 2000::/3 covers 2000:: to 3fff:ffff:ffff:ffff:ffff:ffff:ffff:ffff, wider than /32: every client there may relay
+relaylock: warning: $w/allow line 7: ::/80 covers :: to ::ffff:ffff:ffff, with all of IPv4: every client there may relay
+relaylock: warning: $w/allow line 9: 0.0.0.0/0 covers all of IPv4: every IPv4 client may relay" "$(cat "$T/err")"
+printf '10.0.0.0/8\n' > "$w/allow"
+checkrun "10.0.0.0/8: no warning" 0 '' rl TCPREMOTEIP=127.0.0.30 relaylock -d "$w" true
+: > "$w/allow"; for i in $(seq 20); do echo 0.0.0.0/0 >> "$w/allow"; done
+run rl TCPREMOTEIP=127.0.0.30 relaylock -d "$w" true
+check "20 wide lines: 16 warnings and one for the rest" "17 relaylock: warning: $w/allow: 4 more lines as wide" "$(wc -l < "$T/err") $(tail -1 "$T/err")"
+
+# grace 0: valid, and no login relays: said
+z=$(newstate); cp "$d/journal" "$z/journal"; echo 0 > "$z/grace"
+degraded "grace 0" "^relaylock: warning: $z/grace: the value is \"0\": no login opens relaying \(only the networks of $z/allow and grants with their own duration do\)\$" TCPREMOTEIP=127.0.0.21 -- relaylock -d "$z"
+checkrun "grace 0 in the file, -g 1800: no warning" 0 '' rl TCPREMOTEIP=127.0.0.21 relaylock -g 1800 -d "$z" true
 degraded "TCPREMOTEIP unset" '^relaylock: warning: unable to read the client address: TCPREMOTEIP is not set$' -u TCPREMOTEIP -- relaylock -d "$d"
 degraded "PROTO=SSL and no SSLREMOTEIP" '^relaylock: warning: unable to read the client address: SSLREMOTEIP is not set$' PROTO=SSL TCPREMOTEIP=127.0.0.21 -- relaylock -d "$d"
 degraded "invalid address 1.2.3.999" '^relaylock: warning: invalid client address in TCPREMOTEIP: 1\.2\.3\.999$' TCPREMOTEIP=1.2.3.999 -- relaylock -d "$d"

@@ -101,11 +101,24 @@ checkrun "missing state directory: 111" 111 "^showallowed: fatal: unable to read
 c=$(newstate); cp "$d/journal" "$c"; printf 'garbage' > "$c/snapshot.cdb"
 checkrun "corrupt snapshot: 111" 111 "^showallowed: fatal: unable to read $c/snapshot\\.cdb: it is not a valid snapshot\$" showallowed -d "$c"
 g=$(newstate); echo '30 minutes' > "$g/grace"
-checkrun "bad grace file: 100" 100 "^showallowed: fatal: unable to read $g/grace: it is not a number of seconds up to 31622400\$" showallowed -d "$g"
+# what relaylock reads before any address: when it refuses everybody, showallowed says so, exit 1
+cp "$d/journal" "$g"
+checkrun "bad grace file: a warning naming file, value and effect, exit 1" 1 "^showallowed: warning: unable to read $g/grace: it is not a number of seconds up to 31622400: \"30 minutes\": relaylock lets nobody relay until it is fixed\$" showallowed -d "$g"
+check "  ... and lists nobody" "" "$(cat "$T/out")"
 checkrun "bad grace file, but -g: fine" 0 '' showallowed -g 60 -d "$g"
-a=$(newstate); printf '10.0.0.0/8\n\n300.0.0.0/8\n' > "$a/allow"
-checkrun "bad allow line with -a: 100" 100 "^showallowed: fatal: unable to read $a/allow: invalid network on line 3\$" showallowed -a -d "$a"
-checkrun "bad allow line without -a: not read, fine" 0 '' showallowed -d "$a"
+echo 0 > "$g/grace"
+checkrun "grace 0: valid, a warning naming the file, the value and the effect" 0 "^showallowed: warning: $g/grace: the value is \"0\": no login opens relaying \(only the networks of $g/allow and grants with their own duration do\)\$" showallowed -d "$g"
+a=$(newstate); cp "$d/journal" "$a"; printf '10.0.0.0/8\n\n300.0.0.0/8\n' > "$a/allow"
+checkrun "bad allow line with -a: a warning with the line and its text, exit 1" 1 "^showallowed: warning: unable to read $a/allow: invalid network on line 3: \"300\.0\.0\.0/8\": relaylock lets nobody relay until it is fixed\$" showallowed -a -d "$a"
+checkrun "bad allow line without -a: relaylock refuses everybody, so the same (was: the grants, exit 0)" 1 "^showallowed: warning: unable to read $a/allow: invalid network on line 3: \"300\.0\.0\.0/8\": relaylock lets nobody relay until it is fixed\$" showallowed -d "$a"
+check "  ... and lists nobody" "" "$(cat "$T/out")"
+checkrun "-m too" 1 "^showallowed: warning: unable to read $a/allow: invalid network on line 3: .*" showallowed -m -d "$a"
+check "  ... and lists nobody" "" "$(cat "$T/out")"
+printf '10.0.0.1/8\n' > "$a/allow"
+checkrun "host bits set in allow: invalid, exit 1" 1 "^showallowed: warning: unable to read $a/allow: host bits set in the network on line 1: \"10\.0\.0\.1/8\": relaylock lets nobody relay until it is fixed\$" showallowed -d "$a"
+printf '# all\n::ffff:0.0.0.0/96\n' > "$a/allow"
+checkrun "a wide network: valid, the grants listed, and a warning naming line, text and addresses" 0 "^showallowed: warning: $a/allow line 2: ::ffff:0\.0\.0\.0/96 covers all of IPv4: every IPv4 client may relay\$" showallowed -d "$a"
+check "  ... the same listing as without allow" "$(showallowed -d "$d")" "$(cat "$T/out")"
 checkrun "-t beyond 9999-12-31 (would overflow): 100" 100 '^showallowed: fatal: invalid value for -t: "9223372036854775807"$' showallowed -d "$d" -t 9223372036854775807
 checkrun "-t 253402300799 (the last second of 9999): fine" 0 '' showallowed -x -m -d "$d" -t 253402300799
 checkrun "-g above GRANT_MAX: usage, 100" 100 '^showallowed: usage: showallowed .*$' showallowed -d "$d" -g 31622401

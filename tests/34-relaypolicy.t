@@ -55,3 +55,27 @@ checkrun "ends inside a line" 100 '^relaypolicy: fatal: unable to parse the requ
 checkrun "ends between requests: 0, quiet" 0 '' \
   sh -c '{ printf "request=smtpd_access_policy\nclient_address=127.0.0.91\n\n"; } | relaypolicy -d '"$state"' >/dev/null'
 checkrun "no input at all: 0, quiet" 0 '' relaypolicy -d "$state"
+
+echo '--- the control files read as relaylock reads them, with its messages'
+cp "$state/allow" "$T/allow.saved"
+policy() {  # policy CLIENT: the answer and stderr of one request, one line
+  request "$1" | relaypolicy -d "$state" > "$T/out" 2> "$T/err"
+  echo "$? $(grep . "$T/out") $(cat "$T/err")"
+}
+printf '10.9.0.1/16\n' > "$state/allow"
+check "host bits set in allow: DUNNO for everybody, relaylock's warning" \
+  "0 action=DUNNO relaypolicy: warning: unable to read $state/allow: host bits set in the network on line 1: \"10.9.0.1/16\"" "$(policy 127.0.0.91)"
+printf '# x\n10.9.0.0/33\n' > "$state/allow"
+check "an invalid line in allow: DUNNO, the line and its text" \
+  "0 action=DUNNO relaypolicy: warning: unable to read $state/allow: invalid network on line 2: \"10.9.0.0/33\"" "$(policy 10.9.8.7)"
+printf '2000::/3\n' > "$state/allow"
+check "a wide network: it relays, and a warning naming line, text and addresses" \
+  "0 action=OK relaypolicy: warning: $state/allow line 1: 2000::/3 covers 2000:: to 3fff:ffff:ffff:ffff:ffff:ffff:ffff:ffff, wider than /32: every client there may relay" "$(policy 2001:db8::5)"
+cp "$T/allow.saved" "$state/allow"
+echo 'half an hour' > "$state/grace"
+check "a bad grace: DUNNO, relaylock's warning with the value" \
+  "0 action=DUNNO relaypolicy: warning: unable to read $state/grace: it is not a number of seconds up to 31622400: \"half an hour\"" "$(policy 127.0.0.91)"
+echo 0 > "$state/grace"
+check "grace 0: a warning naming the file, the value and the effect" \
+  "0 action=OK relaypolicy: warning: $state/grace: the value is \"0\": no login opens relaying (only the networks of $state/allow and grants with their own duration do)" "$(policy 127.0.0.91)"
+rm "$state/grace"

@@ -174,9 +174,19 @@ S=$(newstate)
 echo 12x > "$S/grace"
 login 127.0.9.21 y > "$T/one"
 checkrun "invalid grace control file: a warning that says the effect, no restart loop (exit 0)" 0 \
-"readlog: warning: unable to read $S/grace: it is not a number of seconds up to 31622400: readlog compacts with the default of 1800 seconds, relaylock lets no login relay until it is fixed
+"readlog: warning: unable to read $S/grace: it is not a number of seconds up to 31622400: \"12x\": readlog compacts with the default of 1800 seconds, relaylock lets no login relay until it is fixed
 readlog: info: lines 1 logins 1 skipped: toolong 0 cut 0 refused 0 nologin 0" sh -c "exec readlog -d '$S' - < '$T/one'"
 check "  ... and the login is recorded" "127.0.9.21" "$(addrs "$S")"
+S=$(newstate)
+echo 0 > "$S/grace"
+checkrun "grace 0: a warning naming the file, the value and the effect" 0 \
+"readlog: warning: $S/grace: the value is \"0\": no login opens relaying \(only the networks of $S/allow and grants with their own duration do\)
+readlog: info: lines 1 logins 1 skipped: toolong 0 cut 0 refused 0 nologin 0" sh -c "exec readlog -d '$S' - < '$T/one'"
+S=$(newstate)
+echo 64k > "$S/journalmax"
+checkrun "journalmax not a number: a warning naming the file, the value and the effect" 0 \
+"readlog: warning: unable to read $S/journalmax: it is not a number of bytes: \"64k\": the journal is not compacted until it is fixed
+readlog: info: lines 1 logins 1 skipped: toolong 0 cut 0 refused 0 nologin 0" sh -c "exec readlog -d '$S' - < '$T/one'"
 S=$(newstate)
 mkdir "$S/journal"
 login 127.0.9.20 x > "$T/one"

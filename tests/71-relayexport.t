@@ -46,10 +46,20 @@ check "and says nothing" "" "$(cat "$T/err")"
 checkrun "-g overrides the grace: the login of 127.0.0.7 counts again" 0 '' relayexport -1 -g 600 -d "$state" -c "$out/relay.cdb"
 check "127.0.0.7 is exported with -g 600" "10.1.2.3 127.0.0.5 127.0.0.7 127.0.0.9 2001:db8::1" "$(keys "$out/relay.cdb")"
 echo x > "$state/grace"
-checkrun "an invalid grace: a warning, and nobody is exported" 0 \
-  "relayexport: warning: invalid $state/grace: not a number of seconds; no address is exported" relayexport -1 -d "$state" -c "$out/relay.cdb"
+checkrun "an invalid grace: relaylock's warning, with the value, and nobody is exported" 0 \
+  "relayexport: warning: unable to read $state/grace: it is not a number of seconds up to 31622400: \"x\": no address is exported until it is fixed" relayexport -1 -d "$state" -c "$out/relay.cdb"
 check "the cdb is empty" "" "$(keys "$out/relay.cdb")"
 echo 1 > "$state/grace"
+# relaylock refuses everybody while allow is broken: so is nobody exported
+printf '10.0.0.1/8\n' > "$state/allow"
+checkrun "a broken allow (host bits set): a warning with the line and its text, nobody is exported" 0 \
+  "relayexport: warning: unable to read $state/allow: host bits set in the network on line 1: \"10\.0\.0\.1/8\": no address is exported until it is fixed" relayexport -1 -d "$state" -c "$out/relay.cdb"
+check "the cdb is empty" "" "$(keys "$out/relay.cdb")"
+printf '0.0.0.0/0\n' > "$state/allow"
+checkrun "a wide allow network: valid, a warning naming the line, text and addresses" 0 \
+  "relayexport: warning: $state/allow line 1: 0\.0\.0\.0/0 covers all of IPv4: every IPv4 client may relay" relayexport -1 -d "$state" -c "$out/relay.cdb"
+check "the grants are exported again" "10.1.2.3 127.0.0.5 127.0.0.9 2001:db8::1" "$(keys "$out/relay.cdb")"
+rm "$state/allow"
 
 echo '--- tcpserver rules: the admin file plus one rule per grant'
 cat > "$T/rules" <<'EOR'

@@ -13,6 +13,7 @@
  */
 
 #include <string.h>
+#include <errno.h>
 #include <stdint.h>
 #include <skalibs/types.h>
 #include <skalibs/buffer.h>
@@ -21,7 +22,7 @@
 #include "net.h"
 #include "timescan.h"
 
-#define USAGE "addrtool addr|scan TEXT | net NET [ADDR] | time|timelen KIND TEXT NOW | localtime Y M D h m s"
+#define USAGE "addrtool addr|scan TEXT | net NET [ADDR] | wide NET | time|timelen KIND TEXT NOW | localtime Y M D h m s"
 
 static void say (char const *s, size_t n)
 {
@@ -62,7 +63,7 @@ static int dotime (char const *const *argv, int wantlen)
 
 int main (int argc, char const *const *argv)
 {
-  char buf[NET_FMT + SIZE_FMT + 1] ;
+  char buf[NET_FMT + SIZE_FMT + 2 * ADDR_FMT + 16] ;
   PROG = "addrtool" ;
   if (argc < 3) strerr_dieusage(100, USAGE) ;
   if (!strcmp(argv[1], "addr") && argc == 3)
@@ -84,11 +85,34 @@ int main (int argc, char const *const *argv)
   {
     net nt ;
     addr a ;
-    if (!net_parse(argv[2], strlen(argv[2]), &nt)) return invalid() ;
+    if (!net_parse(argv[2], strlen(argv[2]), &nt))
+    {
+      if (errno == EDOM) { say("hostbits", 8) ; return 1 ; }
+      return invalid() ;
+    }
     if (argc == 3) say(buf, net_fmt(buf, &nt)) ;
     else if (!addr_parse(argv[3], strlen(argv[3]), &a)) return invalid() ;
     else if (net_match(&nt, &a)) say("match", 5) ;
     else say("nomatch", 7) ;
+  }
+  else if (!strcmp(argv[1], "wide") && argc == 3)
+  {
+    /* net_wide's reasons, then the range: "all4 all6 bits FIRST LAST" */
+    net nt ;
+    addr a ;
+    size_t m = 0 ;
+    unsigned int w ;
+    if (!net_parse(argv[2], strlen(argv[2]), &nt)) return invalid() ;
+    w = net_wide(&nt) ;
+    if (!w) { memcpy(buf, "no ", 3) ; m = 3 ; }
+    if (w & NET_WIDE_ALL4) { memcpy(buf + m, "all4 ", 5) ; m += 5 ; }
+    if (w & NET_WIDE_ALL6) { memcpy(buf + m, "all6 ", 5) ; m += 5 ; }
+    if (w & NET_WIDE_BITS) { memcpy(buf + m, "bits ", 5) ; m += 5 ; }
+    m += addr_fmt(buf + m, &nt.a) ;
+    buf[m++] = ' ' ;
+    net_last(&nt, &a) ;
+    m += addr_fmt(buf + m, &a) ;
+    say(buf, m) ;
   }
   else if ((!strcmp(argv[1], "time") || !strcmp(argv[1], "timelen")) && argc == 5)
     return dotime(argv + 2, argv[1][4] == 'l') ;
