@@ -230,6 +230,8 @@ echo '--- every sample, quoted by another program or under another tag'
 while read -r f; do
   "$L" -s "$f" | sed 's/^/Nov 23 21:30:00 mail sendmail[99]: x: from=</; s/$/>/' | nogrant "$f: sample inside a sendmail line"
   "$L" -s "$f" | sed -E 's/^((@[0-9a-f]+ )?([A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8} )?(mail )?)[^ ]+: /\1eve: /' | nogrant "$f: sample under the tag eve"
+  # cyrus/ then any name is Cyrus' (a listener's name): its longer tags are below
+  [ "$f" = cyrus ] ||
   "$L" -s "$f" | sed -E 's/^((@[0-9a-f]+ )?([A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8} )?(mail )?)([^ []+)/\1\5x/' | nogrant "$f: sample under a longer tag"
 done < "$T/formats"
 
@@ -286,3 +288,25 @@ printf '%s\n' \
   'Nov 23 21:30:00 mail tpop3d[601]: connection_do: client `[8]192.0.2.62/x'"'"': username `u'"'"': fork_child: [7]u(203.0.113.66): successfully authenticated with pam' \
   'Nov 23 21:30:00 mail tpop3d[601]: fork_child: [7]u(203.0.113.66): began session for `u'"'"' with pa' \
   | nogrant "tpop3d: a changed end, a cut line, another message, no [fd]"
+
+echo '--- cyrus: any listener name under cyrus/, any prefix before a usual name (syslog_prefix)'
+# grantsas WHAT SOURCE: stdin grants exactly one login, from SOURCE, of 192.0.2.9 for alice
+grantsas() {
+  "$L" > "$T/out" 2> "$T/err"; local rc=$?
+  if [ "$rc" != 0 ] || [ -s "$T/err" ]; then notok "$1" "exit $rc" "$(cat "$T/err")"; return; fi
+  check "$1" "cyrus $2 192.0.2.9 1795469400 alice" "$(cat "$T/out")"
+}
+C='login: [192.0.2.9] alice plaintext User logged in SESSIONID=<cyrus-1-2-3>'
+for t in cyrus/imap6:cyrus/imap cyrus/imaps-v6:cyrus/imap cyrus/pop3-internal:cyrus/pop3 cyrus/pops:cyrus/pop3 \
+         cyrus/sieve:cyrus/other cyrus/lmtpunix:cyrus/other mail/imap:cyrus/imap site-a/pop3s:cyrus/pop3 cyrus/x/imap:cyrus/imap; do
+  echo "Nov 23 21:30:00 mail ${t%%:*}[1]: $C" | grantsas "cyrus: tag ${t%%:*} is source ${t#*:}" "${t#*:}"
+done
+for t in imap6 pop3x eve /imap cyrusx/imapx cyrus-imap cyrus mail/imap6 imap/eve dovecot; do
+  echo "Nov 23 21:30:00 mail $t[1]: $C" | nogrant "cyrus: tag '$t' is not Cyrus' (a bare unusual name is any program's)"
+done
+echo "Nov 23 21:30:00 mail cyrus/[1]: $C" | nogrant "cyrus: an empty listener name"
+printf '%s\n' \
+  'Nov 23 21:30:00 mail cyrus/imap6[1]: badlogin: [127.0.0.5] plaintext login: [203.0.113.66] eve plaintext User logged in' \
+  'Nov 23 21:30:00 mail cyrus/imap6[1]: login: [127.0.0.5 login: [203.0.113.66] eve plaintext User logged in' \
+  'Nov 23 21:30:00 mail cyrus/pop3x[1]: x login: [203.0.113.66] eve plaintext User logged in' \
+  | nogrant "cyrus: a new listener name reads the line as the usual names do"
