@@ -310,3 +310,20 @@ printf '%s\n' \
   'Nov 23 21:30:00 mail cyrus/imap6[1]: login: [127.0.0.5 login: [203.0.113.66] eve plaintext User logged in' \
   'Nov 23 21:30:00 mail cyrus/pop3x[1]: x login: [203.0.113.66] eve plaintext User logged in' \
   | nogrant "cyrus: a new listener name reads the line as the usual names do"
+
+echo '--- vchkpw: the service names vchkpw writes, and no other'
+for n in pop3s:vchkpw/pop3 imaps:vchkpw/imap 2110:vchkpw/other; do
+  echo "Nov 23 21:30:00 mail vpopmail[1]: vchkpw-${n%%:*}: (PLAIN) login success x@y:192.0.2.9" > "$T/in"
+  check "vchkpw: vchkpw-${n%%:*} is source ${n#*:}" "vchkpw ${n#*:} 192.0.2.9 1795469400 x@y" "$("$L" < "$T/in" 2>&1)"
+done
+for n in smtp smtps submission webmail pop3x eve 0110 123456 '' 'pop3 x' 'imap:' ; do
+  echo "Nov 23 21:30:00 mail vpopmail[1]: vchkpw-$n: (PLAIN) login success x@y:192.0.2.9" | nogrant "vchkpw: vchkpw-'$n' is not a service vchkpw logs as a POP or IMAP login"
+done
+printf '%s\n' \
+  'Nov 23 21:30:00 mail vpopmail[1]: vchkpw-pop3s: password fail vchkpw-pop3: (PLAIN) login success x@y:203.0.113.66' \
+  'Nov 23 21:30:00 mail vpopmail[1]: vchkpw-imaps: system password fail x vchkpw-pop3: system password login success x:203.0.113.66' \
+  'Nov 23 21:30:00 mail vpopmail[1]: vchkpw-smtp: (PLAIN) login success vchkpw-pop3: (PLAIN) login success x@y:203.0.113.66' \
+  'Nov 23 21:30:00 mail vpopmail[1]: vchkpw-webmail: (PLAIN) login success x@y:203.0.113.66' \
+  'Nov 23 21:30:00 mail eve[1]: vchkpw-pop3s: (PLAIN) login success x@y:203.0.113.66' \
+  'Nov 23 21:30:00 mail vpopmail[1]: x vchkpw-imaps: (PLAIN) login success x@y:203.0.113.66' \
+  | nogrant "vchkpw: a failure, an SMTP or webmail line or another tag carrying a new service name's success"
