@@ -1,30 +1,54 @@
 /* ISC license. */
 
+#include <string.h>
 #include "login.h"
 #include "loginparse.h"
 #include "fmt.h"
 
 /*
- * Cyrus IMAP 2.x and 3.x, imapd and pop3d:
+ * Cyrus IMAP 2.x to 3.10, imapd and pop3d:
  *
  *   TAG[PID]: login: HOST [IP] USER MECH[+TLS] User logged in[ SESSIONID=<...>]
  *
- * TAG is the service name from cyrus.conf (imap, imaps, pop3, pop3s;
- * older setups imapd, pop3d; Debian prefixes "cyrus/").  HOST is the
- * client's resolved name, absent or written without the space in some
- * versions ("host[IP]").  The address comes before anything the client
- * chose, so it is read from the front: the message must start with
- * "login: ", then a host name, then "[" address "] ".  A failure is
- * "badlogin: ...", never a login.
+ * TAG is the listener's name in cyrus.conf's SERVICES (CYRUS_SERVICE,
+ * master/service.c; any name: imap, pop3s, imap6, ...), or, with
+ * imapd.conf's syslog_prefix (or $CYRUS_SYSLOG_PREFIX), "PREFIX/NAME"
+ * (imap/global.c; Debian's packages use "cyrus").  imapd and pop3d
+ * write the same words, so only the name tells POP from IMAP; a name
+ * that says neither gives source "cyrus/other".  The tags read: the usual
+ * names bare, "cyrus/" then any name, any prefix then "/" and a usual
+ * name; a bare unusual name is any program's tag, and is not read.
+ *
+ * HOST is the client's resolved name, absent or written without the
+ * space in some versions ("host[IP]").  The address comes before
+ * anything the client chose, so it is read from the front: the message
+ * must start with "login: ", then a host name, then "[" address "] ".
+ * A failure is "badlogin: ...", never a login.
  */
+
+static char const *const imapnames[] = { "imap", "imaps", "imapd", 0 } ;
+static char const *const popnames[] = { "pop3", "pop3s", "pop3d", 0 } ;
+
+static int named (char const *s, size_t len, char const *const *names)
+{
+  for (unsigned int i = 0 ; names[i] ; i++)
+    if (strlen(names[i]) == len && !memcmp(s, names[i], len)) return 1 ;
+  return 0 ;
+}
 
 static char const *service (logline const *l)
 {
-  static char const *const imap[] = { "imap", "imaps", "imapd", "cyrus/imap", "cyrus/imaps", "cyrus/imapd", 0 } ;
-  static char const *const pop3[] = { "pop3", "pop3s", "pop3d", "cyrus/pop3", "cyrus/pop3s", "cyrus/pop3d", 0 } ;
-  for (unsigned int i = 0 ; imap[i] ; i++) if (lp_tag(l, imap[i])) return "cyrus/imap" ;
-  for (unsigned int i = 0 ; pop3[i] ; i++) if (lp_tag(l, pop3[i])) return "cyrus/pop3" ;
-  return 0 ;
+  long k = lp_rfind(l->tag, l->taglen, "/") ;
+  char const *name = l->tag + k + 1 ;
+  size_t len = l->taglen - (k + 1) ;
+  int prefixed = k >= 0 ;
+  if (prefixed && !k) return 0 ;
+  if (named(name, len, imapnames)) return "cyrus/imap" ;
+  if (named(name, len, popnames)) return "cyrus/pop3" ;
+  if (!prefixed || !len || k != 5 || memcmp(l->tag, "cyrus", 5)) return 0 ;
+  if (lp_prefix(name, len, "imap")) return "cyrus/imap" ;
+  if (lp_prefix(name, len, "pop")) return "cyrus/pop3" ;
+  return "cyrus/other" ;
 }
 
 static int hostchar (char c)
@@ -61,7 +85,7 @@ int fmt_cyrus (logline const *l, unsigned int fmt, pidtab *p, login *out, char c
 }
 
 /* every tag this format reads: login_scan tries it on these lines only */
-char const fmt_cyrus_tags[] = "imap\0imaps\0imapd\0cyrus/imap\0cyrus/imaps\0cyrus/imapd\0pop3\0pop3s\0pop3d\0cyrus/pop3\0cyrus/pop3s\0cyrus/pop3d\0" ;
+char const fmt_cyrus_tags[] = "imap\0imaps\0imapd\0pop3\0pop3s\0pop3d\0cyrus/*\0*/imap\0*/imaps\0*/imapd\0*/pop3\0*/pop3s\0*/pop3d\0" ;
 
 char const fmt_cyrus_sample[] =
   "Nov 23 21:30:00 mail cyrus/imap[4242]: login: client.example.org [192.0.2.7] alice plaintext User logged in SESSIONID=<cyrus-4242-1700000000-1-123>" ;

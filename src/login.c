@@ -14,6 +14,11 @@
 static struct { char const *tag ; size_t len ; uint64_t mask ; } tagtab[TAGSLOTS] ;
 static int tagtab_state = 0 ;  /* 0 not built, 1 built, -1 too many tags: try every format */
 
+/* the tags that are rules (a "*" first or last): tried on every line, so few */
+#define TAGRULES 16
+static struct { char const *rule ; uint64_t mask ; } tagrules[TAGRULES] ;
+static unsigned int ntagrules = 0 ;
+
 static uint32_t taghash (char const *s, size_t len)
 {
   uint32_t h = 2166136261u ;
@@ -36,6 +41,13 @@ static void tagtab_build (void)
     for (char const *t = login_formats[f].tags ; *t ; t += strlen(t) + 1)
     {
       size_t len = strlen(t), i ;
+      if (t[0] == '*' || t[len-1] == '*')
+      {
+        if (ntagrules >= TAGRULES) { tagtab_state = -1 ; return ; }
+        tagrules[ntagrules].rule = t ;
+        tagrules[ntagrules++].mask = (uint64_t)1 << f ;
+        continue ;
+      }
       if (used + 1 >= TAGSLOTS / 2) { tagtab_state = -1 ; return ; }
       i = tagslot(t, len) ;
       if (!tagtab[i].tag) { tagtab[i].tag = t ; tagtab[i].len = len ; used++ ; }
@@ -47,10 +59,14 @@ static void tagtab_build (void)
 static uint64_t tagmask (logline const *l)
 {
   size_t i ;
+  uint64_t mask ;
   if (!tagtab_state) tagtab_build() ;
   if (tagtab_state < 0) return ~(uint64_t)0 ;
   i = tagslot(l->tag, l->taglen) ;
-  return tagtab[i].tag ? tagtab[i].mask : 0 ;
+  mask = tagtab[i].tag ? tagtab[i].mask : 0 ;
+  for (unsigned int r = 0 ; r < ntagrules ; r++)
+    if (lp_tagrule(l->tag, l->taglen, tagrules[r].rule)) mask |= tagrules[r].mask ;
+  return mask ;
 }
 
 /* the formats that list tcpserver in their tags */

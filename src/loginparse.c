@@ -26,6 +26,18 @@ int lp_tag (logline const *l, char const *name)
   return l->taglen == n && !memcmp(l->tag, name, n) ;
 }
 
+int lp_tagrule (char const *tag, size_t taglen, char const *rule)
+{
+  size_t n = strlen(rule) ;
+  if (!n) return 0 ;
+  /* tried on every line: the byte most tags differ in first */
+  if (rule[n-1] == '*')
+    return taglen >= n && tag[0] == rule[0] && !memcmp(tag, rule, n - 1) ;
+  if (rule[0] == '*')
+    return taglen >= n && tag[taglen-1] == rule[n-1] && !memcmp(tag + taglen - (n - 1), rule + 1, n - 1) ;
+  return taglen == n && !memcmp(tag, rule, n) ;
+}
+
 size_t lp_addr (char const *s, size_t len, char const *delim, addr *a)
 {
   size_t n = addr_scan(s, len, a) ;

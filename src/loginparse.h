@@ -25,6 +25,14 @@ extern int lp_suffix (char const *s, size_t len, char const *p) ;
 extern int lp_tag (logline const *l, char const *name) ;
 
 /*
+ * A tag rule, as a format's tags list may hold: "cyrus/" then "*" is
+ * "cyrus/" then a name of at least one byte; "*" then "/pop3" is a name
+ * of at least one byte then "/pop3"; a rule without a "*" at either end
+ * is the tag itself.  1 if tag matches.
+ */
+extern int lp_tagrule (char const *tag, size_t taglen, char const *rule) ;
+
+/*
  * An address literal at s, followed by exactly delim ("" means the end
  * of s).  Returns the bytes used, address and delimiter, or 0.  A zone
  * id, a longer run or a partial literal leaves the wrong byte after the

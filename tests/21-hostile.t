@@ -230,6 +230,8 @@ echo '--- every sample, quoted by another program or under another tag'
 while read -r f; do
   "$L" -s "$f" | sed 's/^/Nov 23 21:30:00 mail sendmail[99]: x: from=</; s/$/>/' | nogrant "$f: sample inside a sendmail line"
   "$L" -s "$f" | sed -E 's/^((@[0-9a-f]+ )?([A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8} )?(mail )?)[^ ]+: /\1eve: /' | nogrant "$f: sample under the tag eve"
+  # cyrus/ then any name is Cyrus' (a listener's name): its longer tags are below
+  [ "$f" = cyrus ] ||
   "$L" -s "$f" | sed -E 's/^((@[0-9a-f]+ )?([A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8} )?(mail )?)([^ []+)/\1\5x/' | nogrant "$f: sample under a longer tag"
 done < "$T/formats"
 
@@ -292,3 +294,41 @@ printf '%s\n' 'imapd: Login user=2.0.2.7]' | nogrant "uw: no [address], only its
 printf '%s\n' 'Dec  3 18:00:00 mail imapd[4242]: Login user=2.0.2.7]' | nogrant "uw: the same through syslog"
 printf '%s\n' 'Dec  3 18:00:00 mail imapd[4242]: Login user=2.0.2.7]' > "$T/uw.log"
 checkrun "readlog reads it and goes on" 0 'readlog: info: lines 1 logins 0 skipped: toolong 0 cut 0 refused 1 nologin 0' readlog -1 -n "$T/uw.log"
+echo '--- cyrus: any listener name under cyrus/, any prefix before a usual name (syslog_prefix)'
+# grantsas WHAT SOURCE: stdin grants exactly one login, from SOURCE, of 192.0.2.9 for alice
+grantsas() {
+  "$L" > "$T/out" 2> "$T/err"; local rc=$?
+  if [ "$rc" != 0 ] || [ -s "$T/err" ]; then notok "$1" "exit $rc" "$(cat "$T/err")"; return; fi
+  check "$1" "cyrus $2 192.0.2.9 1795469400 alice" "$(cat "$T/out")"
+}
+C='login: [192.0.2.9] alice plaintext User logged in SESSIONID=<cyrus-1-2-3>'
+for t in cyrus/imap6:cyrus/imap cyrus/imaps-v6:cyrus/imap cyrus/pop3-internal:cyrus/pop3 cyrus/pops:cyrus/pop3 \
+         cyrus/sieve:cyrus/other cyrus/lmtpunix:cyrus/other mail/imap:cyrus/imap site-a/pop3s:cyrus/pop3 cyrus/x/imap:cyrus/imap; do
+  echo "Nov 23 21:30:00 mail ${t%%:*}[1]: $C" | grantsas "cyrus: tag ${t%%:*} is source ${t#*:}" "${t#*:}"
+done
+for t in imap6 pop3x eve /imap cyrusx/imapx cyrus-imap cyrus mail/imap6 imap/eve dovecot; do
+  echo "Nov 23 21:30:00 mail $t[1]: $C" | nogrant "cyrus: tag '$t' is not Cyrus' (a bare unusual name is any program's)"
+done
+echo "Nov 23 21:30:00 mail cyrus/[1]: $C" | nogrant "cyrus: an empty listener name"
+printf '%s\n' \
+  'Nov 23 21:30:00 mail cyrus/imap6[1]: badlogin: [127.0.0.5] plaintext login: [203.0.113.66] eve plaintext User logged in' \
+  'Nov 23 21:30:00 mail cyrus/imap6[1]: login: [127.0.0.5 login: [203.0.113.66] eve plaintext User logged in' \
+  'Nov 23 21:30:00 mail cyrus/pop3x[1]: x login: [203.0.113.66] eve plaintext User logged in' \
+  | nogrant "cyrus: a new listener name reads the line as the usual names do"
+
+echo '--- vchkpw: the service names vchkpw writes, and no other'
+for n in pop3s:vchkpw/pop3 imaps:vchkpw/imap 2110:vchkpw/other; do
+  echo "Nov 23 21:30:00 mail vpopmail[1]: vchkpw-${n%%:*}: (PLAIN) login success x@y:192.0.2.9" > "$T/in"
+  check "vchkpw: vchkpw-${n%%:*} is source ${n#*:}" "vchkpw ${n#*:} 192.0.2.9 1795469400 x@y" "$("$L" < "$T/in" 2>&1)"
+done
+for n in smtp smtps submission webmail pop3x eve 0110 123456 '' 'pop3 x' 'imap:' ; do
+  echo "Nov 23 21:30:00 mail vpopmail[1]: vchkpw-$n: (PLAIN) login success x@y:192.0.2.9" | nogrant "vchkpw: vchkpw-'$n' is not a service vchkpw logs as a POP or IMAP login"
+done
+printf '%s\n' \
+  'Nov 23 21:30:00 mail vpopmail[1]: vchkpw-pop3s: password fail vchkpw-pop3: (PLAIN) login success x@y:203.0.113.66' \
+  'Nov 23 21:30:00 mail vpopmail[1]: vchkpw-imaps: system password fail x vchkpw-pop3: system password login success x:203.0.113.66' \
+  'Nov 23 21:30:00 mail vpopmail[1]: vchkpw-smtp: (PLAIN) login success vchkpw-pop3: (PLAIN) login success x@y:203.0.113.66' \
+  'Nov 23 21:30:00 mail vpopmail[1]: vchkpw-webmail: (PLAIN) login success x@y:203.0.113.66' \
+  'Nov 23 21:30:00 mail eve[1]: vchkpw-pop3s: (PLAIN) login success x@y:203.0.113.66' \
+  'Nov 23 21:30:00 mail vpopmail[1]: x vchkpw-imaps: (PLAIN) login success x@y:203.0.113.66' \
+  | nogrant "vchkpw: a failure, an SMTP or webmail line or another tag carrying a new service name's success"
