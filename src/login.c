@@ -16,7 +16,7 @@ static int tagtab_state = 0 ;  /* 0 not built, 1 built, -1 too many tags: try ev
 
 /* the tags that are rules (a "*" first or last): tried on every line, so few */
 #define TAGRULES 16
-static struct { char const *rule ; uint64_t mask ; } tagrules[TAGRULES] ;
+static struct { char const *rule ; size_t len ; uint64_t mask ; } tagrules[TAGRULES] ;
 static unsigned int ntagrules = 0 ;
 
 static uint32_t taghash (char const *s, size_t len)
@@ -45,6 +45,7 @@ static void tagtab_build (void)
       {
         if (ntagrules >= TAGRULES) { tagtab_state = -1 ; return ; }
         tagrules[ntagrules].rule = t ;
+        tagrules[ntagrules].len = len ;
         tagrules[ntagrules++].mask = (uint64_t)1 << f ;
         continue ;
       }
@@ -64,8 +65,15 @@ static uint64_t tagmask (logline const *l)
   if (tagtab_state < 0) return ~(uint64_t)0 ;
   i = tagslot(l->tag, l->taglen) ;
   mask = tagtab[i].tag ? tagtab[i].mask : 0 ;
+  /* a rule's fixed end byte first, here: most tags fail it, and the call is spared */
   for (unsigned int r = 0 ; r < ntagrules ; r++)
-    if (lp_tagrule(l->tag, l->taglen, tagrules[r].rule)) mask |= tagrules[r].mask ;
+  {
+    char const *u = tagrules[r].rule ;
+    size_t n = tagrules[r].len ;
+    if (l->taglen < n) continue ;
+    if (u[n-1] == '*' ? l->tag[0] != u[0] : l->tag[l->taglen-1] != u[n-1]) continue ;
+    if (lp_tagrule(l->tag, l->taglen, u, n)) mask |= tagrules[r].mask ;
+  }
   return mask ;
 }
 

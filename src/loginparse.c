@@ -26,9 +26,8 @@ int lp_tag (logline const *l, char const *name)
   return l->taglen == n && !memcmp(l->tag, name, n) ;
 }
 
-int lp_tagrule (char const *tag, size_t taglen, char const *rule)
+int lp_tagrule (char const *tag, size_t taglen, char const *rule, size_t n)
 {
-  size_t n = strlen(rule) ;
   if (!n) return 0 ;
   /* tried on every line: the byte most tags differ in first */
   if (rule[n-1] == '*')

@@ -28,9 +28,9 @@ extern int lp_tag (logline const *l, char const *name) ;
  * A tag rule, as a format's tags list may hold: "cyrus/" then "*" is
  * "cyrus/" then a name of at least one byte; "*" then "/pop3" is a name
  * of at least one byte then "/pop3"; a rule without a "*" at either end
- * is the tag itself.  1 if tag matches.
+ * is the tag itself.  rulelen is strlen(rule).  1 if tag matches.
  */
-extern int lp_tagrule (char const *tag, size_t taglen, char const *rule) ;
+extern int lp_tagrule (char const *tag, size_t taglen, char const *rule, size_t rulelen) ;
 
 /*
  * An address literal at s, followed by exactly delim ("" means the end
