@@ -14,16 +14,45 @@
 static struct { char const *tag ; size_t len ; uint64_t mask ; } tagtab[TAGSLOTS] ;
 static int tagtab_state = 0 ;  /* 0 not built, 1 built, -1 too many tags: try every format */
 
-/* the tags that are rules (a "*" first or last): tried on every line, so few */
+/*
+ * The tags that are rules (a "*" first or last, lp_tagrule): their fixed
+ * part is at a known end of the tag, so they are kept in sets of one
+ * length and one end, and a set is looked at only when the tag's byte at
+ * the far edge of that part is one of the set's, and the hash of the
+ * part is in the set's filter.  Most lines fail the first test: a rule
+ * costs a line a few instructions, not a comparison.  The filters are
+ * necessary conditions only; lp_tagrule decides.
+ */
 #define TAGRULES 16
+#define RULESETS 8
 static struct { char const *rule ; size_t len ; uint64_t mask ; } tagrules[TAGRULES] ;
 static unsigned int ntagrules = 0 ;
+static struct
+{
+  size_t n ;            /* length of the fixed part */
+  int suffix ;          /* the fixed part ends the tag ("*xyz") */
+  uint64_t edge[4] ;    /* the fixed parts' bytes farthest from their end of the tag */
+  uint64_t filter[4] ;  /* their hashes, 8 bits */
+  uint16_t rules ;      /* which of tagrules[] */
+} rulesets[RULESETS] ;
+static unsigned int nrulesets = 0 ;
 
+/*
+ * Not a hash of every byte: the length and four bytes, mixed.  The
+ * table is made once from the formats' own tags and never grows, so a
+ * tag chosen to collide costs a probe or two, and every line pays only
+ * these few instructions.
+ */
 static uint32_t taghash (char const *s, size_t len)
 {
-  uint32_t h = 2166136261u ;
-  for (size_t i = 0 ; i < len ; i++) h = (h ^ (unsigned char)s[i]) * 16777619u ;
-  return h ;
+  uint32_t h = (uint32_t)len ;
+  if (!len) return 0 ;
+  h = h * 31 + (unsigned char)s[0] ;
+  h = h * 31 + (unsigned char)s[len-1] ;
+  h = h * 31 + (unsigned char)s[len >> 1] ;
+  h = h * 31 + (unsigned char)s[(len - 1) >> 2] ;
+  h *= 2654435761u ;
+  return h ^ h >> 15 ;
 }
 
 static size_t tagslot (char const *s, size_t len)
@@ -32,6 +61,33 @@ static size_t tagslot (char const *s, size_t len)
   while (tagtab[i].tag && (tagtab[i].len != len || memcmp(tagtab[i].tag, s, len)))
     i = (i + 1) & (TAGSLOTS - 1) ;
   return i ;
+}
+
+static int rule_add (char const *t, size_t len, uint64_t mask)
+{
+  int suffix = t[len-1] != '*' ;
+  size_t n = len - 1 ;
+  char const *fixed = suffix ? t + 1 : t ;
+  unsigned int k ;
+  unsigned char e ;
+  uint32_t h ;
+  if (!n || ntagrules >= TAGRULES) return 0 ;
+  for (k = 0 ; k < nrulesets ; k++) if (rulesets[k].n == n && rulesets[k].suffix == suffix) break ;
+  if (k == nrulesets)
+  {
+    if (nrulesets >= RULESETS) return 0 ;
+    rulesets[nrulesets].n = n ;
+    rulesets[nrulesets++].suffix = suffix ;
+  }
+  e = (unsigned char)(suffix ? fixed[0] : fixed[n-1]) ;
+  h = taghash(fixed, n) & 255 ;
+  rulesets[k].edge[e >> 6] |= (uint64_t)1 << (e & 63) ;
+  rulesets[k].filter[h >> 6] |= (uint64_t)1 << (h & 63) ;
+  rulesets[k].rules |= 1u << ntagrules ;
+  tagrules[ntagrules].rule = t ;
+  tagrules[ntagrules].len = len ;
+  tagrules[ntagrules++].mask = mask ;
+  return 1 ;
 }
 
 static void tagtab_build (void)
@@ -43,10 +99,7 @@ static void tagtab_build (void)
       size_t len = strlen(t), i ;
       if (t[0] == '*' || t[len-1] == '*')
       {
-        if (ntagrules >= TAGRULES) { tagtab_state = -1 ; return ; }
-        tagrules[ntagrules].rule = t ;
-        tagrules[ntagrules].len = len ;
-        tagrules[ntagrules++].mask = (uint64_t)1 << f ;
+        if (!rule_add(t, len, (uint64_t)1 << f)) { tagtab_state = -1 ; return ; }
         continue ;
       }
       if (used + 1 >= TAGSLOTS / 2) { tagtab_state = -1 ; return ; }
@@ -65,14 +118,21 @@ static uint64_t tagmask (logline const *l)
   if (tagtab_state < 0) return ~(uint64_t)0 ;
   i = tagslot(l->tag, l->taglen) ;
   mask = tagtab[i].tag ? tagtab[i].mask : 0 ;
-  /* a rule's fixed end byte first, here: most tags fail it, and the call is spared */
-  for (unsigned int r = 0 ; r < ntagrules ; r++)
+  for (unsigned int k = 0 ; k < nrulesets ; k++)
   {
-    char const *u = tagrules[r].rule ;
-    size_t n = tagrules[r].len ;
-    if (l->taglen < n) continue ;
-    if (u[n-1] == '*' ? l->tag[0] != u[0] : l->tag[l->taglen-1] != u[n-1]) continue ;
-    if (lp_tagrule(l->tag, l->taglen, u, n)) mask |= tagrules[r].mask ;
+    size_t n = rulesets[k].n ;
+    char const *p ;
+    unsigned char e ;
+    uint32_t h ;
+    if (l->taglen <= n) continue ;
+    p = rulesets[k].suffix ? l->tag + l->taglen - n : l->tag ;
+    e = (unsigned char)(rulesets[k].suffix ? p[0] : p[n-1]) ;
+    if (!(rulesets[k].edge[e >> 6] >> (e & 63) & 1)) continue ;
+    h = taghash(p, n) & 255 ;
+    if (!(rulesets[k].filter[h >> 6] >> (h & 63) & 1)) continue ;
+    for (unsigned int r = 0 ; r < ntagrules ; r++)
+      if (rulesets[k].rules >> r & 1 && lp_tagrule(l->tag, l->taglen, tagrules[r].rule, tagrules[r].len))
+        mask |= tagrules[r].mask ;
   }
   return mask ;
 }
