@@ -77,8 +77,13 @@ size_t lp_digits (char const *s, size_t len)
 int lp_uint (char const *s, size_t len, uint64_t *u)
 {
   uint64_t v = 0 ;
-  if (!len || len > 18 || lp_digits(s, len) != len) return 0 ;
-  for (size_t i = 0 ; i < len ; i++) v = v * 10 + (s[i] - '0') ;
+  if (!len || len > 18) return 0 ;
+  for (size_t i = 0 ; i < len ; i++)
+  {
+    unsigned int d = (unsigned char)s[i] - '0' ;
+    if (d > 9) return 0 ;
+    v = v * 10 + d ;
+  }
   *u = v ;
   return 1 ;
 }
