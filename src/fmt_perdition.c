@@ -51,9 +51,9 @@ int fmt_perdition (logline const *l, unsigned int fmt, pidtab *p, login *out, ch
   (void)fmt ; (void)p ;
 
   if (!tagok(l)) return 0 ;
-  if (!(n = lp_prefix(s, len, "Auth:"))) return 0 ;
+  /* perdition writes "Auth: " and one space, whatever the version */
+  if (!(n = lp_prefix(s, len, "Auth: "))) return 0 ;
   s += n ; len -= n ;
-  if (len && s[0] == ' ') { s++ ; len-- ; }
   if (!lp_suffix(s, len, " status=\"ok\"")) return lp_refuse(why, "status is not \"ok\"") ;
   arrow = lp_rfind(s, lp_find(s, len, ' ') < 0 ? len : (size_t)lp_find(s, len, ' '), "->") ;
   if (arrow <= 0 || !from(s, arrow, &a)) return lp_refuse(why, "FROM is not an address") ;

@@ -114,6 +114,7 @@ echo 'Nov 23 21:30:00 mail dovecot: imap-login: Login: user=<x>, method=PLAIN, r
 echo 'Nov 23 21:30:00 mail imapd: LOGIN, user=x, ip=[203.0.113.66], port=[1], protocol=IMAP, ip=[300.1.1.1], port=[2], protocol=IMAP' | nogrant "courier: a bad ip is not replaced by one in the user name"
 echo '@400000006b04ae9d2f891334 INFO: LOGIN, user=x, ip=[203.0.113.66], ip=[127.0.0.5]' | nogrant "courier old form: two ip= fields are refused"
 echo 'Nov 23 21:30:00 mail popa3d[555]: Authentication passed for x -- [203.0.113.66] y' | nogrant "popa3d: no address of the user's without a connect line"
+echo 'Nov 23 21:30:00 mail perdition: Auth:2.0.2.3-> status="ok"' | nogrant "perdition: Auth: without its space is not perdition's line (make fuzz, fuzz/regress)"
 
 echo '--- dovecot: a newline in a user name (tests/fixtures/dovecot/README)'
 # the mail process writes the name raw; dovecot's log process makes the
