@@ -50,8 +50,13 @@ src/libpoplock.a: $(LIBOBJ)
 $(PROGRAMS): %: src/%.o src/libpoplock.a load
 	./load src/$@ $(LIBS) && mv -f src/$@ $@
 
-$(TESTTOOLS): %: %.o src/libpoplock.a load
-	./load $@ $(LIBS)
+# the test tools get the compactor with its crash points (tests/12-crash.t),
+# linked before the library so that the library's own is not used
+tests/state_compact_crash.o: src/state_compact.c src/*.h compile
+	./compile -DPOPLOCK_CRASHPOINTS -o $@ src/state_compact.c
+
+$(TESTTOOLS): %: %.o tests/state_compact_crash.o src/libpoplock.a load
+	./load $@ tests/state_compact_crash.o $(LIBS)
 
 check: it
 	tests/run

@@ -84,6 +84,9 @@ done
 check "a crash at each of the $died steps of a compaction loses nothing" "0" "$stepbad"
 check "the compactor has steps to crash at" "yes" "$([ $died -ge 8 ] && echo yes || echo "no: $died")"
 check "after the last run no leftover" "" "$(ls "$d" | grep -E '^(journal\.old|snapshot\.tmp)$')"
+for p in readlog relaylock relaygrant relayrevoke showallowed relaypolicy relayexport; do
+  check "$p has no crash hook (only the test tools are built with one)" "0" "$(grep -ac POPLOCK_CRASH_AT "$TOP/$p")"
+done
 
 # --- each state between two steps of a compaction, by hand
 now=$(date +%s)
