@@ -8,8 +8,9 @@
 #include <skalibs/genalloc.h>
 
 /*
- * Writes a cdb (the format skalibs' cdb_find reads) to fd, from its
- * current position 0.  Unlike skalibs' cdbmake, whose finish step puts
+ * Writes a cdb (the format skalibs' cdb_find reads) to fd, from offset
+ * 0 whatever fd's position: the records from 2048 on, the header last
+ * (cdbwrite_finish).  Unlike skalibs' cdbmake, whose finish step puts
  * 8 bytes per key on the stack (a crash past a million keys with the
  * usual 8 MB stack), everything here is on the heap.  Functions return
  * 1 on success, 0 on error with errno set.

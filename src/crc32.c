@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include "crc32.h"
 
-/* the table is built on first use: 1 KB of code instead of 1 KB of data */
+/* the table (1 KB, in bss) is filled on first use: the programs carry no 1 KB of initialised data for it */
 static uint32_t table[256] ;
 static int ready = 0 ;
 

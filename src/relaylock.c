@@ -3,8 +3,9 @@
 /*
  * relaylock: runs under tcpserver in front of qmail-smtpd.  Sets
  * RELAYCLIENT if the client authenticated recently or lies in a static
- * network, then execs the rest of its argv.  It never stops mail: any
- * trouble is one warning line and an exec without RELAYCLIENT.
+ * network, then execs the rest of its argv.  It never stops mail: each
+ * trouble is a warning line of its own, and the exec is done without
+ * RELAYCLIENT.
  */
 
 #include <stdint.h>
