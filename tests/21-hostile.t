@@ -217,6 +217,28 @@ printf '%s\n' 'Nov 23 21:35:32 vm solid-pop3d[5]: user x authenticated - 203.0.1
   'Nov 23 21:35:32 vm solid-pop3d[9]: APOP authentication failed for user x authenticated - 203.0.113.66 - 127.0.0.37' \
   | nogrant "solid-pop3d: other lines ending in ' - ADDR', whatever the name says"
 
+echo '--- tcpserver through logger -t NAME: "tcpserver: " first in the message, under any tag but tcpserver'
+OKL='Nov 23 21:30:38 vm popa3d: tcpserver: ok 5740 0:127.0.0.1:110 :127.0.0.31::48499'
+PA='Nov 23 21:30:39 vm popa3d[5740]: Authentication passed for alice'
+printf '%s\n' "$OKL" "$PA" | "$L" > "$T/out"
+check "logger -t popa3d: tcpserver's ok line joins popa3d's login (control)" "popa3d popa3d/pop3 127.0.0.31" "$(cut -d' ' -f1-3 "$T/out")"
+printf '%s\n' "${OKL/popa3d:/anyname[77]:}" "$PA" | "$L" > "$T/out"
+check "logger -t anyname with a pid (journalctl): the same join (control)" "popa3d popa3d/pop3 127.0.0.31" "$(cut -d' ' -f1-3 "$T/out")"
+printf '%s\n' "${OKL/popa3d:/tcpserver:}" "$PA" | nogrant "tcpserver: tcpserver: ok ...: tcpserver's tag with its prefix twice is no tcpserver line"
+printf '%s\n' "${OKL/tcpserver: ok/x tcpserver: ok}" "${OKL/tcpserver: ok/tcpserver:  ok}" "${OKL/tcpserver: ok/tcpserver:ok}" \
+  "${OKL/tcpserver: ok/Tcpserver: ok}" "${OKL/tcpserver: ok/tcpserver: tcpserver: ok}" "$PA" \
+  | nogrant "logger: tcpserver's prefix only first in the message, exactly, once"
+printf '%s\n' "${OKL% *}" "$PA" | nogrant "logger: an ok line cut before its remote field opens nothing"
+printf '%s\n' "${OKL%:*}" "$PA" | nogrant "logger: an ok line cut before its port opens nothing"
+printf '%s\n' "${OKL/ 5740 / 5740x }" "${OKL/ 5740 / }" "$PA" | nogrant "logger: an ok line without tcpserver's pid opens nothing"
+printf '%s\n' "${OKL/ vm / vm2 }" "$PA" | nogrant "logger: the ok line of another syslog host joins nothing"
+printf '%s\n' "$OKL" 'Nov 23 21:30:38 vm popa3d: tcpserver: end 5740 status 0' "${PA/:39 /:40 }" | nogrant "logger: tcpserver's end line through logger closes the connection"
+printf '%s\n' "$OKL" 'Nov 23 21:30:38 vm popa3d: tcpserver: deny 5740 0:127.0.0.1:110 :127.0.0.31::48499' "${PA/:39 /:40 }" | nogrant "logger: tcpserver's deny line through logger closes the connection"
+printf '%s\n' "$PA" "$OKL" | nogrant "logger: an ok line after the login joins nothing"
+printf '%s\n' "$OKL" 'Nov 23 21:30:39 vm popa3d[5740]: Authentication failed for alice' 'Nov 23 21:30:39 vm popa3d[5740]: Authentication passed for tcpserver: ok 5740 0:127.0.0.1:110 :203.0.113.66::1' \
+  | nogrant "logger: a failed login forgets the connection, and a user name with tcpserver's text opens none"
+printf '%s\n' 'Nov 23 21:30:38 vm popa3d: tcpserver: ok 5740 0:127.0.0.1:110 :203.0.113.66::48499 x' "$PA" | nogrant "logger: text after tcpserver's remote field opens nothing"
+
 echo '--- invalid and partial addresses in every format'
 "$L" -L > "$T/formats"
 for bad in 300.1.1.1 1.2.3 1.2.3.4.5 01.2.3.4 1.2.3.45a fe80::1%eth0 ::ffff:1.2.3.4.5 1:2:3:4:5:6:7:8:9 ::ffff:300.1.1.1 '' 1.2.3.4/24; do
