@@ -217,6 +217,28 @@ printf '%s\n' 'Nov 23 21:35:32 vm solid-pop3d[5]: user x authenticated - 203.0.1
   'Nov 23 21:35:32 vm solid-pop3d[9]: APOP authentication failed for user x authenticated - 203.0.113.66 - 127.0.0.37' \
   | nogrant "solid-pop3d: other lines ending in ' - ADDR', whatever the name says"
 
+echo '--- courier 4.x: "ip=[IP], protocol=IMAP" without port=, read from the end, one ip= only'
+printf '%s\n' 'Nov 23 21:30:00 mail imapd: LOGIN, user=x, ip=[192.0.2.7], protocol=IMAP' | "$L" > "$T/out"
+check "courier 4.x: the old IMAP form grants (control)" "courier courier/imap 192.0.2.7" "$(cut -d' ' -f1-3 "$T/out")"
+printf '%s\n' 'Nov 23 21:30:00 mail imapd: LOGIN, user=x, ip=[203.0.113.66], ip=[192.0.2.7], protocol=IMAP' \
+  'Nov 23 21:30:00 mail imapd: LOGIN, user=x, ip=[192.0.2.7], protocol=IMAP, y, ip=[203.0.113.66]' \
+  'Nov 23 21:30:00 mail imapd: LOGIN, user=x, ip=[203.0.113.66], protocol=IMAP, ip=[192.0.2.7], protocol=IMAP' \
+  | nogrant "courier 4.x: a user name with a second ip= leaves doubt"
+printf '%s\n' 'Nov 23 21:30:00 mail imapd: LOGIN FAILED, user=x, ip=[203.0.113.66], protocol=IMAP' \
+  'Nov 23 21:30:00 mail imapd: LOGOUT, user=x, ip=[203.0.113.66], protocol=IMAP' \
+  'Nov 23 21:30:00 mail imapd: DISCONNECTED, user=x, ip=[203.0.113.66], protocol=IMAP' \
+  | nogrant "courier 4.x: failures and other lines in the old form"
+printf '%s\n' 'Nov 23 21:30:00 mail imapd: LOGIN, user=x, ip=[203.0.113.66], protocol=' \
+  'Nov 23 21:30:00 mail imapd: LOGIN, user=x, ip=[203.0.113.66], protoc' \
+  'Nov 23 21:30:00 mail imapd: LOGIN, user=x, ip=[203.0.113.6' \
+  'Nov 23 21:30:00 mail imapd: LOGIN, user=x, ip=[203.0.113.66], protocol=imap' \
+  | nogrant "courier 4.x: cut lines and a protocol Courier does not write"
+printf '%s\n' 'Nov 23 21:30:00 mail imapd: LOGIN, user=x, ip=[203.0.113.66], protocol=IMAP, starttls=1' \
+  'Nov 23 21:30:00 mail pop3d: LOGIN, user=x, ip=[203.0.113.66], stls=1' \
+  | nogrant "courier: stls=1 and starttls=1 only after port= (the versions that write them write it)"
+printf '%s\n' 'Nov 23 21:30:00 mail imapd: LOGIN, user=x, ip=[192.0.2.7], port=[4], protocol=IMAP, starttls=1' | "$L" > "$T/out"
+check "courier 5.2.6+: starttls=1 after port= still grants (control)" "courier courier/imap 192.0.2.7" "$(cut -d' ' -f1-3 "$T/out")"
+
 echo '--- tcpserver through logger -t NAME: "tcpserver: " first in the message, under any tag but tcpserver'
 OKL='Nov 23 21:30:38 vm popa3d: tcpserver: ok 5740 0:127.0.0.1:110 :127.0.0.31::48499'
 PA='Nov 23 21:30:39 vm popa3d[5740]: Authentication passed for alice'
