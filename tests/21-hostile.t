@@ -239,6 +239,24 @@ printf '%s\n' 'Nov 23 21:30:00 mail imapd: LOGIN, user=x, ip=[203.0.113.66], pro
 printf '%s\n' 'Nov 23 21:30:00 mail imapd: LOGIN, user=x, ip=[192.0.2.7], port=[4], protocol=IMAP, starttls=1' | "$L" > "$T/out"
 check "courier 5.2.6+: starttls=1 after port= still grants (control)" "courier courier/imap 192.0.2.7" "$(cut -d' ' -f1-3 "$T/out")"
 
+echo '--- vm-pop3d 1.1.7f: "logged in from IP, nmsgs=N", the address right before the last nmsgs='
+V='Nov 23 21:30:00 mail vm-pop3d[5]:'
+printf '%s\n' "$V User 'x' logged in from 192.0.2.7, nmsgs=2" | "$L" > "$T/out"
+check "vm-pop3d 1.1.7f: the login grants (control)" "vm-pop3d vm-pop3d/pop3 192.0.2.7" "$(cut -d' ' -f1-3 "$T/out")"
+printf '%s\n' "$V User 'x' - failed auth, from=203.0.113.66" \
+  "$V User 'x' logged in from 203.0.113.66, nmsgs=1' - failed auth, from=192.0.2.7" \
+  "$V APOP User 'x' logged in from 203.0.113.66, nmsgs=1' - failed auth, from=192.0.2.7" \
+  | nogrant "vm-pop3d 1.1.7f: a failed auth, whatever its user name says"
+printf '%s\n' "$V Connect from 203.0.113.66" "$V User 'x' - failed auth, from=203.0.113.66" "$V User 'x' logged in" \
+  | nogrant "vm-pop3d 1.1.7f: a failed auth forgets the connection"
+printf '%s\n' "$V User 'x' logged in from 203.0.113.66, nmsgs=" "$V User 'x' logged in from 203.0.113.66, nms" \
+  "$V User 'x' logged in from 203.0.113.66, nmsgs=1x" "$V User 'x' logged in from 203.0.113.66, nmsgs=1, nmsgs=2" \
+  "$V User 'x' logged in from localhost, nmsgs=0" "$V User 'x' logged in from 203.0.113.66 , nmsgs=0" \
+  | nogrant "vm-pop3d 1.1.7f: cut lines, a second nmsgs=, and no address"
+printf '%s\n' "$V Session ended for user: 'x' from 203.0.113.66, nmsgs=3, ndel=0" "$V Session ended for no user from 203.0.113.66" \
+  "Nov 23 21:30:00 mail eve[5]: User 'x' logged in from 203.0.113.66, nmsgs=2" \
+  | nogrant "vm-pop3d 1.1.7f: session ends and another tag"
+
 echo '--- tcpserver through logger -t NAME: "tcpserver: " first in the message, under any tag but tcpserver'
 OKL='Nov 23 21:30:38 vm popa3d: tcpserver: ok 5740 0:127.0.0.1:110 :127.0.0.31::48499'
 PA='Nov 23 21:30:39 vm popa3d[5740]: Authentication passed for alice'
