@@ -257,6 +257,45 @@ printf '%s\n' "$V Session ended for user: 'x' from 203.0.113.66, nmsgs=3, ndel=0
   "Nov 23 21:30:00 mail eve[5]: User 'x' logged in from 203.0.113.66, nmsgs=2" \
   | nogrant "vm-pop3d 1.1.7f: session ends and another tag"
 
+echo '--- dovecot proxy/director: proxy(U) and user=<U> agree, Dovecot'"'"'s text between, the address from the last rip='
+P='Nov 23 21:30:00 mail dovecot: imap-login:'
+PT=', method=PLAIN, rip=192.0.2.7, lip=192.0.2.1, TLS, session=<AbCd>'
+printf '%s\n' "$P proxy(x,10.0.0.2:143): Started proxying to <10.0.0.2> (0.012 secs): user=<x>$PT" "$P proxy(x): started proxying to 10.0.0.2:143: user=<x>$PT" | "$L" > "$T/out"
+check "dovecot proxy: 2.3.13+ and 2.0-2.3.12 success lines grant (control)" "dovecot dovecot/imap 192.0.2.7
+dovecot dovecot/imap 192.0.2.7" "$(cut -d' ' -f1-3 "$T/out")"
+A=', method=PLAIN, rip=203.0.113.66, lip=192.0.2.1'
+printf '%s\n' \
+  "$P proxy(x): started proxying to h:1: user=<x): Login failed to 10.0.0.2:143: NO: user=<x): started proxying to h:1: user=<x>$A" \
+  "$P proxy(x,h:1): Started proxying to h (0.001 secs): user=<x,10.0.0.2:143): Login failed to <10.0.0.2> (0.010 secs): NO: user=<x,h:1): Started proxying to h (0.001 secs): user=<x>$A" \
+  "$P proxy(x): Login failed to 10.0.0.2:143: started proxying to 1.1.1.1:1: user=<x>$A" \
+  "$P proxy(x,10.0.0.2:143): Login failed to <10.0.0.2> (0.010 secs): Started proxying to <1.1.1.1> (0.001 secs): user=<x>$A" \
+  | nogrant "dovecot proxy: failed proxy logins whose user name holds the success text"
+printf '%s\n' \
+  "$P proxy(x): started proxying to 10.0.0.2:143: user=<y>$A" \
+  "$P proxy(xy): started proxying to 10.0.0.2:143: user=<y>$A" \
+  "$P proxy(x,10.0.0.2:143): Started proxying to <10.0.0.2> (0.012 secs): user=<xx>$A" \
+  "$P proxy(): started proxying to 10.0.0.2:143: user=<>$A" \
+  | nogrant "dovecot proxy: proxy(U) and user=<U> must be one name"
+printf '%s\n' \
+  "$P proxy(x,10.0.0.2:143): Started proxying to <10.0.0.2>: user=<x>$A" \
+  "$P proxy(x,10.0.0.2:143): Started proxying to <10.0.0.2> (0.01 secs): user=<x>$A" \
+  "$P proxy(x,10.0.0.2:143): Started proxying to <10.0.0.2> (0.012 secs, x reconnects): user=<x>$A" \
+  "$P proxy(x): started proxying to 10.0.0.2:143 now: user=<x>$A" \
+  "$P proxy(x): started proxying to 10.0.0.2:143 (master m) x: user=<x>$A" \
+  "$P proxy(x): started proxying to : user=<x>$A" \
+  "$P proxy(x,10.0.0.2:143): Started proxying to <10.0.0.2> (0.012 secs): user=<x>, method=PLAIN, rip=203.0.113.66" \
+  "$P proxy(x,10.0.0.2:143): Started proxying to <10.0.0.2> (0.012 secs): user=<x>, method=PLAIN, rip=203.0.113.6" \
+  "$P proxy(x,10.0.0.2:143): Started proxying to <10.0.0.2> (0.012 secs): user=<x" \
+  "$P proxy(x,10.0.0.2:143): Started proxying" \
+  "$P proxy(x,10.0.0.2 143): Started proxying to <10.0.0.2> (0.012 secs): user=<x>$A" \
+  "$P proxy(x): Started proxying to 10.0.0.2:143: user=<x>$A" \
+  "$P proxy(x,10.0.0.2:143): started proxying to <10.0.0.2> (0.012 secs): user=<x>$A" \
+  | nogrant "dovecot proxy: not Dovecot's text, cut lines, each form's own capital"
+printf '%s\n' "Nov 23 21:30:00 mail eve: imap-login: proxy(x): started proxying to 10.0.0.2:143: user=<x>$A" \
+  "Nov 23 21:30:00 mail imap-login: proxy(x): started proxying to 10.0.0.2:143: user=<x>$A" \
+  "Nov 23 21:30:00 mail dovecot: imap-login: Disconnected: user=<proxy(x): started proxying to 10.0.0.2:143: user=<x>$A" \
+  | nogrant "dovecot proxy: another tag, a host with imap-login, the text inside another message's user name"
+
 echo '--- tcpserver through logger -t NAME: "tcpserver: " first in the message, under any tag but tcpserver'
 OKL='Nov 23 21:30:38 vm popa3d: tcpserver: ok 5740 0:127.0.0.1:110 :127.0.0.31::48499'
 PA='Nov 23 21:30:39 vm popa3d[5740]: Authentication passed for alice'
