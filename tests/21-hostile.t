@@ -317,6 +317,9 @@ printf '%s\n' "$PA" "$OKL" | nogrant "logger: an ok line after the login joins n
 printf '%s\n' "$OKL" 'Nov 23 21:30:39 vm popa3d[5740]: Authentication failed for alice' 'Nov 23 21:30:39 vm popa3d[5740]: Authentication passed for tcpserver: ok 5740 0:127.0.0.1:110 :203.0.113.66::1' \
   | nogrant "logger: a failed login forgets the connection, and a user name with tcpserver's text opens none"
 printf '%s\n' 'Nov 23 21:30:38 vm popa3d: tcpserver: ok 5740 0:127.0.0.1:110 :203.0.113.66::48499 x' "$PA" | nogrant "logger: text after tcpserver's remote field opens nothing"
+printf '%s\n' 'Nov 23 21:30:38 vm cucipop[9]: tcpserver: ok 5740 0:127.0.0.1:110 :203.0.113.66::1 192.0.2.7 0, 0 (0), 0 (0)' "$PA" | "$L" > "$T/out"
+check "logger: a cucipop user named like tcpserver's ok line opens no connection (cucipop's counters end its line): only cucipop's own login" \
+  "cucipop cucipop/pop3 192.0.2.7" "$(cut -d' ' -f1-3 "$T/out")"
 
 echo '--- invalid and partial addresses in every format'
 "$L" -L > "$T/formats"
