@@ -90,6 +90,7 @@ static struct { char const *format ; struct place_s place ; } const extra[] =
   { "perdition", { "Auth: ", 6, '-' } },   /* older: "Auth: IP->IP user=..." */
   { "qpopper", { " ", 1, -1 } },           /* "Stats: USER ... HOST IP": the last field */
   { "tpop3d", { "(", 1, ')' } },           /* "[FD]USER(IP)": the sample's marker holds its user */
+  { "vm-pop3d", { "from ", 5, ',' } },     /* 1.1.7f: "logged in from IP, nmsgs=N" */
   { 0, { "", 0, 0 } }
 } ;
 

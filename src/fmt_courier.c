@@ -11,8 +11,9 @@
  *   INFO: LOGIN, user=U, ip=[IP], port=[PORT]                  (courierpop3login)
  *
  * (some versions add ", stls=1"; 5.2.6 and later end an IMAP login made
- * after STARTTLS with ", starttls=1"; old ones: "LOGIN, user=U,
- * ip=[IP]"), which courierlogger sends
+ * after STARTTLS with ", starttls=1"; old ones, Courier-IMAP 4.x among
+ * them: "LOGIN, user=U, ip=[IP]" and "LOGIN, user=U, ip=[IP],
+ * protocol=IMAP"), which courierlogger sends
  * to syslog under the program's name (imapd, imapd-ssl, pop3d, pop3d-ssl,
  * courierpop3login, ...), and which multilog takes as it is, with no tag
  * but "INFO".  The user name comes first and is written as the client
@@ -63,6 +64,7 @@ int fmt_courier (logline const *l, unsigned int fmt, pidtab *p, login *out, char
   size_t len = l->msglen, n ;
   char const *source ;
   long ip, pt, end ;
+  int tls = 0 ;
   addr a ;
   (void)fmt ; (void)p ;
 
@@ -72,9 +74,9 @@ int fmt_courier (logline const *l, unsigned int fmt, pidtab *p, login *out, char
   if (!(n = lp_prefix(s, len, "LOGIN, user="))) return 0 ;
   s += n ; len -= n ;
 
-  /* from the end: [", starttls=1"], [", stls=1"], [", protocol=PROTO"], "], port=[N]" */
-  if (lp_suffix(s, len, ", starttls=1")) len -= 12 ;
-  if (lp_suffix(s, len, ", stls=1")) len -= 8 ;
+  /* from the end: [", starttls=1"], [", stls=1"], [", protocol=PROTO"], "], port=[N]" or "]" */
+  if (lp_suffix(s, len, ", starttls=1")) { len -= 12 ; tls = 1 ; }
+  if (lp_suffix(s, len, ", stls=1")) { len -= 8 ; tls = 1 ; }
   end = protocol(s, len, &source) ;
   if (end >= 0) len = end ;
   /* Courier's IMAP login always names its protocol; its POP3 one may not */
@@ -86,10 +88,12 @@ int fmt_courier (logline const *l, unsigned int fmt, pidtab *p, login *out, char
     if (ip < 0) return lp_refuse(why, "no ip= field") ;
     if (!lp_addr(s + ip + 6, pt - ip - 6, "", &a)) return lp_refuse(why, "ip is not an address") ;
   }
-  else if (end >= 0) return lp_refuse(why, "no port= field before protocol=") ;
+  /* the versions that write stls= or starttls= all write port= */
+  else if (tls) return lp_refuse(why, "no port= field before stls= or starttls=") ;
   else
   {
-    /* the old form ends with the address; a second ", ip=[" would leave
+    /* the old form (Courier-IMAP 4.x: "ip=[IP], protocol=IMAP", POP3
+       "ip=[IP]") ends with the address; a second ", ip=[" would leave
        doubt about which one Courier wrote */
     ip = lp_rfind(s, len, ", ip=[") ;
     if (ip < 0) return lp_refuse(why, "no ip= field") ;

@@ -1,12 +1,13 @@
 /* ISC license. */
 
+#include <string.h>
 #include "login.h"
 #include "loginparse.h"
 #include "timescan.h"
 #include "fmt.h"
 
 /*
- * Dovecot's login processes, 1.x and 2.x.  Up to 2.3 the message is
+ * Dovecot's login processes, 1.x and 2.x (and its proxy, below).  Up to 2.3 the message is
  * "Login: user=<U>, ...", from 2.4 on "Logged in: user=<U>, ..." (and
  * a failure "Login aborted: REASON (CODE): user=<U>, ..."):
  *
@@ -27,6 +28,108 @@
  * host: a line with a host and that tag is no line of Dovecot's.
  */
 
+/*
+ * The address and the user, from the end as for a login: the last
+ * ", rip=" followed by the address and ", lip=" and an address; *gt is
+ * the end of user=<...>, the last ">" before that.  0 with *why set if
+ * not.
+ */
+static int tail (char const *s, size_t len, addr *a, long *gt, char const **why)
+{
+  addr b ;
+  size_t n ;
+  long rip = lp_rfind(s, len, ", rip=") ;
+  if (rip < 0) return lp_refuse(why, "no rip= field") ;
+  n = lp_addr(s + rip + 6, len - rip - 6, ", lip=", a) ;
+  if (!n) return lp_refuse(why, "rip is not an address followed by \", lip=\"") ;
+  if (!lp_addr(s + rip + 6 + n, len - rip - 6 - n, ", ", &b)
+   && !lp_addr(s + rip + 6 + n, len - rip - 6 - n, "", &b))
+    return lp_refuse(why, "lip is not an address") ;
+  *gt = lp_rfind(s, rip, ">") ;
+  if (*gt < 0) return lp_refuse(why, "no end of user=<") ;
+  return 1 ;
+}
+
+/* " (D.DDD secs)" or " (D.DDD secs, N reconnects)" ends s (2.3.13 and later) */
+static int secs (char const *s, size_t len)
+{
+  size_t d ;
+  long o = lp_rfind(s, len, " (") ;
+  if (o < 0 || s[len-1] != ')') return 0 ;
+  s += o + 2 ; len -= o + 3 ;
+  d = lp_digits(s, len) ;
+  if (!d || d + 4 > len || s[d] != '.' || lp_digits(s + d + 1, 3) != 3) return 0 ;
+  s += d + 4 ; len -= d + 4 ;
+  if (!(d = lp_prefix(s, len, " secs"))) return 0 ;
+  s += d ; len -= d ;
+  if (!len) return 1 ;
+  if (!(d = lp_prefix(s, len, ", "))) return 0 ;
+  s += d ; len -= d ;
+  d = lp_digits(s, len) ;
+  return d && d < len && len - d == 11 && !memcmp(s + d, " reconnects", 11) ;
+}
+
+/* "HOST:PORT[/DESTUSER]" then " (master M)" if any, no other space (2.0-2.3.12) */
+static int older (char const *s, size_t len)
+{
+  long sp = lp_find(s, len, ' ') ;
+  if (!len || sp == 0) return 0 ;
+  if (sp < 0) return 1 ;
+  s += sp ; len -= sp ;
+  return lp_prefix(s, len, " (master ") && len > 10 && s[len-1] == ')'
+    && lp_find(s + 9, len - 9, ' ') < 0 && lp_find(s + 9, len - 10, ')') < 0 ;
+}
+
+static int hostchar (char c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+    || c == '.' || c == ':' || c == '-' || c == '_' || c == '[' || c == ']' ;
+}
+
+/*
+ * A proxy's (or director's) login, written after the backend accepted
+ * the LOGIN, AUTHENTICATE or PASS (imap-proxy.c, pop3-proxy.c call
+ * client_proxy_finish_destroy_client on the backend's OK):
+ *
+ *   2.0-2.3.12  proxy(U): started proxying to HOST:PORT[/DESTUSER][ (master M)]: user=<U>, ..., rip=IP, lip=IP, ...
+ *   2.3.13-2.3  proxy(U,IP:PORT): Started proxying to HOST ... (D.DDD secs[, N reconnects]): user=<U>, ...
+ *   2.4         proxy(U,HOST:PORT): Started proxying to remote host ... (D.DDD secs...): user=<U>, ...
+ *
+ * U, the client's name, is there twice: the one in "proxy(" is taken up
+ * to its first ',' or ')' (a name holding one grants nothing), so what
+ * follows it is Dovecot's, and it must be the name user=<...> holds,
+ * ending where the address read from the end says.  "Login failed" and
+ * the other proxy messages are no logins.
+ */
+static int proxy (logline const *l, char const *s, size_t len, char const *source, login *out, char const **why)
+{
+  size_t i = 6, k, ulen ;
+  long gt, e ;
+  int newer ;
+  addr a ;
+  while (i < len && s[i] != ',' && s[i] != ')') i++ ;
+  if (i == len || i == 6) return 0 ;
+  ulen = i - 6 ;
+  newer = s[i] == ',' ;
+  if (newer)
+  {
+    for (i++ ; i < len && hostchar(s[i]) ; i++) ;
+    if (!(k = lp_prefix(s + i, len - i, "): Started proxying to ")))
+      return lp_prefix(s + i, len - i, "): ") ? lp_refuse(why, "not a successful login") : 0 ;
+  }
+  else if (!(k = lp_prefix(s + i, len - i, "): started proxying to ")))
+    return lp_prefix(s + i, len - i, "): ") ? lp_refuse(why, "not a successful login") : 0 ;
+  i += k ;
+  if (!tail(s, len, &a, &gt, why)) return 0 ;
+  e = gt - (long)ulen - 8 ;
+  if (e < (long)i || memcmp(s + e, ": user=<", 8) || memcmp(s + e + 8, s + 6, ulen))
+    return lp_refuse(why, "proxy(USER) and user=<USER> disagree") ;
+  /* what lies between is Dovecot's: a host (2.x), or ends with the time it took (2.3.13 on) */
+  if (newer ? !secs(s + i, e - i) || lp_rfind(s + i, e - i, ": ") >= 0 : !older(s + i, e - i))
+    return lp_refuse(why, "not Dovecot's text after started proxying") ;
+  return lp_grant(out, l, &a, s + 6, ulen, source) ;
+}
+
 static char const *process (char const *s, size_t len, size_t *n)
 {
   if ((*n = lp_prefix(s, len, "imap-login"))) return "dovecot/imap" ;
@@ -40,8 +143,8 @@ int fmt_dovecot (logline const *l, unsigned int fmt, pidtab *p, login *out, char
   size_t len = l->msglen, n ;
   char const *source ;
   logline ll = *l ;
-  long rip, gt ;
-  addr a, b ;
+  long gt ;
+  addr a ;
   (void)fmt ; (void)p ;
 
   if (lp_tag(l, "dovecot"))
@@ -68,6 +171,7 @@ int fmt_dovecot (logline const *l, unsigned int fmt, pidtab *p, login *out, char
     if (l->host) return 0 ;
   }
   n = lp_prefix(s, len, "Info: ") ; s += n ; len -= n ;
+  if (len > 6 && s[0] == 'p' && lp_prefix(s, len, "proxy(")) return proxy(&ll, s, len, source, out, why) ;
   if (!(n = lp_prefix(s, len, "Login: ")) && !(n = lp_prefix(s, len, "Logged in: ")))
   {
     if (lp_prefix(s, len, "Aborted login") || lp_prefix(s, len, "Disconnected")
@@ -79,15 +183,7 @@ int fmt_dovecot (logline const *l, unsigned int fmt, pidtab *p, login *out, char
   s += n ; len -= n ;
   if (!(n = lp_prefix(s, len, "user=<"))) return lp_refuse(why, "no user=< field") ;
   s += n ; len -= n ;
-  rip = lp_rfind(s, len, ", rip=") ;
-  if (rip < 0) return lp_refuse(why, "no rip= field") ;
-  n = lp_addr(s + rip + 6, len - rip - 6, ", lip=", &a) ;
-  if (!n) return lp_refuse(why, "rip is not an address followed by \", lip=\"") ;
-  if (!lp_addr(s + rip + 6 + n, len - rip - 6 - n, ", ", &b)
-   && !lp_addr(s + rip + 6 + n, len - rip - 6 - n, "", &b))
-    return lp_refuse(why, "lip is not an address") ;
-  gt = lp_rfind(s, rip, ">") ;
-  if (gt < 0) return lp_refuse(why, "no end of user=<") ;
+  if (!tail(s, len, &a, &gt, why)) return 0 ;
   return lp_grant(out, &ll, &a, s, gt, source) ;
 }
 

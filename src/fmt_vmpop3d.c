@@ -5,15 +5,19 @@
 #include "fmt.h"
 
 /*
- * vm-pop3d, in the two forms its versions write:
+ * vm-pop3d, in the forms its versions write:
  *
- *   User USER logged in from IP          (one line, newer)
- *   Connect from IP                      (older: two lines, joined by pid)
+ *   User 'USER' logged in from IP, nmsgs=N     (1.1.7f; also "APOP User ...")
+ *   User USER logged in from IP                (one line, newer)
+ *   Connect from IP                            (older: two lines, joined by pid)
  *   User USER logged in
  *
- * The one-line form is read from the end (" from " and the address end
- * the line); the two-line form takes the address of the connect line
- * (or of tcpserver's "ok" line) with the same pid.  USER may be quoted.
+ * The one-line forms are read from the end (" from " and the address end
+ * the line, or come right before 1.1.7f's ", nmsgs=DIGITS"); the
+ * two-line form takes the address of the connect line (or of
+ * tcpserver's "ok" line) with the same pid.  USER may be quoted, and is
+ * USER@DOMAIN for a virtual domain.  1.1.7f's failure is "User 'USER' -
+ * failed auth, from=IP".
  */
 
 static size_t unquote (char const *s, size_t len, char const **u)
@@ -41,8 +45,16 @@ int fmt_vmpop3d (logline const *l, unsigned int fmt, pidtab *p, login *out, char
     if (l->haspid) lp_piddrop(p, l, fmt, l->pid) ;
     return lp_refuse(why, "not a successful login") ;
   }
-  if (!(n = lp_prefix(s, len, "User "))) return 0 ;
+  if (!(n = lp_prefix(s, len, "User ")) && !(n = lp_prefix(s, len, "APOP User "))) return 0 ;
   s += n ; len -= n ;
+  if (lp_rfind(s, len, "' - failed auth, from=") >= 0)
+  {
+    if (l->haspid) lp_piddrop(p, l, fmt, l->pid) ;
+    return lp_refuse(why, "not a successful login") ;
+  }
+  /* 1.1.7f: ", nmsgs=DIGITS" ends the line, after the address */
+  k = lp_rfind(s, len, ", nmsgs=") ;
+  if (k >= 0 && len - k > 8 && lp_digits(s + k + 8, len - k - 8) == len - k - 8) len = k ;
   if (lp_suffix(s, len, " logged in"))
   {
     ulen = unquote(s, len - 10, &u) ;

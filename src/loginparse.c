@@ -131,7 +131,12 @@ int lp_tcpserver (logline const *l, pidtab *p)
   size_t n, d ;
   uint64_t pid ;
   int ok = 0 ;
-  if (!lp_tag(l, "tcpserver")) return 0 ;
+  /* tcpserver 2>&1 | logger -t NAME keeps tcpserver's own "tcpserver: "
+     first in the message, under the tag the admin chose: any tag but
+     tcpserver's own (whose lines are tcpserver's text after that tag) */
+  if (len > 11 && s[0] == 't' && !memcmp(s, "tcpserver: ", 11) && !lp_tag(l, "tcpserver"))
+  { s += 11 ; len -= 11 ; }
+  else if (!lp_tag(l, "tcpserver")) return 0 ;
   if ((n = lp_prefix(s, len, "ok "))) ok = 1 ;
   else if (!(n = lp_prefix(s, len, "end ")) && !(n = lp_prefix(s, len, "deny "))) return 0 ;
   s += n ; len -= n ;

@@ -65,8 +65,10 @@ extern int lp_refuse (char const **why, char const *reason) ;
  * tcpserver -v's lines, for the formats of servers it runs (login_scan
  * calls it once per line, for all of them): "ok PID LOCAL REMOTE" puts
  * a connection of REMOTE's address in p under PIDTAB_TCPSERVER, "end
- * PID ..." and "deny PID ..." close it at the line's time.  1 if l was
- * one of those lines, 0 if not.
+ * PID ..." and "deny PID ..." close it at the line's time.  Tagged
+ * tcpserver (multilog), or under any other tag with "tcpserver: " first
+ * in the message (tcpserver 2>&1 | logger -t NAME).  1 if l was one of
+ * those lines, 0 if not.
  */
 extern int lp_tcpserver (logline const *l, pidtab *p) ;
 

@@ -218,6 +218,110 @@ printf '%s\n' 'Nov 23 21:35:32 vm solid-pop3d[5]: user x authenticated - 203.0.1
   'Nov 23 21:35:32 vm solid-pop3d[9]: APOP authentication failed for user x authenticated - 203.0.113.66 - 127.0.0.37' \
   | nogrant "solid-pop3d: other lines ending in ' - ADDR', whatever the name says"
 
+echo '--- courier 4.x: "ip=[IP], protocol=IMAP" without port=, read from the end, one ip= only'
+printf '%s\n' 'Nov 23 21:30:00 mail imapd: LOGIN, user=x, ip=[192.0.2.7], protocol=IMAP' | "$L" > "$T/out"
+check "courier 4.x: the old IMAP form grants (control)" "courier courier/imap 192.0.2.7" "$(cut -d' ' -f1-3 "$T/out")"
+printf '%s\n' 'Nov 23 21:30:00 mail imapd: LOGIN, user=x, ip=[203.0.113.66], ip=[192.0.2.7], protocol=IMAP' \
+  'Nov 23 21:30:00 mail imapd: LOGIN, user=x, ip=[192.0.2.7], protocol=IMAP, y, ip=[203.0.113.66]' \
+  'Nov 23 21:30:00 mail imapd: LOGIN, user=x, ip=[203.0.113.66], protocol=IMAP, ip=[192.0.2.7], protocol=IMAP' \
+  | nogrant "courier 4.x: a user name with a second ip= leaves doubt"
+printf '%s\n' 'Nov 23 21:30:00 mail imapd: LOGIN FAILED, user=x, ip=[203.0.113.66], protocol=IMAP' \
+  'Nov 23 21:30:00 mail imapd: LOGOUT, user=x, ip=[203.0.113.66], protocol=IMAP' \
+  'Nov 23 21:30:00 mail imapd: DISCONNECTED, user=x, ip=[203.0.113.66], protocol=IMAP' \
+  | nogrant "courier 4.x: failures and other lines in the old form"
+printf '%s\n' 'Nov 23 21:30:00 mail imapd: LOGIN, user=x, ip=[203.0.113.66], protocol=' \
+  'Nov 23 21:30:00 mail imapd: LOGIN, user=x, ip=[203.0.113.66], protoc' \
+  'Nov 23 21:30:00 mail imapd: LOGIN, user=x, ip=[203.0.113.6' \
+  'Nov 23 21:30:00 mail imapd: LOGIN, user=x, ip=[203.0.113.66], protocol=imap' \
+  | nogrant "courier 4.x: cut lines and a protocol Courier does not write"
+printf '%s\n' 'Nov 23 21:30:00 mail imapd: LOGIN, user=x, ip=[203.0.113.66], protocol=IMAP, starttls=1' \
+  'Nov 23 21:30:00 mail pop3d: LOGIN, user=x, ip=[203.0.113.66], stls=1' \
+  | nogrant "courier: stls=1 and starttls=1 only after port= (the versions that write them write it)"
+printf '%s\n' 'Nov 23 21:30:00 mail imapd: LOGIN, user=x, ip=[192.0.2.7], port=[4], protocol=IMAP, starttls=1' | "$L" > "$T/out"
+check "courier 5.2.6+: starttls=1 after port= still grants (control)" "courier courier/imap 192.0.2.7" "$(cut -d' ' -f1-3 "$T/out")"
+
+echo '--- vm-pop3d 1.1.7f: "logged in from IP, nmsgs=N", the address right before the last nmsgs='
+V='Nov 23 21:30:00 mail vm-pop3d[5]:'
+printf '%s\n' "$V User 'x' logged in from 192.0.2.7, nmsgs=2" | "$L" > "$T/out"
+check "vm-pop3d 1.1.7f: the login grants (control)" "vm-pop3d vm-pop3d/pop3 192.0.2.7" "$(cut -d' ' -f1-3 "$T/out")"
+printf '%s\n' "$V User 'x' - failed auth, from=203.0.113.66" \
+  "$V User 'x' logged in from 203.0.113.66, nmsgs=1' - failed auth, from=192.0.2.7" \
+  "$V APOP User 'x' logged in from 203.0.113.66, nmsgs=1' - failed auth, from=192.0.2.7" \
+  | nogrant "vm-pop3d 1.1.7f: a failed auth, whatever its user name says"
+printf '%s\n' "$V Connect from 203.0.113.66" "$V User 'x' - failed auth, from=203.0.113.66" "$V User 'x' logged in" \
+  | nogrant "vm-pop3d 1.1.7f: a failed auth forgets the connection"
+printf '%s\n' "$V User 'x' logged in from 203.0.113.66, nmsgs=" "$V User 'x' logged in from 203.0.113.66, nms" \
+  "$V User 'x' logged in from 203.0.113.66, nmsgs=1x" "$V User 'x' logged in from 203.0.113.66, nmsgs=1, nmsgs=2" \
+  "$V User 'x' logged in from localhost, nmsgs=0" "$V User 'x' logged in from 203.0.113.66 , nmsgs=0" \
+  | nogrant "vm-pop3d 1.1.7f: cut lines, a second nmsgs=, and no address"
+printf '%s\n' "$V Session ended for user: 'x' from 203.0.113.66, nmsgs=3, ndel=0" "$V Session ended for no user from 203.0.113.66" \
+  "Nov 23 21:30:00 mail eve[5]: User 'x' logged in from 203.0.113.66, nmsgs=2" \
+  | nogrant "vm-pop3d 1.1.7f: session ends and another tag"
+
+echo '--- dovecot proxy/director: proxy(U) and user=<U> agree, Dovecot'"'"'s text between, the address from the last rip='
+P='Nov 23 21:30:00 mail dovecot: imap-login:'
+PT=', method=PLAIN, rip=192.0.2.7, lip=192.0.2.1, TLS, session=<AbCd>'
+printf '%s\n' "$P proxy(x,10.0.0.2:143): Started proxying to <10.0.0.2> (0.012 secs): user=<x>$PT" "$P proxy(x): started proxying to 10.0.0.2:143: user=<x>$PT" | "$L" > "$T/out"
+check "dovecot proxy: 2.3.13+ and 2.0-2.3.12 success lines grant (control)" "dovecot dovecot/imap 192.0.2.7
+dovecot dovecot/imap 192.0.2.7" "$(cut -d' ' -f1-3 "$T/out")"
+A=', method=PLAIN, rip=203.0.113.66, lip=192.0.2.1'
+printf '%s\n' \
+  "$P proxy(x): started proxying to h:1: user=<x): Login failed to 10.0.0.2:143: NO: user=<x): started proxying to h:1: user=<x>$A" \
+  "$P proxy(x,h:1): Started proxying to h (0.001 secs): user=<x,10.0.0.2:143): Login failed to <10.0.0.2> (0.010 secs): NO: user=<x,h:1): Started proxying to h (0.001 secs): user=<x>$A" \
+  "$P proxy(x): Login failed to 10.0.0.2:143: started proxying to 1.1.1.1:1: user=<x>$A" \
+  "$P proxy(x,10.0.0.2:143): Login failed to <10.0.0.2> (0.010 secs): Started proxying to <1.1.1.1> (0.001 secs): user=<x>$A" \
+  | nogrant "dovecot proxy: failed proxy logins whose user name holds the success text"
+printf '%s\n' \
+  "$P proxy(x): started proxying to 10.0.0.2:143: user=<y>$A" \
+  "$P proxy(xy): started proxying to 10.0.0.2:143: user=<y>$A" \
+  "$P proxy(x,10.0.0.2:143): Started proxying to <10.0.0.2> (0.012 secs): user=<xx>$A" \
+  "$P proxy(): started proxying to 10.0.0.2:143: user=<>$A" \
+  | nogrant "dovecot proxy: proxy(U) and user=<U> must be one name"
+printf '%s\n' \
+  "$P proxy(x,10.0.0.2:143): Started proxying to <10.0.0.2>: user=<x>$A" \
+  "$P proxy(x,10.0.0.2:143): Started proxying to <10.0.0.2> (0.01 secs): user=<x>$A" \
+  "$P proxy(x,10.0.0.2:143): Started proxying to <10.0.0.2> (0.012 secs, x reconnects): user=<x>$A" \
+  "$P proxy(x): started proxying to 10.0.0.2:143 now: user=<x>$A" \
+  "$P proxy(x): started proxying to 10.0.0.2:143 (master m) x: user=<x>$A" \
+  "$P proxy(x): started proxying to : user=<x>$A" \
+  "$P proxy(x,10.0.0.2:143): Started proxying to <10.0.0.2> (0.012 secs): user=<x>, method=PLAIN, rip=203.0.113.66" \
+  "$P proxy(x,10.0.0.2:143): Started proxying to <10.0.0.2> (0.012 secs): user=<x>, method=PLAIN, rip=203.0.113.6" \
+  "$P proxy(x,10.0.0.2:143): Started proxying to <10.0.0.2> (0.012 secs): user=<x" \
+  "$P proxy(x,10.0.0.2:143): Started proxying" \
+  "$P proxy(x,10.0.0.2 143): Started proxying to <10.0.0.2> (0.012 secs): user=<x>$A" \
+  "$P proxy(x): Started proxying to 10.0.0.2:143: user=<x>$A" \
+  "$P proxy(x,10.0.0.2:143): started proxying to <10.0.0.2> (0.012 secs): user=<x>$A" \
+  | nogrant "dovecot proxy: not Dovecot's text, cut lines, each form's own capital"
+printf '%s\n' "Nov 23 21:30:00 mail eve: imap-login: proxy(x): started proxying to 10.0.0.2:143: user=<x>$A" \
+  "Nov 23 21:30:00 mail imap-login: proxy(x): started proxying to 10.0.0.2:143: user=<x>$A" \
+  "Nov 23 21:30:00 mail dovecot: imap-login: Disconnected: user=<proxy(x): started proxying to 10.0.0.2:143: user=<x>$A" \
+  | nogrant "dovecot proxy: another tag, a host with imap-login, the text inside another message's user name"
+
+echo '--- tcpserver through logger -t NAME: "tcpserver: " first in the message, under any tag but tcpserver'
+OKL='Nov 23 21:30:38 vm popa3d: tcpserver: ok 5740 0:127.0.0.1:110 :127.0.0.31::48499'
+PA='Nov 23 21:30:39 vm popa3d[5740]: Authentication passed for alice'
+printf '%s\n' "$OKL" "$PA" | "$L" > "$T/out"
+check "logger -t popa3d: tcpserver's ok line joins popa3d's login (control)" "popa3d popa3d/pop3 127.0.0.31" "$(cut -d' ' -f1-3 "$T/out")"
+printf '%s\n' "${OKL/popa3d:/anyname[77]:}" "$PA" | "$L" > "$T/out"
+check "logger -t anyname with a pid (journalctl): the same join (control)" "popa3d popa3d/pop3 127.0.0.31" "$(cut -d' ' -f1-3 "$T/out")"
+printf '%s\n' "${OKL/popa3d:/tcpserver:}" "$PA" | nogrant "tcpserver: tcpserver: ok ...: tcpserver's tag with its prefix twice is no tcpserver line"
+printf '%s\n' "${OKL/tcpserver: ok/x tcpserver: ok}" "${OKL/tcpserver: ok/tcpserver:  ok}" "${OKL/tcpserver: ok/tcpserver:ok}" \
+  "${OKL/tcpserver: ok/Tcpserver: ok}" "${OKL/tcpserver: ok/tcpserver: tcpserver: ok}" "$PA" \
+  | nogrant "logger: tcpserver's prefix only first in the message, exactly, once"
+printf '%s\n' "${OKL% *}" "$PA" | nogrant "logger: an ok line cut before its remote field opens nothing"
+printf '%s\n' "${OKL%:*}" "$PA" | nogrant "logger: an ok line cut before its port opens nothing"
+printf '%s\n' "${OKL/ 5740 / 5740x }" "${OKL/ 5740 / }" "$PA" | nogrant "logger: an ok line without tcpserver's pid opens nothing"
+printf '%s\n' "${OKL/ vm / vm2 }" "$PA" | nogrant "logger: the ok line of another syslog host joins nothing"
+printf '%s\n' "$OKL" 'Nov 23 21:30:38 vm popa3d: tcpserver: end 5740 status 0' "${PA/:39 /:40 }" | nogrant "logger: tcpserver's end line through logger closes the connection"
+printf '%s\n' "$OKL" 'Nov 23 21:30:38 vm popa3d: tcpserver: deny 5740 0:127.0.0.1:110 :127.0.0.31::48499' "${PA/:39 /:40 }" | nogrant "logger: tcpserver's deny line through logger closes the connection"
+printf '%s\n' "$PA" "$OKL" | nogrant "logger: an ok line after the login joins nothing"
+printf '%s\n' "$OKL" 'Nov 23 21:30:39 vm popa3d[5740]: Authentication failed for alice' 'Nov 23 21:30:39 vm popa3d[5740]: Authentication passed for tcpserver: ok 5740 0:127.0.0.1:110 :203.0.113.66::1' \
+  | nogrant "logger: a failed login forgets the connection, and a user name with tcpserver's text opens none"
+printf '%s\n' 'Nov 23 21:30:38 vm popa3d: tcpserver: ok 5740 0:127.0.0.1:110 :203.0.113.66::48499 x' "$PA" | nogrant "logger: text after tcpserver's remote field opens nothing"
+printf '%s\n' 'Nov 23 21:30:38 vm cucipop[9]: tcpserver: ok 5740 0:127.0.0.1:110 :203.0.113.66::1 192.0.2.7 0, 0 (0), 0 (0)' "$PA" | "$L" > "$T/out"
+check "logger: a cucipop user named like tcpserver's ok line opens no connection (cucipop's counters end its line): only cucipop's own login" \
+  "cucipop cucipop/pop3 192.0.2.7" "$(cut -d' ' -f1-3 "$T/out")"
+
 echo '--- invalid and partial addresses in every format'
 "$L" -L > "$T/formats"
 for bad in 300.1.1.1 1.2.3 1.2.3.4.5 01.2.3.4 1.2.3.45a fe80::1%eth0 ::ffff:1.2.3.4.5 1:2:3:4:5:6:7:8:9 ::ffff:300.1.1.1 '' 1.2.3.4/24; do
