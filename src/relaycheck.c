@@ -82,7 +82,7 @@ static void say (int level, char const *topic) { as.level = level ; as.topic = t
 static char const *u64 (char *s, uint64_t u) { s[uint64_fmt(s, u)] = 0 ; return s ; }
 static char const *ago (char *s, int64_t t)
 {
-  if (!t) return "never" ;
+  if (!t) { memcpy(s, "never", 6) ; return s ; }
   size_t n = int64_fmt(s, now > t ? now - t : 0) ;
   memcpy(s + n, "s ago", 6) ;
   return s ;

@@ -175,3 +175,14 @@ run relaycheck -S "$S"
 check "-S without env/SOURCES: exit 111" "111 relaycheck: fatal: unable to read $S/env/SOURCES: No such file or directory" "$rc $(cat "$T/err")"
 run relaycheck -F nosuch
 check "an unknown format: exit 100" "100 relaycheck: fatal: unknown format: nosuch" "$rc $(cat "$T/err")"
+
+echo '--- a cursor of the older form, without the times'
+O=$(newstate); OL="$T/old.log"
+login gina 192.0.2.11 > "$OL"
+readlog -1 -d "$O" "$OL" 2>/dev/null
+c=$(ls "$O" | grep -E '^cursor\.[0-9a-fA-F]{8}$')
+awk '{print $1, $2, $3, $4, $7}' "$O/$c" > "$T/oldcur" && cat "$T/oldcur" > "$O/$c"
+run relaycheck -d "$O" "$OL"
+check "relaycheck reads it: exit 0, the times never" "0 ok source $OL: read to its end, last line read never, last login never" "$rc $(norm | grep '^ok source')"
+run readlog -1 -d "$O" "$OL"
+check "readlog resumes at it: nothing read again" "0 readlog: info: lines 0 logins 0 skipped: toolong 0 cut 0 refused 0 nologin 0" "$rc $(cat "$T/err")"
