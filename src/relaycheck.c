@@ -145,7 +145,6 @@ static int checkcontrol (uint32_t *grace)
   {
     say(WARNING, "journalmax") ;
     state_warn_effect(dir, r ? 0 : "the journal is not compacted until it is fixed") ;
-    max = STATE_JOURNALMAX_DEFAULT ;
   }
   return ready ;
 }
@@ -280,31 +279,32 @@ static int behind_multilog (char const *path, cursor const *c, uint64_t *behind,
     return 1 ;
   }
   after = st.st_size ;
-  /* the @ files newer than the one holding the position are behind too */
+  /* the @ files newer than the one holding the position are behind too: found first, then summed */
   d = opendir(path) ;
   if (!d) { stralloc_free(&fn) ; return -1 ; }
   {
     char mine[MLNAME + 1] = "" ;
-    struct { char name[MLNAME + 1] ; uint64_t size ; } at[64] ;
-    unsigned int n = 0 ;
-    direntry *de ;
-    while ((de = readdir(d)))
+    for (int pass = 0 ; pass < 2 ; pass++)
     {
-      if (de->d_name[0] != '@' || strlen(de->d_name) != MLNAME) continue ;
-      fn.len = 0 ;
-      if (!stralloc_cats(&fn, path) || !stralloc_catb(&fn, "/", 1) || !stralloc_cats(&fn, de->d_name) || !stralloc_0(&fn)) break ;
-      if (stat(fn.s, &st) < 0) continue ;
-      if ((uint64_t)st.st_ino == c->ino)
+      direntry *de ;
+      rewinddir(d) ;
+      while ((de = readdir(d)))
       {
-        memcpy(mine, de->d_name, MLNAME + 1) ;
-        after += (uint64_t)st.st_size > c->off ? st.st_size - c->off : 0 ;
-        found = 1 ;
+        if (de->d_name[0] != '@' || strlen(de->d_name) != MLNAME) continue ;
+        if (pass && found && memcmp(de->d_name, mine, MLNAME) <= 0) continue ;
+        fn.len = 0 ;
+        if (!stralloc_cats(&fn, path) || !stralloc_catb(&fn, "/", 1) || !stralloc_cats(&fn, de->d_name) || !stralloc_0(&fn)) { dir_close(d) ; stralloc_free(&fn) ; return -1 ; }
+        if (stat(fn.s, &st) < 0) continue ;
+        if (!pass && (uint64_t)st.st_ino == c->ino)
+        {
+          memcpy(mine, de->d_name, MLNAME + 1) ;
+          after += (uint64_t)st.st_size > c->off ? st.st_size - c->off : 0 ;
+          found = 1 ;
+        }
+        else if (pass) after += st.st_size ;
       }
-      else if (n < 64) { memcpy(at[n].name, de->d_name, MLNAME + 1) ; at[n++].size = st.st_size ; }
     }
     dir_close(d) ;
-    for (unsigned int i = 0 ; i < n ; i++)
-      if (!found || memcmp(at[i].name, mine, MLNAME) > 0) after += at[i].size ;
   }
   stralloc_free(&fn) ;
   *behind = after ;

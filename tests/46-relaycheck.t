@@ -99,6 +99,12 @@ check "a multilog directory read to its end: exit 0" "0 ok source $M: read to it
 mv "$M/current" "$M/@400000006000000000000000.s"; other fred > "$M/current"; touch -d '-1 minute' "$M/current"
 run relaycheck -d "$D" "$M"
 check "multilog rotated and grown: behind by what follows the position" "1 warning source $M: behind by $(wc -c < "$M/current") bytes, written Ns ago: is readlog running?" "$rc $(norm | grep '^warning')"
+readlog -1 -d "$D" "$M" 2>/dev/null
+mv "$M/current" "$M/@400000006000000100000000.s"; other gus > "$M/current"
+mv "$M/current" "$M/@400000006000000200000000.s"; other hal > "$M/current"; touch -d '-1 minute' "$M/current"
+n=$(( $(wc -c < "$M/@400000006000000200000000.s") + $(wc -c < "$M/current") ))
+run relaycheck -d "$D" "$M"
+check "rotated twice: the newer @ file and current, not the older ones" "1 warning source $M: behind by $n bytes, written Ns ago: is readlog running?" "$rc $(norm | grep '^warning')"
 
 echo '--- control files: relaylock'"'"'s words'
 G=$(newstate)
