@@ -155,6 +155,10 @@ echo 2 > "$J/journalmax"
 run relaycheck -d "$J"
 check "a journal over 16 journalmax" "warning journal: $(wc -c < "$J/journal") bytes, more than 16 times journalmax (2): it is not compacted" "$(norm | grep '^warning journal')"
 
+head -c 3000 /dev/urandom > "$J/snapshot.cdb"
+run relaycheck -d "$J"
+check "a corrupt snapshot: exit 2, relaylock's words" "2 critical relay: unable to read $J/snapshot.cdb: it is not a valid snapshot: relaylock lets no login relay" "$rc $(norm | grep '^critical')"
+
 echo '--- a full disk (a tmpfs in a private mount namespace)'
 if isroot && needcmd unshare && unshare -m true 2>/dev/null; then
   mkdir "$T/mnt"
@@ -185,6 +189,9 @@ checkgrep "-S: env/SOURCES's first source read" "^ok source $L: " "$T/out"
 rm "$S/env/SOURCES"
 run relaycheck -S "$S"
 check "-S without env/SOURCES: exit 111" "111 relaycheck: fatal: unable to read $S/env/SOURCES: No such file or directory" "$rc $(cat "$T/err")"
+: > "$S/env/STATEDIR"
+run relaycheck -S "$S"
+check "-S with an empty env/STATEDIR: exit 100" "100 relaycheck: fatal: empty $S/env/STATEDIR" "$rc $(cat "$T/err")"
 run relaycheck -F nosuch
 check "an unknown format: exit 100" "100 relaycheck: fatal: unknown format: nosuch" "$rc $(cat "$T/err")"
 
