@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <unistd.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -41,6 +42,18 @@ int cursor_load (char const *dir, char const *path, cursor *c)
   m = uint64_scan(buf + i, &fplen) ; if (!m || buf[i+m] != ' ' || fplen > CURSOR_FPMAX || fplen > c->off) goto bad ; i += m + 1 ;
   m = uint64_xscan(buf + i, &crc) ; if (m != 8 || buf[i+m] != ' ') goto bad ; i += m + 1 ;
   c->fplen = fplen ; c->crc = crc ;
+  c->line = c->login = 0 ;
+  if (buf[i] != '/')
+  {
+    uint64_t t[2] ;
+    for (unsigned int k = 0 ; k < 2 ; k++)
+    {
+      m = uint64_scan(buf + i, t + k) ;
+      if (!m || buf[i+m] != ' ' || t[k] > (uint64_t)INT64_MAX) goto bad ;
+      i += m + 1 ;
+    }
+    c->line = (int64_t)t[0] ; c->login = (int64_t)t[1] ;
+  }
   /* a different path with the same crc32 has its own cursor: not ours */
   if ((size_t)r - 1 - i != strlen(path) || memcmp(buf + i, path, r - 1 - i)) return 0 ;
   return 1 ;
@@ -63,6 +76,10 @@ int cursor_save (char const *dir, char const *path, cursor const *c)
    || !stralloc_catb(&line, fmt, uint32_fmt(fmt, c->fplen))
    || !stralloc_catb(&line, " ", 1)
    || !stralloc_catb(&line, fmt, uint320_xfmt(fmt, c->crc, 8))
+   || !stralloc_catb(&line, " ", 1)
+   || !stralloc_catb(&line, fmt, uint64_fmt(fmt, c->line > 0 ? (uint64_t)c->line : 0))
+   || !stralloc_catb(&line, " ", 1)
+   || !stralloc_catb(&line, fmt, uint64_fmt(fmt, c->login > 0 ? (uint64_t)c->login : 0))
    || !stralloc_catb(&line, " ", 1)
    || !stralloc_cats(&line, path)
    || !stralloc_catb(&line, "\n", 1)) goto err ;

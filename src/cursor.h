@@ -15,7 +15,14 @@
  * In the state directory, the cursor of a source whose absolute path is
  * P is the file cursor.XXXXXXXX (crc32 of P in hex), one line of data:
  *
- *   INO SP OFF SP FPLEN SP CRC SP P LF
+ *   INO SP OFF SP FPLEN SP CRC SP LINE SP LOGIN SP P LF
+ *
+ * LINE is when readlog last read a line of the source (its clock), LOGIN
+ * the time of the last login it recognised there (the line's), Unix
+ * seconds, 0 for never: relaycheck reads them.  They travel with the
+ * position, in the same atomic write, so they cost readlog no file of
+ * their own.  A file of the older form, without them (P begins with a
+ * '/', never a digit), is read with both 0.
  *
  * replaced atomically by replace_write (replace.h: cursor.XXXXXXXX.tmp
  * unlinked, made with O_EXCL|O_NOFOLLOW, fsynced, renamed): readlog runs
@@ -30,8 +37,10 @@ struct cursor_s
   uint64_t off ;
   uint32_t fplen ;
   uint32_t crc ;
+  int64_t line ;    /* not part of the position: what it was read at */
+  int64_t login ;
 } ;
-#define CURSOR_ZERO { .ino = 0, .off = 0, .fplen = 0, .crc = 0 }
+#define CURSOR_ZERO { .ino = 0, .off = 0, .fplen = 0, .crc = 0, .line = 0, .login = 0 }
 
 /* 1 if loaded, 0 if there is none for path, -1 on error (EPROTO: garbage in the file) */
 extern int cursor_load (char const *dir, char const *path, cursor *c) ;

@@ -112,6 +112,7 @@ static void savecursors (void)
   {
     if (!src[i].dirty || src[i].kind == SOURCE_STDIN) continue ;
     source_fingerprint(src + i) ;
+    src[i].cur.line = time(0) ;  /* lines were read since the last save: for relaycheck */
     if (cursor_save(dir, src[i].path.s, &src[i].cur) < 0)
       strerr_diefu4sys(111, "save the position in ", src[i].name, " to ", dir) ;
     src[i].dirty = 0 ;
@@ -228,6 +229,7 @@ static int online (source *s, char const *line, size_t len, int what, void *data
     return 0 ;
   }
   count.logins++ ;
+  s->cur.login = lg.time ;  /* saved with the position, for relaycheck */
   if (dryrun)
   {
     char fmtbuf[ESCAPE_USER_FMT(USER_MAX) + ADDR_FMT + UINT64_FMT + 1] ;

@@ -71,6 +71,16 @@ extern void state_warn (char const *dir) ;
 extern void state_warn_effect (char const *dir, char const *effect) ;  /* the line, then ": EFFECT" */
 extern void state_die (int e, char const *dir) gccattr_noreturn ;
 
+/*
+ * state_warn_to: the warning lines of state_warn, state_warn_effect,
+ * state_warn_grace and state_warn_allow go to f instead of stderr, as
+ * the pieces of one line without "PROG: warning: " and without its LF
+ * (f 0: stderr again).  relaycheck prints them on stdout after a
+ * keyword of its own, so its findings are the other programs' words.
+ */
+typedef void state_warn_fn (char const *const *v, unsigned int n, void *data) ;
+extern void state_warn_to (state_warn_fn *f, void *data) ;
+
 #define STATE_GRACE_DEFAULT 1800
 #define STATE_JOURNALMAX_DEFAULT 65536
 #define STATE_COMPACT_AGE 300

@@ -18,6 +18,30 @@ struct say_s
   char line[UINT_FMT + 1] ;
 } ;
 
+/*
+ * Where the warnings go: stderr, "PROG: warning: " first, unless a
+ * program (relaycheck) asked for them through state_warn_to.
+ */
+static void tostderr (char const *const *v, unsigned int n, void *data)
+{
+  char const *w[n + 2] ;
+  (void)data ;
+  w[0] = PROG ; w[1] = ": warning: " ;
+  for (unsigned int i = 0 ; i < n ; i++) w[i + 2] = v[i] ;
+  strerr_warnv(w, n + 2) ;
+}
+
+static state_warn_fn *sink = &tostderr ;
+static void *sinkdata = 0 ;
+
+void state_warn_to (state_warn_fn *f, void *data)
+{
+  sink = f ? f : &tostderr ;
+  sinkdata = f ? data : 0 ;
+}
+
+#define SAY(...) do { char const *v_[] = { __VA_ARGS__ } ; (*sink)(v_, sizeof(v_) / sizeof(*v_), sinkdata) ; } while (0)
+
 static void say (struct say_s *s)
 {
   state_failure const *f = &state_failed ;
@@ -43,7 +67,7 @@ void state_warn_effect (char const *dir, char const *effect)
 {
   struct say_s s ;
   say(&s) ;
-  strerr_warnwu(s.verb, " ", s.pre, dir, s.slash, s.file, ": ", s.reason, s.line, s.colon, s.text, s.endq, effect ? ": " : "", effect ? effect : "") ;
+  SAY("unable to ", s.verb, " ", s.pre, dir, s.slash, s.file, ": ", s.reason, s.line, s.colon, s.text, s.endq, effect ? ": " : "", effect ? effect : "") ;
 }
 
 void state_die (int e, char const *dir)
@@ -70,11 +94,11 @@ void state_warn_allow (char const *dir)
     net_last(&w->n, &a) ;
     last[addr_fmt(last, &a)] = 0 ;
     if (w->why & NET_WIDE_ALL6)
-      strerr_warnw(dir, "/allow line ", line, ": ", w->text, " covers all of IPv6 and all of IPv4: every client may relay") ;
+      SAY(dir, "/allow line ", line, ": ", w->text, " covers all of IPv6 and all of IPv4: every client may relay") ;
     else if (!w->n.a.is6 && w->why & NET_WIDE_ALL4)
-      strerr_warnw(dir, "/allow line ", line, ": ", w->text, " covers all of IPv4: every IPv4 client may relay") ;
+      SAY(dir, "/allow line ", line, ": ", w->text, " covers all of IPv4: every IPv4 client may relay") ;
     else
-      strerr_warnw(dir, "/allow line ", line, ": ", w->text, " covers ", first, " to ", last,
+      SAY(dir, "/allow line ", line, ": ", w->text, " covers ", first, " to ", last,
         w->why & NET_WIDE_BITS ? (w->n.a.is6 ? ", wider than /32" : ", wider than /8") : "",
         w->why & NET_WIDE_ALL4 ? ", with all of IPv4" : "", ": every client there may relay") ;
   }
@@ -82,12 +106,12 @@ void state_warn_allow (char const *dir)
   {
     char more[UINT_FMT] ;
     more[uint_fmt(more, state_allowwide_more)] = 0 ;
-    strerr_warnw(dir, "/allow: ", more, " more lines as wide") ;
+    SAY(dir, "/allow: ", more, " more lines as wide") ;
   }
 }
 
 /* a grace of 0 is valid, and turns relaying after a login off: say so */
 void state_warn_grace (char const *dir, uint32_t grace)
 {
-  if (!grace) strerr_warnw(dir, "/grace: the value is \"0\": no login opens relaying (only the networks of ", dir, "/allow and grants with their own duration do)") ;
+  if (!grace) SAY(dir, "/grace: the value is \"0\": no login opens relaying (only the networks of ", dir, "/allow and grants with their own duration do)") ;
 }

@@ -14,6 +14,7 @@ declare -A U=(
   [relaygrant]='relaygrant [ -d dir ] [ -s seconds ] [ -u user ] address'
   [relayrevoke]='relayrevoke [ -d dir ] address'
   [relaypolicy]='relaypolicy [-v] [-d dir] [-g seconds]'
+  [relaycheck]='relaycheck [ -d dir ] [ -S servicedir ] [ -F formats ] [ -w seconds ] [ source... ]'
   [relayexport]='relayexport [-v] [-1] [-d dir] [-g seconds] [-r persecond] [-c cdb] [-t rules -x rulescdb]'
 )
 progs=$(sed -n 's|^f 755 bin/\([^ ]*\) .*|\1|p' "$TOP/package/hier")
@@ -40,7 +41,7 @@ for p in $progs; do
   usageerr $p "unknown option -q" -q true
   usageerr $p "unknown option --frob" --frob true
 done
-for p in readlog relaylock logpopauth-pre showallowed relaygrant relayrevoke relaypolicy relayexport; do
+for p in readlog relaylock logpopauth-pre showallowed relaygrant relayrevoke relaypolicy relayexport relaycheck; do
   usageerr $p "option -d needs an argument" -d
 done
 for p in readlog relaylock showallowed relaypolicy relayexport; do
@@ -48,6 +49,9 @@ for p in readlog relaylock showallowed relaypolicy relayexport; do
   usageerr $p 'invalid value for -g: "12x"' -g 12x x
 done
 usageerr readlog 'invalid value for -g: "0"' -g 0 x
+usageerr relaycheck 'invalid value for -w: "0"' -w 0
+usageerr relaycheck 'invalid value for -w: "1d"' -w 1d
+usageerr relaycheck "option -S needs an argument" -S
 usageerr relaygrant 'invalid value for -s: "abc"' -s abc 127.0.0.1
 usageerr relayexport 'invalid value for -r: "0"' -r 0 -c x
 usageerr logpopauth-pre 'invalid value for -s: "a b"' -s 'a b' true
