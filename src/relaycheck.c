@@ -439,7 +439,11 @@ int main (int argc, char const *const *argv)
     if (!dir)
     {
       envline(&envdir, servicedir, "STATEDIR") ;
-      envdir.len = strcspn(envdir.s, "\n") ;
+      /* openslurpclose leaves no NUL: the first line is found within len */
+      {
+        char const *nl = envdir.len ? memchr(envdir.s, '\n', envdir.len) : 0 ;
+        if (nl) envdir.len = nl - envdir.s ;
+      }
       if (!envdir.len) strerr_dief3x(100, "empty ", servicedir, "/env/STATEDIR") ;
       if (!stralloc_0(&envdir)) strerr_diefu1sys(111, "allocate") ;
       dir = envdir.s ;
