@@ -120,10 +120,9 @@ static int checkdir (void)
 
 /* the grace and allow files as relaylock reads them: 1 if relaying can work */
 static char const *broken = 0 ;   /* the control file that stops relaying */
-static int checkcontrol (uint32_t *grace)
+static int checkcontrol (uint32_t *grace, uint64_t *max)
 {
   char fmt[UINT64_FMT] ;
-  uint64_t max ;
   int r = relay_ready(dir, 0, grace), ready = r > 0 ;
   if (!ready)
   {
@@ -139,10 +138,11 @@ static int checkcontrol (uint32_t *grace)
     if (r >= 0) find(OK, "allow", u64(fmt, r), r == 1 ? " network" : " networks") ;
     say(WARNING, "allow") ; state_warn_allow(dir) ;
   }
-  r = state_journalmax(dir, &max) ;
-  if (r > 0) find(OK, "journalmax", u64(fmt, max), " bytes") ;
+  r = state_journalmax(dir, max) ;
+  if (r > 0) find(OK, "journalmax", u64(fmt, *max), " bytes") ;
   else
   {
+    *max = STATE_JOURNALMAX_DEFAULT ;
     say(WARNING, "journalmax") ;
     state_warn_effect(dir, r ? 0 : "the journal is not compacted until it is fixed") ;
   }
@@ -152,19 +152,16 @@ static int checkcontrol (uint32_t *grace)
 static uint64_t filesize (char const *name)
 {
   struct stat st ;
-  size_t n = strlen(dir) ;
-  char path[n + strlen(name) + 2] ;
-  memcpy(path, dir, n) ; path[n] = '/' ; strcpy(path + n + 1, name) ;
-  return stat(path, &st) < 0 ? 0 : (uint64_t)st.st_size ;
+  char path[STATE_PATH(dir, name)] ;
+  return stat(state_path(path, dir, name), &st) < 0 ? 0 : (uint64_t)st.st_size ;
 }
 
-static void checkjournal (void)
+static void checkjournal (uint64_t max)
 {
   char a[UINT64_FMT], b[UINT64_FMT], c[UINT64_FMT + 8] ;
-  uint64_t size = filesize("journal"), max ;
+  uint64_t size = filesize("journal") ;
   int64_t last = 0 ;
   int r ;
-  if (state_journalmax(dir, &max) <= 0) max = STATE_JOURNALMAX_DEFAULT ;
   if (size > CATCHUP * max)
     find(WARNING, "journal", u64(a, size), " bytes, more than " SECONDS(CATCHUP) " times journalmax (", u64(b, max), "): it is not compacted") ;
   else find(OK, "journal", u64(a, size), " bytes") ;
@@ -176,16 +173,14 @@ static void checkjournal (void)
   else find(OK, "compaction", last ? "last " : "", ago(c, last)) ;
 }
 
-static void checkdisk (void)
+static void checkdisk (uint64_t max)
 {
   struct statvfs sv ;
   char a[UINT64_FMT], b[UINT64_FMT], c[UINT64_FMT] ;
   uint64_t avail, inodes, need ;
-  uint64_t max ;
   if (statvfs(dir, &sv) < 0) { find(WARNING, "disk", "unable to statvfs ", dir, ": ", strerror(errno)) ; return ; }
   avail = (uint64_t)sv.f_bavail * sv.f_frsize ;
   inodes = sv.f_files ? (uint64_t)sv.f_favail : UINT64_MAX ;
-  if (state_journalmax(dir, &max) <= 0) max = STATE_JOURNALMAX_DEFAULT ;
   /* a compaction writes a new snapshot beside the old one */
   need = filesize("snapshot.cdb") + filesize("journal") + max ;
   u64(a, avail) ;
@@ -405,6 +400,7 @@ int main (int argc, char const *const *argv)
   char const *servicedir = 0 ;
   stralloc envdir = STRALLOC_ZERO, envsrc = STRALLOC_ZERO ;
   uint32_t grace = 0, window = 86400 ;
+  uint64_t journalmax = STATE_JOURNALMAX_DEFAULT ;
   unsigned int nsrc = 0, readable = 0 ;
   int ready ;
   PROG = "relaycheck" ;
@@ -457,9 +453,9 @@ int main (int argc, char const *const *argv)
 
   if (checkdir())
   {
-    ready = checkcontrol(&grace) ;
-    checkjournal() ;
-    checkdisk() ;
+    ready = checkcontrol(&grace, &journalmax) ;
+    checkjournal(journalmax) ;
+    checkdisk(journalmax) ;
     checkrelay(ready, grace) ;
   }
   else find(CRITICAL, "relay", "nobody may relay: the state directory cannot be read") ;
