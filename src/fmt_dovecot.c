@@ -80,10 +80,10 @@ static int older (char const *s, size_t len)
     && lp_find(s + 9, len - 9, ' ') < 0 && lp_find(s + 9, len - 10, ')') < 0 ;
 }
 
+/* a syslog host's bytes, and the brackets of "[::1]:143" */
 static int hostchar (char c)
 {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-    || c == '.' || c == ':' || c == '-' || c == '_' || c == '[' || c == ']' ;
+  return logline_hostchar((unsigned char)c) || c == '[' || c == ']' ;
 }
 
 /*

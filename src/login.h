@@ -45,6 +45,7 @@ extern int logline_split (char const *s, size_t len, int64_t now, logline *l) ;
 
 /* 1 if s (len bytes) is what logline_split takes for a syslog host: [A-Za-z0-9._:-]+ or "(none)" */
 extern int logline_ishost (char const *s, size_t len) ;
+extern int logline_hostchar (unsigned char c) ;  /* one byte of such a host */
 
 /* A successful login, as one format recognised it. */
 typedef struct login_s login ;

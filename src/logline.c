@@ -12,7 +12,7 @@
  * stamps and host: text further on, whatever it says, is message.
  */
 
-static int hostchar (unsigned char c)
+int logline_hostchar (unsigned char c)
 {
   return (unsigned char)((c | 0x20) - 'a') < 26 || (unsigned char)(c - '0') < 10
     || c == '.' || c == '-' || c == '_' || c == ':' ;
@@ -28,7 +28,7 @@ int logline_ishost (char const *s, size_t len)
 {
   /* the kernel's name for a host never named, as syslogd writes it */
   if (len == 6 && !memcmp(s, "(none)", 6)) return 1 ;
-  for (size_t i = 0 ; i < len ; i++) if (!hostchar(s[i])) return 0 ;
+  for (size_t i = 0 ; i < len ; i++) if (!logline_hostchar(s[i])) return 0 ;
   return len > 0 ;
 }
 
@@ -178,7 +178,7 @@ static size_t host (char const *s, size_t len, logline *l)
 {
   size_t n = 0 ;
   if (len > 6 && s[0] == '(' && !memcmp(s, "(none) ", 7)) n = 6 ;
-  else while (n < len && s[n] != ' ') if (!hostchar(s[n++])) return 0 ;
+  else while (n < len && s[n] != ' ') if (!logline_hostchar(s[n++])) return 0 ;
   if (!n || n >= len || s[n-1] == ':') return 0 ;
   l->host = s ; l->hostlen = n ;
   return n + 1 ;
