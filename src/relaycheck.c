@@ -30,6 +30,7 @@
 #include "state.h"
 #include "relay.h"
 #include "cursor.h"
+#include "source.h"
 #include "login.h"
 #include "statefile.h"
 
@@ -318,10 +319,7 @@ static void checksource (char const *name, unsigned int *readable, uint32_t wind
   char bfmt[UINT64_FMT], t1[UINT64_FMT + 8], t2[UINT64_FMT + 8], t3[UINT64_FMT + 8] ;
   memcpy(topic, "source ", 7) ; strcpy(topic + 7, name) ;
   if (!strcmp(name, "-")) { find(OK, topic, "standard input: no position to check") ; (*readable)++ ; return ; }
-  if (name[0] != '/' && (sagetcwd(&path) < 0 || !stralloc_catb(&path, "/", 1))) strerr_diefu1sys(111, "allocate") ;
-  if (!stralloc_cats(&path, name)) strerr_diefu1sys(111, "allocate") ;
-  while (path.len > 1 && path.s[path.len - 1] == '/') path.len-- ;
-  if (!stralloc_0(&path)) strerr_diefu1sys(111, "allocate") ;
+  if (source_abspath(&path, name) < 0) strerr_diefu1sys(111, "allocate") ;
 
   if (stat(path.s, &st) < 0)
   {

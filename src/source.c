@@ -17,6 +17,14 @@
 
 #define MLNAME 27   /* "@" 24 hex digits ".s" or ".u" */
 
+int source_abspath (stralloc *sa, char const *name)
+{
+  if (name[0] != '/' && (sagetcwd(sa) < 0 || !stralloc_catb(sa, "/", 1))) return -1 ;
+  if (!stralloc_cats(sa, name)) return -1 ;
+  while (sa->len > 1 && sa->s[sa->len - 1] == '/') sa->len-- ;
+  return stralloc_0(sa) ? 0 : -1 ;
+}
+
 int source_init (source *src, char const *name)
 {
   struct stat st ;
@@ -33,10 +41,7 @@ int source_init (source *src, char const *name)
     src->kind = SOURCE_STDIN ;
     return stralloc_copys(&src->path, "-") && stralloc_0(&src->path) ? 0 : -1 ;
   }
-  if (name[0] != '/' && (sagetcwd(&src->path) < 0 || !stralloc_catb(&src->path, "/", 1))) return -1 ;
-  if (!stralloc_cats(&src->path, name)) return -1 ;
-  while (src->path.len > 1 && src->path.s[src->path.len - 1] == '/') src->path.len-- ;
-  if (!stralloc_0(&src->path)) return -1 ;
+  if (source_abspath(&src->path, name) < 0) return -1 ;
   src->kind = stat(src->path.s, &st) == 0 && S_ISDIR(st.st_mode) ? SOURCE_MULTILOG : SOURCE_FILE ;
   if (src->kind == SOURCE_MULTILOG) return stralloc_copy(&src->dir, &src->path) ? 0 : -1 ;
   i = src->path.len - 1 ;

@@ -99,6 +99,9 @@ struct source_handler_s
  */
 extern int source_init (source *src, char const *name) ;
 
+/* name made absolute (the working directory before it, no '/' at the end) after what sa holds: the path a cursor is kept under; 0, or -1 (ENOMEM) */
+extern int source_abspath (stralloc *sa, char const *name) ;
+
 /* opens the source at src->cur (CURSOR_ZERO: from the very beginning); 0, or -1 as source_step */
 extern int source_start (source *src, source_handler const *h) ;
 
