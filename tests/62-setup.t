@@ -104,8 +104,8 @@ rl=$E/readlog/log/main/current
 checkgrep "readlog -v logs the grant to its multilog" \
   '^@[0-9a-f]{24} readlog: info: grant dovecot dovecot/pop3 127\.0\.0\.61 [0-9]{10} demo$' "$rl"
 waitfor 5 grep -q 'refused dovecot .*rip=127\.0\.0\.62,' "$rl"
-checkgrep "and the refused login, with the line Dovecot wrote" \
-  '^@[0-9a-f]{24} readlog: info: refused dovecot \(not a successful login\): @[0-9a-f]{24} pop3-login: Info: Disconnected.*user=<demo>.*rip=127\.0\.0\.62, ' "$rl"
+checkgrep "and the refused login, with the line Dovecot wrote (2.3: Disconnected, 2.4: Login aborted)" \
+  '^@[0-9a-f]{24} readlog: info: refused dovecot \(not a successful login\): @[0-9a-f]{24} pop3-login: Info: (Disconnected|Login aborted).*user=<demo>.*rip=127\.0\.0\.62, ' "$rl"
 checkgrep "relaylock -v logs the allow to the SMTP service's multilog" \
   '^@[0-9a-f]{24} relaylock: info: allow 127\.0\.0\.61 dovecot/pop3 demo [0-9]+s ago$' "$E/smtpd/log/main/current"
 checkgrep "and the deny before the login" '^@[0-9a-f]{24} relaylock: info: deny 127\.0\.0\.61$' "$E/smtpd/log/main/current"
