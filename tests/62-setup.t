@@ -179,6 +179,12 @@ check "readlog with no source (no -l, no POP service): 100" \
   "100 package/setup: fatal: readlog has no source to read: give -l SOURCE (a log file or multilog directory), or name dovecot or pop3d-qmail with it" \
   "$rc $(cat "$T/err")"
 check "after each, nothing linked" "" "$(ls "$S/sv" 2>&1 | grep -v 'No such file')"
+run setup -l "$S/mail.log" -s "$S/sv" -e "$S/e" smtpd
+check "-l without readlog: 100" "100 package/setup: fatal: -l names readlog's sources: name readlog too" "$rc $(cat "$T/err")"
+run setup -l "$S/a log" -s "$S/sv" -e "$S/e" readlog
+check "a source with a blank (env/SOURCES is split on blanks): 100" "100 package/setup: fatal: a path with a blank cannot be used: \"$S/a log\"" "$rc $(cat "$T/err")"
+run setup -w 2s -s "$S/sv" -e "$S/e" readlog
+check "-w not a number of seconds: 100" "100 package/setup: fatal: invalid value for -w: \"2s\"" "$rc $(cat "$T/err")"
 
 echo '--- a service that does not stay up (111, and the end of its log)'
 # its own svscan; smtpd on the port the first one holds: tcpserver
