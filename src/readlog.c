@@ -50,6 +50,7 @@ static source *src ;
 static unsigned int nsrc ;
 static state_writer w = STATE_WRITER_ZERO ;
 static record batch[BATCH] ;
+static unsigned char batchfmt[BATCH] ;  /* the format of each, for -v */
 static unsigned int nbatch = 0 ;
 static pidtab pt = PIDTAB_ZERO ;
 static loginsrc *lsrc ;            /* per source: which lines it may join (-j: all, as host's) */
@@ -80,16 +81,40 @@ static void out (char const *s, size_t len)
 
 static void outs (char const *s) { out(s, strlen(s)) ; }
 
+/*
+ * What -n prints on stdout, and -v logs on stderr without -n (an audit
+ * trail in readlog's own log): one text for both.
+ */
+
 /* a line as the admin may see it: bytes outside 0x20..0x7e and '%' as %XX */
-static void outsafe (char const *s, size_t len)
+static char const *safe (char const *s, size_t len)
 {
   static char const hex[] = "0123456789ABCDEF" ;
+  static char e[3 * SOURCE_LINEMAX + 1] ;
+  size_t n = 0 ;
+  if (len > SOURCE_LINEMAX) len = SOURCE_LINEMAX ;  /* longer lines are never given to a format */
   for (size_t i = 0 ; i < len ; i++)
   {
     unsigned char c = s[i] ;
-    if (c >= 0x20 && c <= 0x7e && c != '%') out(s + i, 1) ;
-    else { char e[3] = { '%', hex[c >> 4], hex[c & 15] } ; out(e, 3) ; }
+    if (c >= 0x20 && c <= 0x7e && c != '%') e[n++] = c ;
+    else { e[n++] = '%' ; e[n++] = hex[c >> 4] ; e[n++] = hex[c & 15] ; }
   }
+  e[n] = 0 ;
+  return e ;
+}
+
+/* a grant after its format's name: SOURCE ADDRESS TIME USER, the user as the record writes it */
+static char const *grantline (record const *r)
+{
+  static char s[SOURCE_MAX + ADDR_FMT + UINT64_FMT + ESCAPE_USER_FMT(USER_MAX) + 4] ;
+  size_t n = strlen(r->source) ;
+  if (n) memcpy(s, r->source, n) ; else s[n++] = '-' ;
+  s[n++] = ' ' ;
+  n += addr_fmt(s + n, &r->ip) ; s[n++] = ' ' ;
+  n += int64_fmt(s + n, r->time) ; s[n++] = ' ' ;
+  n += escape_user(s + n, r->user, r->userlen) ;
+  s[n] = 0 ;
+  return s ;
 }
 
 /*
@@ -132,6 +157,10 @@ static void commit (void)
   if (dryrun) { nbatch = 0 ; return ; }
   if (!nbatch) return ;
   if (state_writer_append(&w, batch, nbatch, 1) < 0) state_die(111, dir) ;
+  /* said once they are in the journal: a grant logged is a grant made */
+  if (verbose)
+    for (unsigned int i = 0 ; i < nbatch ; i++)
+      strerr_warni4x("grant ", login_formats[batchfmt[i]].name, " ", grantline(batch + i)) ;
   nbatch = 0 ;
   appended = 1 ;
   savecursors() ;
@@ -220,30 +249,22 @@ static int online (source *s, char const *line, size_t len, int what, void *data
   if (r == -1)
   {
     count.refused++ ;
-    if (dryrun && verbose)
+    if (!verbose) return 0 ;
+    if (!why) why = "?" ;
+    if (!dryrun) strerr_warni6x("refused ", login_formats[fmt].name, " (", why, "): ", safe(line, len)) ;
+    else
     {
       outs("refused ") ; outs(login_formats[fmt].name) ;
-      outs(" (") ; outs(why ? why : "?") ; outs("): ") ;
-      outsafe(line, len) ; out("\n", 1) ;
+      outs(" (") ; outs(why) ; outs("): ") ;
+      outs(safe(line, len)) ; out("\n", 1) ;
     }
     return 0 ;
   }
   count.logins++ ;
   s->cur.login = lg.time ;  /* saved with the position, for relaycheck */
-  if (dryrun)
-  {
-    char fmtbuf[ESCAPE_USER_FMT(USER_MAX) + ADDR_FMT + UINT64_FMT + 1] ;
-    outs(login_formats[r].name) ; out(" ", 1) ;
-    outs(lg.source && lg.source[0] ? lg.source : "-") ; out(" ", 1) ;
-    out(fmtbuf, addr_fmt(fmtbuf, &lg.ip)) ; out(" ", 1) ;
-    out(fmtbuf, int64_fmt(fmtbuf, lg.time)) ; out(" ", 1) ;
-    out(fmtbuf, escape_user(fmtbuf, lg.user, lg.userlen > USER_MAX ? USER_MAX : lg.userlen)) ;
-    out("\n", 1) ;
-    return 0 ;
-  }
   if (nbatch == BATCH) commit() ;
   {
-    record *rec = batch + nbatch++ ;
+    record *rec = batch + nbatch ;
     *rec = (record)RECORD_ZERO ;
     rec->type = '+' ;
     rec->time = lg.time ;
@@ -251,6 +272,13 @@ static int online (source *s, char const *line, size_t len, int what, void *data
     rec->ip = lg.ip ;
     if (lg.source) record_setsource(rec, lg.source, strlen(lg.source)) ;
     record_setuser(rec, lg.user, lg.user ? lg.userlen : 0) ;
+    if (dryrun)
+    {
+      outs(login_formats[r].name) ; out(" ", 1) ;
+      outs(grantline(rec)) ; out("\n", 1) ;
+      return 0 ;
+    }
+    batchfmt[nbatch++] = r ;
   }
   return 0 ;
 }

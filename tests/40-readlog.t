@@ -48,6 +48,27 @@ checkgrep "-n -v: a failed login is refused" '^refused dovecot \(.*\): .*auth fa
 check "-n -v: the grants are the same" "$(cat "$T/dry")" "$(grep -v '^refused' "$T/dryv")"
 check "-n -v: a refused line is shown with control bytes as %XX" "" "$(grep '^refused' "$T/dryv" | LC_ALL=C grep '[^ -~]')"
 
+# --- -v without -n: each grant and each refusal is a line on stderr, for
+# readlog's own multilog (an audit trail); the user as the record writes
+# it, the refused line as -n -v shows it
+S=$(longgrace)
+printf '%s\n' \
+  '2026-11-23T21:30:00Z pop3-login: Info: Login: user=<al ice%>, method=PLAIN, rip=127.0.9.40, lip=127.0.0.1, mpid=7, session=<x>' \
+  "2026-11-23T21:30:01Z pop3-login: Info: Disconnected (auth failed, 1 attempts in 2 secs): user=<b$(printf '\t')ob>, method=PLAIN, rip=127.0.9.41, lip=127.0.0.1, session=<y>" \
+  '2026-11-23T21:30:02Z pop3-login: Info: Login: user=<carol>, method=PLAIN, lip=127.0.0.1, mpid=8' \
+  > "$T/audit"
+readlog -v -d "$S" - < "$T/audit" > "$T/audit.out" 2> "$T/audit.err"; rc=$?
+check "-v: exit 0, nothing on stdout" "0 " "$rc $(cat "$T/audit.out")"
+check "-v: the refusal when it is read, each grant once it is in the journal, word for word" \
+"readlog: info: refused dovecot (not a successful login): 2026-11-23T21:30:01Z pop3-login: Info: Disconnected (auth failed, 1 attempts in 2 secs): user=<b%09ob>, method=PLAIN, rip=127.0.9.41, lip=127.0.0.1, session=<y>
+readlog: info: refused dovecot (no rip= field): 2026-11-23T21:30:02Z pop3-login: Info: Login: user=<carol>, method=PLAIN, lip=127.0.0.1, mpid=8
+readlog: info: grant dovecot dovecot/pop3 127.0.9.40 1795469400 al%20ice%25
+readlog: info: lines 3 logins 1 skipped: toolong 0 cut 0 refused 2 nologin 0" "$(cat "$T/audit.err")"
+check "-v: the grant logged is the one recorded" "127.0.9.40 login=1795469400 timed=- revoke=-
+allowed dovecot/pop3 al ice%" "$(store scan "$S"; store lookup "$S" 127.0.9.40 1795469400 | head -1 | cut -d' ' -f1,3-)"
+readlog -d "$(longgrace)" - < "$T/audit" 2> "$T/audit.err"
+check "without -v: only the counters" "readlog: info: lines 3 logins 1 skipped: toolong 0 cut 0 refused 2 nologin 0" "$(cat "$T/audit.err")"
+
 # --- -F
 check "-F dovecot: the same grants" "$(cat "$T/dry")" "$(readlog -n -F dovecot - < "$F/logfile" 2>/dev/null)"
 other=$("$TOP/tests/logtool" -L 2>/dev/null | grep -vx dovecot | head -1)

@@ -27,13 +27,6 @@ case "$good" in "pop3-login: Login: user=<alice>, method=PLAIN, rip=127.0.0.71, 
 case "$bad" in "pop3-login: Disconnected: Aborted login"*"rip=127.0.0.72, lip="*) ;; *)
   notok "the fixture's failed login line" "$bad"; exit 1 ;; esac
 
-# a free loopback TCP port from BASE up
-freeport() {
-  local p=$1
-  while ss -Hltn "sport = :$p" | grep -q .; do p=$((p + 1)); done
-  echo $p
-}
-listening() { ss -Hltn "sport = :$1" | grep -q .; }
 P1=$(freeport 13514)
 P2=$(freeport $((P1 + 1)))
 
@@ -384,60 +377,3 @@ EOS
 else
   skip "the syslog guide's filter with a real Dovecot" "needs dovecot and unshare"
 fi
-
-# ---- package/setup, as the installation guides use it ------------------
-# It creates accounts, the state directory and services, and installs the
-# programs: so it runs on a copy of this tree whose conf-home and
-# conf-state point into $T, in a private mount namespace whose /etc is a
-# copy (useradd writes there).  Nothing of the machine's changes.  qmaill
-# and qmaild stand for the accounts qmail's own installation creates.
-if ! needcmd unshare || ! needcmd useradd || ! needcmd tcprules; then
-  skip "package/setup in a private namespace" "needs unshare, useradd and tcprules"; exit 0
-fi
-S=$T/setup
-mkdir -p "$S/src" "$S/etc"
-(cd "$TOP" && tar --exclude=./.git --exclude=./tests/out -cf - .) | (cd "$S/src" && tar -xf -)
-echo "$S/usr/local" > "$S/src/conf-home"
-echo "$S/var/lib/smtp-poplock" > "$S/src/conf-state"
-cp -a /etc/. "$S/etc/"
-cat > "$S/ns.sh" <<'EOS'
-S=$1
-mount --bind "$S/etc" /etc || exit 111
-useradd -r -M -d /nonexistent -s /usr/sbin/nologin qmaill
-useradd -r -M -d /nonexistent -s /usr/sbin/nologin qmaild
-listing() {
-  find "$S/svscan" "$S/etc-svc" "$S/var" "$S/usr" -printf '%p %y %m %u %g %s %T@ %l\n' 2>/dev/null | sort
-  grep -E '^(poplock|poplocklog|qmaill|qmaild):' /etc/passwd /etc/group
-}
-svcs="readlog dovecot smtpd pop3d-qmail"
-"$S/src/package/setup" -s "$S/svscan" -e "$S/etc-svc" $svcs > "$S/run1.out" 2>&1; echo $? > "$S/run1.rc"
-listing > "$S/list1"
-sleep 1.1   # a file rewritten with the same content would show a new mtime
-"$S/src/package/setup" -s "$S/svscan" -e "$S/etc-svc" $svcs > "$S/run2.out" 2>&1; echo $? > "$S/run2.rc"
-listing > "$S/list2"
-echo /var/log/smtp-poplock/pop.log > "$S/etc-svc/readlog/env/SOURCES"
-"$S/src/package/setup" -s "$S/svscan" -e "$S/etc-svc" readlog > "$S/run3.out" 2>&1; echo $? > "$S/run3.rc"
-stat -c '%U %G %a' "$S/var/lib/smtp-poplock" > "$S/state.stat"
-for s in $svcs; do echo "$s $(stat -c %U "$S/etc-svc/$s/log/main")"; done > "$S/logmain.stat"
-EOS
-(cd "$S/src" && flock /tmp/poplock.make unshare -m --propagation private bash "$S/ns.sh" "$S")
-check "package/setup (first run) exits 0" 0 "$(cat "$S/run1.rc")"
-[ "$(cat "$S/run1.rc")" = 0 ] || notok "package/setup first run output" "$(cat "$S/run1.out")"
-checkgrep "it creates the accounts poplock and poplocklog" '^/etc/passwd:poplocklog:' "$S/list1"
-check "the state directory belongs to poplock, mode 0755" "poplock poplock 755" "$(cat "$S/state.stat")"
-check "each service's log/main belongs to its log account" \
-  "readlog poplocklog dovecot poplocklog smtpd qmaill pop3d-qmail qmaill" "$(tr '\n' ' ' < "$S/logmain.stat" | sed 's/ $//')"
-for s in readlog dovecot smtpd pop3d-qmail; do
-  check "service $s is linked into the svscan directory" "$S/etc-svc/$s" "$(readlink "$S/svscan/$s")"
-done
-check "the smtpd service's tcprules file is compiled (tcp.cdb)" yes "$([ -s "$S/etc-svc/smtpd/tcp.cdb" ] && echo yes)"
-missing=""
-for p in readlog relaylock showallowed logpopauth-pre logpopauth-post relaygrant relayrevoke; do
-  [ "$(stat -c %a "$S/usr/local/bin/$p" 2>/dev/null)" = 755 ] || missing="$missing $p"
-done
-check "it installs the programs into conf-home's bin, mode 755 (missing or wrong:$missing)" "" "$missing"
-check "package/setup (second run) exits 0" 0 "$(cat "$S/run2.rc")"
-check "the second run says only that it is done" "package/setup: info: done" "$(cat "$S/run2.out")"
-if cmp -s "$S/list1" "$S/list2"; then ok "the second run changes nothing (owners, modes, sizes, times, links, accounts)"
-else notok "the second run changed something" "$(diff "$S/list1" "$S/list2" | head -20)"; fi
-check "a third run keeps a file the administrator edited (env/SOURCES)" /var/log/smtp-poplock/pop.log "$(cat "$S/etc-svc/readlog/env/SOURCES")"

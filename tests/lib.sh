@@ -73,6 +73,14 @@ waitfor() {
   return 1
 }
 
+# freeport BASE: a TCP port nothing listens on, from BASE up (ss, iproute2)
+freeport() {
+  local p=$1
+  while ss -Hltn "sport = :$p" | grep -q .; do p=$((p + 1)); done
+  echo $p
+}
+listening() { ss -Hltn "sport = :$1" | grep -q .; }
+
 # rcptcode SOURCE-IP PORT [RECIPIENT]: the SMTP server's reply code to
 # RCPT TO RECIPIENT (default: a foreign domain) from SOURCE-IP
 rcptcode() {
