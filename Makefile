@@ -62,11 +62,14 @@ install: it
 instcheck:
 	package/instcheck
 
+uninstall:
+	package/uninstall
+
 clean:
 	rm -f compile load src/*.o src/*.a src/auto_*.c tests/*.o $(PROGRAMS) $(TESTTOOLS)
 	rm -rf tests/out bench/out
 
-.PHONY: default it check install instcheck clean
+.PHONY: default it check install instcheck uninstall clean
 
 # benchmarks (doc/bench.html): not tests, no timed assertions; BENCH_QUICK=1 skips the 10^6 sizes
 bench: it
