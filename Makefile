@@ -10,6 +10,9 @@ AUTO = src/auto_state.c src/auto_version.c
 LIBSRC = $(filter-out $(PROGRAMS:%=src/%.c) $(AUTO),$(wildcard src/*.c))
 LIBOBJ = $(LIBSRC:.c=.o) $(AUTO:.c=.o)
 
+# the man pages: those package/hier installs, each made from doc/PROG.html
+MANPAGES = $(shell sed -n 's|^f 644 share/man/man[0-9]/[^ ]* ||p' package/hier)
+
 # programs the tests drive the library with (tests/*.c)
 TESTTOOLS = $(patsubst %.c,%,$(wildcard tests/*.c))
 
@@ -19,7 +22,7 @@ LIBS = src/libpoplock.a -Wl,-Bstatic -lskarnet -Wl,-Bdynamic
 
 default: it
 
-it: $(PROGRAMS) $(TESTTOOLS)
+it: $(PROGRAMS) $(TESTTOOLS) $(MANPAGES)
 
 compile: conf-cc
 	( echo '#!/bin/sh' ; echo 'exec' "`head -1 conf-cc`" '-Isrc -c $${1+"$$@"}' ) > compile
@@ -53,6 +56,16 @@ $(PROGRAMS): %: src/%.o src/libpoplock.a load
 $(TESTTOOLS): %: %.o src/libpoplock.a load
 	./load $@ $(LIBS)
 
+MANDEPS = package/html2man doc/index.html package/hier package/version conf-home
+
+man/%.1: doc/%.html $(MANDEPS)
+	@mkdir -p man
+	package/html2man $* 1 > $@{new} && mv -f $@{new} $@
+
+man/%.8: doc/%.html $(MANDEPS)
+	@mkdir -p man
+	package/html2man $* 8 > $@{new} && mv -f $@{new} $@
+
 check: it
 	tests/run
 
@@ -67,6 +80,7 @@ uninstall:
 
 clean:
 	rm -f compile load src/*.o src/*.a src/auto_*.c tests/*.o $(PROGRAMS) $(TESTTOOLS)
+	rm -rf man
 	rm -rf tests/out bench/out
 
 .PHONY: default it check install instcheck uninstall clean

@@ -1,9 +1,10 @@
 #!/bin/bash
 # make install, make instcheck and make uninstall into a private DESTDIR:
-# the install is what package/hier lists, and the uninstall takes away
-# exactly that, leaving the tree as it was before (other packages' files,
-# the shared directories), the state directory and the services alone,
-# saying so.
+# the install is what package/hier lists (and the list of the
+# directories it made), and the uninstall takes away exactly that,
+# leaving the tree as it was before (other packages' files, the
+# directories that were there), the state directory and the services
+# alone, saying so.
 . "$(dirname "$0")/lib.sh"
 home=$(head -1 "$TOP/conf-home")
 state=$(head -1 "$TOP/conf-state")
@@ -14,19 +15,26 @@ mk() { make -s -C "$TOP" "$@"; }
 left_state="package/uninstall: info: left the state directory $state alone: it is your data (doc/state.html)"
 left_services="package/uninstall: info: left the service directories (package/setup's, default /etc/smtp-poplock/service) and their links (default in /service) alone: take each down as doc/install-qmail.html says"
 
-echo '--- a prefix that has other packages in it, as /usr/local has'
+echo '--- a prefix as Debian makes /usr/local, with another package in it'
 R="$T/root"
-mkdir -p "$R$home/bin" "$R$home/share/doc/other" "$R$home/share/man/man8"
+# Debian's /usr/local has bin and share/man (empty), and no share/doc
+mkdir -p "$R$home/bin" "$R$home/share/man" "$R$home/share/other"
 echo other > "$R$home/bin/other"; chmod 755 "$R$home/bin/other"
-echo readme > "$R$home/share/doc/other/README"
+echo readme > "$R$home/share/other/README"
 tree "$R" > "$T/before"
 
 run env DESTDIR="$R" make -s -C "$TOP" install
 check "make install: exit 0" 0 "$rc"
 check "make install: its one line" "package/install: installed into $R$home" "$(cat "$T/out")"
 check "make install: nothing on stderr" "" "$(cat "$T/err")"
-(cd "$R$home" && find . -type f | sed 's|^\./||' | grep -v -x -e bin/other -e share/doc/other/README | LC_ALL=C sort) > "$T/installed"
-check "make install: installed the files package/hier lists, and no other" "$(hierfiles)" "$(cat "$T/installed")"
+(cd "$R$home" && find . -type f | sed 's|^\./||' | grep -v -x -e bin/other -e share/other/README | LC_ALL=C sort) > "$T/installed"
+check "make install: installed the files package/hier lists, and the list of the directories it made" \
+  "$( (hierfiles; echo share/doc/smtp-poplock/directories-made) | LC_ALL=C sort)" "$(cat "$T/installed")"
+check "make install: the directories it made, and only those, are in that list" \
+  "$home/share/doc
+$home/share/doc/smtp-poplock
+$home/share/man/man1
+$home/share/man/man8" "$(cat "$R$home/share/doc/smtp-poplock/directories-made")"
 check "make install: a program 0755, a page 0644, its doc directory 0755" "755 644 755" \
   "$(stat -c %a "$R$home/bin/relaylock") $(stat -c %a "$R$home/share/doc/smtp-poplock/index.html") $(stat -c %a "$R$home/share/doc/smtp-poplock")"
 check "make install: the installed relaylock is the built one" same "$(cmp -s "$TOP/relaylock" "$R$home/bin/relaylock" && echo same)"
@@ -53,14 +61,19 @@ $left_services
 package/uninstall: removed from $R$home" "$rc $(cat "$T/out")"
 check "a second make uninstall: the tree is still as before" "$(cat "$T/before")" "$(tree "$R")"
 
-echo '--- an empty DESTDIR: the shared directories (mode - in package/hier) stay'
+echo '--- an empty DESTDIR, installed twice (an upgrade): every directory is install'"'"'s'
 R2="$T/root2"; mkdir "$R2"
 run env DESTDIR="$R2" "$TOP"/package/install
 check "package/install into an empty root: exit 0" 0 "$rc"
+check "package/install: it made the prefix and its parents too" "$(echo "$home" | awk -F/ '{ p = ""; for (i = 2; i <= NF; i++) { p = p "/" $i; print p } }')" \
+  "$(grep -v -e "^$home/" "$R2$home/share/doc/smtp-poplock/directories-made")"
+first=$(cat "$R2$home/share/doc/smtp-poplock/directories-made")
+run env DESTDIR="$R2" "$TOP"/package/install
+check "package/install again, making nothing: exit 0, the list kept as it was" "0 $first" \
+  "$rc $(cat "$R2$home/share/doc/smtp-poplock/directories-made")"
 run env DESTDIR="$R2" "$TOP"/package/uninstall
 check "package/uninstall: exit 0, nothing on stderr" "0 " "$rc $(cat "$T/err")"
-check "package/uninstall: only the directories of mode - are left" "$(printf '%s\n' . $(echo "$home" | sed 's|/| |g' | awk '{ p = "."; for (i = 1; i <= NF; i++) { p = p "/" $i; print p } }') ".$home/bin" ".$home/share" ".$home/share/doc")" \
-  "$(cd "$R2" && find . | LC_ALL=C sort)"
+check "package/uninstall: the root is empty again" "." "$(cd "$R2" && find . | LC_ALL=C sort)"
 
 echo '--- an interrupted install, and a file of the administrator in the doc directory'
 R3="$T/root3"; mkdir "$R3"
@@ -71,8 +84,9 @@ run env DESTDIR="$R3" "$TOP"/package/uninstall
 check "package/uninstall: exit 0" 0 "$rc"
 check "package/uninstall: a warning for the directory it keeps" \
   "package/uninstall: warning: left $R3$home/share/doc/smtp-poplock: it holds files package/hier does not list" "$(cat "$T/err")"
-check "package/uninstall: the administrator's file is kept, alone in its directory" "notes.txt" "$(ls "$R3$home/share/doc/smtp-poplock")"
-check "package/uninstall: the NAME{new} of the interrupted install is gone, bin/ empty" "bin:" "$([ -d "$R3$home/bin" ] && echo "bin:$(ls -A "$R3$home/bin")")"
+check "package/uninstall: only the administrator's file is left, with the directories that hold it (the NAME{new} is gone)" \
+  "$(printf '%s\n' . $(echo "$home/share/doc/smtp-poplock/notes.txt" | awk -F/ '{ p = "."; for (i = 2; i <= NF; i++) { p = p "/" $i; print p } }') | LC_ALL=C sort)" \
+  "$(cd "$R3" && find . | LC_ALL=C sort)"
 
 echo '--- a name package/hier lists that is a directory here'
 R4="$T/root4"; mkdir -p "$R4$home/bin/relaylock"
