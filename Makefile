@@ -10,6 +10,9 @@ AUTO = src/auto_state.c src/auto_version.c
 LIBSRC = $(filter-out $(PROGRAMS:%=src/%.c) $(AUTO),$(wildcard src/*.c))
 LIBOBJ = $(LIBSRC:.c=.o) $(AUTO:.c=.o)
 
+# the man pages: those package/hier installs, each made from doc/PROG.html
+MANPAGES = $(shell sed -n 's|^f 644 share/man/man[0-9]/[^ ]* ||p' package/hier)
+
 # programs the tests drive the library with (tests/*.c)
 TESTTOOLS = $(patsubst %.c,%,$(wildcard tests/*.c))
 
@@ -19,7 +22,7 @@ LIBS = src/libpoplock.a -Wl,-Bstatic -lskarnet -Wl,-Bdynamic
 
 default: it
 
-it: $(PROGRAMS) $(TESTTOOLS)
+it: $(PROGRAMS) $(TESTTOOLS) $(MANPAGES)
 
 compile: conf-cc
 	( echo '#!/bin/sh' ; echo 'exec' "`head -1 conf-cc`" '-Isrc -c $${1+"$$@"}' ) > compile
@@ -58,6 +61,16 @@ tests/state_compact_crash.o: src/state_compact.c src/*.h compile
 $(TESTTOOLS): %: %.o tests/state_compact_crash.o src/libpoplock.a load
 	./load $@ tests/state_compact_crash.o $(LIBS)
 
+MANDEPS = package/html2man doc/index.html package/hier package/version conf-home
+
+man/%.1: doc/%.html $(MANDEPS)
+	@mkdir -p man
+	package/html2man $* 1 > $@{new} && mv -f $@{new} $@
+
+man/%.8: doc/%.html $(MANDEPS)
+	@mkdir -p man
+	package/html2man $* 8 > $@{new} && mv -f $@{new} $@
+
 check: it
 	tests/run
 
@@ -67,11 +80,15 @@ install: it
 instcheck:
 	package/instcheck
 
+uninstall:
+	package/uninstall
+
 clean:
 	rm -f compile load src/*.o src/*.a src/auto_*.c tests/*.o $(PROGRAMS) $(TESTTOOLS)
+	rm -rf man
 	rm -rf tests/out bench/out
 
-.PHONY: default it check install instcheck clean
+.PHONY: default it check install instcheck uninstall clean
 
 # benchmarks (doc/bench.html): not tests, no timed assertions; BENCH_QUICK=1 skips the 10^6 sizes
 bench: it

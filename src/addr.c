@@ -163,21 +163,15 @@ static size_t fmt_hex (char *s, unsigned int v)
   return n ;
 }
 
-/* RFC 5952 section 4: compress the longest run (>= 2) of zero groups, the first on ties */
-size_t addr_fmt (char *s, addr const *a)
+/*
+ * The first longest run of zero groups longer than shortest becomes
+ * "::"; RFC 5952 section 4 has shortest 1 (a single zero is written).
+ */
+static size_t fmt6 (char *s, addr const *a, int shortest)
 {
   size_t n = 0 ;
   unsigned int g[8] ;
-  int best = -1, bestlen = 1, i ;
-  if (!a->is6)
-  {
-    for (i = 0 ; i < 4 ; i++)
-    {
-      if (i) s[n++] = '.' ;
-      n += fmt_dec(s + n, a->ip[i]) ;
-    }
-    return n ;
-  }
+  int best = -1, bestlen = shortest, i ;
   for (i = 0 ; i < 8 ; i++) g[i] = (a->ip[2*i] << 8) | a->ip[2*i+1] ;
   for (i = 0 ; i < 8 ; )
   {
@@ -198,6 +192,27 @@ size_t addr_fmt (char *s, addr const *a)
     n += fmt_hex(s + n, g[i]) ;
   }
   return n ;
+}
+
+static size_t fmt4 (char *s, addr const *a)
+{
+  size_t n = 0 ;
+  for (int i = 0 ; i < 4 ; i++)
+  {
+    if (i) s[n++] = '.' ;
+    n += fmt_dec(s + n, a->ip[i]) ;
+  }
+  return n ;
+}
+
+size_t addr_fmt (char *s, addr const *a)
+{
+  return a->is6 ? fmt6(s, a, 1) : fmt4(s, a) ;
+}
+
+size_t addr_fmt_tcpserver (char *s, addr const *a)
+{
+  return a->is6 ? fmt6(s, a, 0) : fmt4(s, a) ;
 }
 
 int addr_equal (addr const *a, addr const *b)

@@ -40,6 +40,14 @@ extern int addr_parse (char const *s, size_t len, addr *a) ;
 /* canonical text: dotted quad, or RFC 5952 IPv6; no NUL; returns length */
 extern size_t addr_fmt (char *s, addr const *a) ;
 
+/*
+ * $TCPREMOTEIP as ucspi-tcp-ipv6's tcpserver writes it, the text its
+ * rules are looked up by: addr_fmt's, except that a single zero group
+ * is compressed too (2001:db8::1:1:1:1:1, not 2001:db8:0:1:1:1:1:1).
+ * At most ADDR_FMT bytes, no NUL; returns the length.
+ */
+extern size_t addr_fmt_tcpserver (char *s, addr const *a) ;
+
 extern int addr_equal (addr const *a, addr const *b) ;
 
 #endif

@@ -9,6 +9,14 @@
 #include "addr.h"
 #include "export.h"
 
+/* the length of the "deny" or "allow" x starts with, or 0 */
+static size_t verb (char const *x, size_t len)
+{
+  if (len >= 4 && !memcmp(x, "deny", 4)) return 4 ;
+  if (len >= 5 && !memcmp(x, "allow", 5)) return 5 ;
+  return 0 ;
+}
+
 /*
  * The instructions after the ':', as tcprules parses them: "deny" or
  * "allow", then any number of ,VAR=cVALUEc where c is any byte.  Returns
@@ -16,11 +24,10 @@
  */
 static int instructions (char const *x, size_t len, unsigned char *deny, unsigned char *relays, size_t *after)
 {
-  size_t i ;
+  size_t i = verb(x, len) ;
   *relays = 0 ;
-  if (len >= 4 && !memcmp(x, "deny", 4)) { *deny = 1 ; i = 4 ; }
-  else if (len >= 5 && !memcmp(x, "allow", 5)) { *deny = 0 ; i = 5 ; }
-  else return 0 ;
+  if (!i) return 0 ;
+  *deny = i == 4 ;
   *after = i ;
   while (i < len)
   {
@@ -72,13 +79,25 @@ static int addrange (exportrules *r, exportrule *e, char const *a, size_t len, s
   return 1 ;
 }
 
-int exportrules_load (exportrules *r, char const *path)
+/*
+ * Where the address ends: at the first ':' (ucspi-tcp), or at the first
+ * followed by deny or allow (ucspi-tcp-ipv6, whose addresses hold ':').
+ * 1 if there is one, 0 if not.
+ */
+static int addrend (char const *x, size_t len, int ip6, size_t *colon)
+{
+  for (size_t i = 0 ; i < len ; i++)
+    if (x[i] == ':' && (!ip6 || verb(x + i + 1, len - i - 1))) { *colon = i ; return 1 ; }
+  return 0 ;
+}
+
+int exportrules_load (exportrules *r, char const *path, int ip6)
 {
   size_t pos = 0 ;
   unsigned int lineno = 0 ;
   r->text.len = 0 ; r->keys.len = 0 ;
   genalloc_setlen(exportrule, &r->rules, 0) ;
-  r->badline = 0 ; r->hostline = 0 ;
+  r->badline = 0 ; r->hostline = 0 ; r->ip6 = !!ip6 ;
   if (!openslurpclose(&r->text, path)) return -1 ;
   while (pos < r->text.len)
   {
@@ -91,10 +110,11 @@ int exportrules_load (exportrules *r, char const *path)
     pos += len + !!nl ;
     if (!len || x[0] == '#') continue ;
     while (len && (x[len - 1] == ' ' || x[len - 1] == '\t')) len-- ;
+    if (!addrend(x, len, ip6, &colon))
     {
-      char const *c = memchr(x, ':', len) ;
-      if (!c) continue ;   /* tcprules skips it too */
-      colon = c - x ;
+      if (!ip6) continue ;   /* ucspi-tcp's tcprules skips it too; ucspi-tcp-ipv6's refuses it */
+      r->badline = lineno ;
+      return 0 ;
     }
     e.line = x - r->text.s ; e.linelen = len ; e.lineno = lineno ;
     if (!instructions(x + colon + 1, len - colon - 1, &e.deny, &e.relays, &after))
@@ -157,12 +177,12 @@ long export_rules_text (exportrules const *r, addr const *a, size_t n, stralloc 
   for (size_t i = 0 ; i < n ; i++)
   {
     char ip[ADDR_FMT + 1] ;
-    size_t len = addr_fmt(ip, a + i) ;
+    size_t len = r->ip6 ? addr_fmt_tcpserver(ip, a + i) : addr_fmt(ip, a + i) ;
     exportrule const *e ;
     ip[len] = 0 ;
-    if (a[i].is6)
+    if (a[i].is6 && !r->ip6)
     {
-      if (!skipped(out, r, ip, "tcpserver's rules are IPv4", 0)) return -1 ;
+      if (!skipped(out, r, ip, "ucspi-tcp's tcpserver is IPv4 only (relayexport -6 for ucspi-tcp-ipv6's)", 0)) return -1 ;
       continue ;
     }
     e = find(r, ip, len) ;
@@ -171,9 +191,9 @@ long export_rules_text (exportrules const *r, addr const *a, size_t n, stralloc 
       if (!skipped(out, r, ip, "is the admin's own rule for this address", e)) return -1 ;
       continue ;
     }
-    /* tcpserver then tries 1.2.3., 1.2., 1., and the empty address */
+    /* tcpserver then tries 1.2.3., 1.2., 1. (ucspi-tcp-ipv6's: 2001:db8::, 2001:db8:, 2001:), and the empty address */
     for (size_t k = len ; k-- > 0 ;)
-      if (ip[k] == '.' && (e = find(r, ip, k + 1))) break ;
+      if ((ip[k] == '.' || ip[k] == ':') && (e = find(r, ip, k + 1))) break ;
     if (!e) e = find(r, "", 0) ;
     if (e && e->deny)
     {

@@ -31,7 +31,7 @@
 #include "export.h"
 #include "replace.h"
 
-#define USAGE "relayexport [-v] [-1] [-d dir] [-g seconds] [-r persecond] [-c cdb] [-t rules -x rulescdb]"
+#define USAGE "relayexport [-v] [-1] [-d dir] [-g seconds] [-r persecond] [-c cdb] [-t rules -x rulescdb [-6]]"
 #define dieusage() strerr_dieusage(100, USAGE)
 
 /*
@@ -49,6 +49,7 @@ static int verbose = 0 ;
 static char const *cdbpath = 0 ;
 static char const *rulespath = 0 ;
 static char const *rulescdb = 0 ;
+static int rules6 = 0 ;   /* tcprules and tcpserver are ucspi-tcp-ipv6's */
 static stralloc rulessrc = STRALLOC_ZERO ;   /* rulescdb.rules: what tcprules compiled */
 
 /* what was last written, so that an unchanged set is not rewritten */
@@ -204,7 +205,7 @@ static int export_rulesfile (addr const *a, size_t n)
   stralloc text = STRALLOC_ZERO ;
   int status = 0 ;
   long added ;
-  int k = exportrules_load(&r, rulespath) ;
+  int k = exportrules_load(&r, rulespath, rules6) ;
   if (k < 0) strerr_diefusys(111, "read ", rulespath) ;
   if (!k)
   {
@@ -226,7 +227,8 @@ static int export_rulesfile (addr const *a, size_t n)
   k = tcprules(text.s, text.len) ;
   if (k == 100)
   {
-    strerr_warnw("tcprules refused the rules made from ", rulespath, "; ", rulescdb, " is left as it was") ;
+    strerr_warnw("tcprules refused the rules made from ", rulespath, "; ", rulescdb, " is left as it was",
+      rules6 ? " (with -6, tcprules must be ucspi-tcp-ipv6's)" : "") ;
     status = 100 ;
     goto end ;
   }
@@ -301,12 +303,13 @@ int main (int argc, char const *const *argv)
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)
     {
-      int opt = usage_getopt(argc, argv, "v1d:g:r:c:t:x:", &l, USAGE) ;
+      int opt = usage_getopt(argc, argv, "v16d:g:r:c:t:x:", &l, USAGE) ;
       if (opt == -1) break ;
       switch (opt)
       {
         case 'v' : verbose = 1 ; break ;
         case '1' : once = 1 ; break ;
+        case '6' : rules6 = 1 ; break ;
         case 'd' : dir = l.arg ; break ;
         case 'g' : if (!l.arg[0] || l.arg[uint320_scan(l.arg, &gopt)] || gopt > GRANT_MAX) usage_badvalue(USAGE, 'g', l.arg) ; hasg = 1 ; break ;
         case 'r' : if (!l.arg[0] || l.arg[uint0_scan(l.arg, &persecond)] || !persecond || persecond > 1000) usage_badvalue(USAGE, 'r', l.arg) ; break ;
@@ -320,6 +323,7 @@ int main (int argc, char const *const *argv)
   }
   if (argc) usage_die(USAGE, "unexpected argument: ", argv[0]) ;
   if (!rulespath != !rulescdb) usage_die(USAGE, "-t and -x go together", "") ;
+  if (rules6 && !rulespath) usage_die(USAGE, "-6 is about the rules: it goes with -t and -x", "") ;
   if (!cdbpath && !rulespath) usage_die(USAGE, "nothing to export: give -c or -t and -x", "") ;
   if (rulescdb && (!stralloc_cats(&rulessrc, rulescdb) || !stralloc_cats(&rulessrc, ".rules") || !stralloc_0(&rulessrc)))
     strerr_diefusys(111, "allocate memory") ;

@@ -15,7 +15,7 @@ declare -A U=(
   [relayrevoke]='relayrevoke [ -d dir ] address'
   [relaypolicy]='relaypolicy [-v] [-d dir] [-g seconds]'
   [relaycheck]='relaycheck [ -d dir ] [ -S servicedir ] [ -F formats ] [ -w seconds ] [ source... ]'
-  [relayexport]='relayexport [-v] [-1] [-d dir] [-g seconds] [-r persecond] [-c cdb] [-t rules -x rulescdb]'
+  [relayexport]='relayexport [-v] [-1] [-d dir] [-g seconds] [-r persecond] [-c cdb] [-t rules -x rulescdb [-6]]'
 )
 progs=$(sed -n 's|^f 755 bin/\([^ ]*\) .*|\1|p' "$TOP/package/hier")
 check "the test knows every program package/hier installs" "$(printf '%s\n' "${!U[@]}" | sort)" "$(printf '%s\n' $progs | sort)"
@@ -68,6 +68,7 @@ usageerr showallowed "unexpected argument: x" x
 usageerr relaypolicy "unexpected argument: x" x
 usageerr relayexport "unexpected argument: x" -c y x
 usageerr relayexport "-t and -x go together" -t rules
+usageerr relayexport "-6 is about the rules: it goes with -t and -x" -6 -c x
 usageerr relayexport "nothing to export: give -c or -t and -x"
 
 # the chainloaders: options come before the program, whose own are its own

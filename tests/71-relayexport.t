@@ -81,7 +81,7 @@ check "the source it compiled: the admin's lines, then the grants" "$(cat "$T/ru
 # 127.0.0.5: not added: line 2 is the admin's own rule for this address: 127.0.0.5:allow,SMTPGREETING="mx"
 127.0.0.9:allow,RELAYCLIENT=""
 192.0.2.8:allow,RELAYCLIENT=""
-# 2001:db8::1: not added: tcpserver's rules are IPv4
+# 2001:db8::1: not added: ucspi-tcp's tcpserver is IPv4 only (relayexport -6 for ucspi-tcp-ipv6's)
 EOR
 )" "$(cat "$out/tcp.cdb.rules")"
 check "tcprulescheck: 10.1.2.3 is still denied by the admin's prefix" "rule 10.1.:
