@@ -271,7 +271,9 @@ done
 # Its /run a directory of the test's (the journal in run/log/journal,
 # its sockets in run/systemd/journal), its /dev a private one, its
 # settings in /run/systemd/journald.conf.d (volatile storage, no kernel
-# log, nothing forwarded, no rate limit), its own messages on stderr.
+# log, nothing forwarded, no rate limit, the kernel's audit setting left
+# as it is: "Audit=" unset; the kernel refuses it from a pid namespace
+# anyway), its own messages on stderr.
 # The namespace's shell replays every capture and cuts the journal
 # after each (journalctl's cursors), in each -o form.
 J=$T/journal
@@ -279,7 +281,7 @@ jd=/lib/systemd/systemd-journald
 if [ -x "$jd" ] && needcmd journalctl; then
   mkdir -p "$J/run/systemd/journald.conf.d" "$J/run/log/journal" "$J/dev"
   printf '%s\n' '[Journal]' Storage=volatile ReadKMsg=no ForwardToSyslog=no ForwardToKMsg=no \
-    ForwardToConsole=no ForwardToWall=no RateLimitBurst=0 RuntimeMaxUse=64M > "$J/run/systemd/journald.conf.d/poplock.conf"
+    ForwardToConsole=no ForwardToWall=no RateLimitBurst=0 RuntimeMaxUse=64M Audit= > "$J/run/systemd/journald.conf.d/poplock.conf"
   n=0
   for log in "${caps[@]}"; do n=$((n + 1)); echo "$n $(nsent "$log") $log"; done > "$J/caps"
   cat > "$J/ns.sh" <<'EOF'
@@ -289,12 +291,20 @@ mount --make-rprivate / || exit 111
 mount --bind "$J/run" /run || exit 111
 for f in null zero full random urandom; do : > "$J/dev/$f"; mount --bind "/dev/$f" "$J/dev/$f" || exit 111; done
 mount --rbind "$J/dev" /dev || exit 111
+# journald finds its own cgroup at start (systemd 257 fails without one):
+# where /sys/fs/cgroup has no cgroup file system (a chroot's fresh /sys),
+# the kernel's cgroup2 hierarchy, read-only, in this namespace only
+case $(stat -f -c %T /sys/fs/cgroup 2>/dev/null) in
+  cgroup2fs|tmpfs) ;;
+  *) mount -t cgroup2 -o ro,nosuid,nodev,noexec cgroup2 /sys/fs/cgroup || exit 111 ;;
+esac
 SYSTEMD_LOG_TARGET=console "$jd" > "$J/journald.out" 2>&1 & p=$!
 waitfor 10 test -S /run/systemd/journal/dev-log || { echo "journald did not come up: $(cat "$J/journald.out")" >&2; exit 111; }
 jc() { journalctl --no-pager -q -D "$J/run/log/journal" SYSLOG_FACILITY=2 "$@"; }
-jnew() { [ "$(jc ${c:+"--after-cursor=$c"} -o cat | wc -l)" -ge "$1" ]; }
+jnew() { kill -0 $p 2>/dev/null || return 0; [ "$(jc ${c:+"--after-cursor=$c"} -o cat | wc -l)" -ge "$1" ]; }
 c=""
 while read -r n k log; do
+  kill -0 $p 2>/dev/null || { echo "journald is gone: $(cat "$J/journald.out")" >&2; exit 111; }
   a=$(date +%s)
   replay "$log" /run/systemd/journal/dev-log pid
   waitfor 10 jnew "$k"
