@@ -88,7 +88,7 @@ grants() {
 same() {
   local got bad a=$t0 b=$t1
   [ -n "${3:-}" ] && read -r a b < "$3"
-  if [ ! -f "$2" ]; then notok "$1 grants exactly what the capture does" "no file $2"; return; fi
+  if [ ! -e "$2" ]; then notok "$1 grants exactly what the capture does" "no file $2"; return; fi
   : > "$T/times"
   got=$(grants "$2")
   if [ "$got" = "$want" ]; then ok "$1 grants exactly what the capture does ($wantn)"
@@ -98,15 +98,20 @@ same() {
     notok "$1: every grant at the transport's time" "run from $a to $b, got: $bad"
 }
 
-# socklog unix SOCKET | tee: multilog t, svlogd -t, -tt, -ttt, a file
+# socklog unix SOCKET | tee: multilog t, svlogd -t, -tt, -ttt, svlogd
+# without stamps selecting mail.* as socklog-conf's mail directory does,
+# and a file
 via_socklog() {
   local d=$1 f p
-  mkdir -p "$d/multilog" "$d/svlogd-t" "$d/svlogd-tt" "$d/svlogd-ttt"
-  for f in t tt ttt; do mkfifo "$d/fifo-$f"; done
+  mkdir -p "$d/multilog" "$d/svlogd-t" "$d/svlogd-tt" "$d/svlogd-ttt" "$d/svlogd"
+  printf 's999999\nn5\n-*\n+mail.*\n' > "$d/svlogd/config"
+  for f in t tt ttt plain; do mkfifo "$d/fifo-$f"; done
   multilog t "$d/multilog" < "$d/fifo-t" & p="$!"
   svlogd -t "$d/svlogd-t" < "$d/fifo-tt" & p="$p $!"
   svlogd -tt "$d/svlogd-tt" < "$d/fifo-ttt" & p="$p $!"
-  sh -c 'echo $$ > "$1"; exec socklog unix "$2"' sh "$d/socklog.pid" "$d/sock" 2> "$d/socklog.err" | tee "$d/fifo-t" "$d/fifo-tt" "$d/fifo-ttt" "$d/file" | svlogd -ttt "$d/svlogd-ttt" &
+  svlogd "$d/svlogd" < "$d/fifo-plain" & p="$p $!"
+  sh -c 'echo $$ > "$1"; exec socklog unix "$2"' sh "$d/socklog.pid" "$d/sock" 2> "$d/socklog.err" |
+    tee "$d/fifo-t" "$d/fifo-tt" "$d/fifo-ttt" "$d/fifo-plain" "$d/file" | svlogd -ttt "$d/svlogd-ttt" &
   p="$p $!"
   waitfor 5 test -S "$d/sock" || { echo "socklog did not bind $d/sock: $(cat "$d/socklog.err")" >&2; return 1; }
   replay "$2" "$d/sock"
@@ -339,10 +344,12 @@ for log in "${caps[@]}"; do
   via_busybox "$d/busybox" "$log" ""
   via_busybox "$d/none" "$log" -u
   t1=$(($(date +%s) + 1))
-  same "$name: socklog into multilog t" "$d/socklog/multilog/current"
-  same "$name: socklog into svlogd -t" "$d/socklog/svlogd-t/current"
-  same "$name: socklog into svlogd -tt" "$d/socklog/svlogd-tt/current"
-  same "$name: socklog into svlogd -ttt" "$d/socklog/svlogd-ttt/current"
+  # the log directories read as readlog follows them (SOURCES names them)
+  same "$name: socklog into multilog t" "$d/socklog/multilog"
+  same "$name: socklog into svlogd -t" "$d/socklog/svlogd-t"
+  same "$name: socklog into svlogd -tt" "$d/socklog/svlogd-tt"
+  same "$name: socklog into svlogd -ttt" "$d/socklog/svlogd-ttt"
+  same "$name: socklog into svlogd, no stamps, config '-* +mail.*' (socklog-conf's mail)" "$d/socklog/svlogd"
   same "$name: socklog into a file" "$d/socklog/file"
   same "$name: BusyBox syslogd" "$d/busybox/messages"
   same "$name: BusyBox syslogd on a host named (none)" "$d/none/messages"
