@@ -231,15 +231,21 @@ if needcmd apt-get && needcmd dpkg-deb; then
       [ -n "$mods" ] || missing="$missing(no module directory in usr/lib/syslog-ng)"
       skip "syslog-ng" "libraries missing (package/deps-test-12, -13 list them): $missing"; SN=""
     else
+      # doc/install-syslog.html's lines, its file here and nogroup for
+      # poplock, after Debian's s_src and f_mail (on a socket of its own)
       cat > "$SN/syslog-ng.conf" <<EOF
 @version: ${mods##*/}
 options { keep-hostname(no); use-dns(no); dns-cache(no); };
-source s_local { unix-dgram("$SN/log"); };
+source s_src { unix-dgram("$SN/log"); };
 filter f_mail { facility(mail); };
-destination d_file { file("$SN/file"); };
 destination d_iso { file("$SN/iso" ts-format(iso)); };
-log { source(s_local); filter(f_mail); destination(d_file); destination(d_iso); };
+log { source(s_src); filter(f_mail); destination(d_iso); };
 EOF
+      sed -n '/<pre id="syslog-ng-conf">/,/<\/pre>/p' "$TOP/doc/install-syslog.html" | sed '1d;$d' |
+        sed -e 's/&quot;/"/g' -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&amp;/\&/g' \
+          -e "s|/var/log/smtp-poplock/mail.log|$SN/smtp-poplock/mail.log|" -e 's/group("poplock")/group("nogroup")/' >> "$SN/syslog-ng.conf"
+      grep -q "$SN/smtp-poplock/mail.log" "$SN/syslog-ng.conf" || notok "doc/install-syslog.html has the block syslog-ng-conf"
+      ln -s smtp-poplock/mail.log "$SN/file"
       LD_LIBRARY_PATH=$SNLIB "$sng" -F --no-caps -f "$SN/syslog-ng.conf" --module-path="$mods" \
         --persist-file="$SN/persist" --pidfile="$SN/pid" --control="$SN/ctl" > "$SN/out" 2>&1 &
       sngpid=$!
@@ -290,7 +296,7 @@ if [ -x "$jd" ] && needcmd journalctl; then
   n=0
   for log in "${caps[@]}"; do n=$((n + 1)); echo "$n $(nsent "$log") $log"; done > "$J/caps"
   cat > "$J/ns.sh" <<'EOF'
-J=$1 T=$2 jd=$3
+J=$1 T=$2 jd=$3 ST=$4
 . "$T/fn.sh"
 mount --make-rprivate / || exit 111
 mount --bind "$J/run" /run || exit 111
@@ -307,6 +313,15 @@ SYSTEMD_LOG_TARGET=console "$jd" > "$J/journald.out" 2>&1 & p=$!
 waitfor 10 test -S /run/systemd/journal/dev-log || { echo "journald did not come up: $(cat "$J/journald.out")" >&2; exit 111; }
 jc() { journalctl --no-pager -q -D "$J/run/log/journal" SYSLOG_FACILITY=2 "$@"; }
 jnew() { kill -0 $p 2>/dev/null || return 0; [ "$(jc ${c:+"--after-cursor=$c"} -o cat | wc -l)" -ge "$1" ]; }
+# doc/install-syslog.html's service: journalctl -f (its cursor in a
+# file) into readlog - (here readlog -1 -n: what it would grant)
+follow() {  # follow NAME OPTION...
+  local name=$1; shift
+  sh -c 'echo $$ > "$1/follow.pid"; exec journalctl --no-pager -D "$1/run/log/journal" '"$*" sh "$J" |
+    "$TOP/readlog" -1 -n -d "$ST" - > "$J/$name.out" 2> "$J/$name.err"
+}
+FOLLOW="-f -q -o short-iso --cursor-file=$J/follow.cursor --since=-1h"
+follow follow $FOLLOW & fp=$!
 c=""
 while read -r n k log; do
   kill -0 $p 2>/dev/null || { echo "journald is gone: $(cat "$J/journald.out")" >&2; exit 111; }
@@ -319,12 +334,45 @@ while read -r n k log; do
   c=$(jc -n 1 -o export | sed -n 's/^__CURSOR=//p')
   echo "$a $(($(date +%s) + 1))" > "$T/$n/window-journal"
 done < "$J/caps"
+sleep 1
+kill "$(cat "$J/follow.pid")"; wait $fp
+# restarted, it resumes after the cursor: nothing new, nothing again
+follow again $FOLLOW & fp=$!
+sleep 1
+kill "$(cat "$J/follow.pid")"; wait $fp
+# the sender's uid is journald's, not the sender's to say: a login line
+# sent by nobody and one by root, and _UID=0 shows root's only
+D='pop3-login: Logged in: user=<u>, method=PLAIN, rip=ADDR, lip=127.0.0.1, mpid=1, session=<x>'
+setuidgid nobody logger -u /run/systemd/journal/dev-log -p mail.info -t dovecot -- "${D/ADDR/127.0.0.92}"
+logger -u /run/systemd/journal/dev-log -p mail.info -t dovecot -- "${D/ADDR/127.0.0.93}"
+waitfor 5 sh -c 'journalctl -D "$1/run/log/journal" -o cat | grep -q 127.0.0.93' sh "$J"
+journalctl --no-pager -q -D "$J/run/log/journal" -o short-iso > "$J/uid-all"
+journalctl --no-pager -q -D "$J/run/log/journal" -o short-iso _UID=0 > "$J/uid-0"
 kill $p; wait $p
 EOF
-  timeout 300 unshare -m -p --fork --mount-proc bash "$J/ns.sh" "$J" "$T" "$jd" 2> "$J/ns.err"
+  timeout 300 unshare -m -p --fork --mount-proc bash "$J/ns.sh" "$J" "$T" "$jd" "$ST" 2> "$J/ns.err"
   rc=$?
   if [ $rc = 0 ] && [ -s "$T/1/journalctl-short" ]; then
     ok "systemd-journald ran without systemd, in its own mount and pid namespaces"
+    # the service of doc/install-syslog.html, followed while every capture went by
+    n=0; for log in "${caps[@]}"; do n=$((n + 1)); cat "$T/$n/journalctl-short-iso"; done > "$J/all-short-iso"
+    "$TOP/readlog" -1 -n -d "$ST" "$J/all-short-iso" > "$J/all.out" 2> "$J/all.err"
+    LC_ALL=C sort "$J/all.out" > "$J/all.sorted"; LC_ALL=C sort "$J/follow.out" > "$J/follow.sorted"
+    if cmp -s "$J/all.sorted" "$J/follow.sorted"; then
+      ok "journalctl -f -o short-iso into readlog -: the grants of every capture's lines read from a file ($(wc -l < "$J/all.out"))"
+    else notok "journalctl -f -o short-iso into readlog -: the grants of every capture's lines read from a file" "$(diff "$J/all.sorted" "$J/follow.sorted" | head -10)"; fi
+    check "and readlog said nothing else" "" "$(grep -v '^readlog: info: ' "$J/follow.err")"
+    # stopped (SIGTERM), systemd 257's journalctl saves its cursor and
+    # resumes after it; 252's saves none and reads the last hour again
+    if [ -s "$J/follow.cursor" ]; then
+      check "journalctl saved its cursor when stopped, and restarted gives nothing again" ":" "$(cat "$J/again.out"):$(grep -v '^readlog: info: ' "$J/again.err")"
+    else
+      check "journalctl saved no cursor when stopped: restarted, it reads the last hour again, the same grants at their own times" \
+        "$(cat "$J/follow.sorted")" "$(LC_ALL=C sort "$J/again.out")"
+    fi
+    checkgrep "journald took the login line logger sent as nobody" 'rip=127\.0\.0\.92,' "$J/uid-all"
+    checknogrep "journalctl _UID=0 shows only root's: not the line nobody sent" 'rip=127\.0\.0\.92,' "$J/uid-0"
+    checkgrep "and root's is there" 'rip=127\.0\.0\.93,' "$J/uid-0"
   else
     notok "systemd-journald in a private namespace" "exit $rc" "$(cat "$J/ns.err" "$J/journald.out" 2>/dev/null | head -10)"; J=""
   fi
@@ -379,9 +427,11 @@ for log in "${caps[@]}"; do
     checkgrep "$name: forwarded over TCP in RFC 3339 form: the sender's microseconds" "^$iso\.[0-9]{6}[+-][0-9]{2}:[0-9]{2} pop1 [^ ]+: " "$d/rsyslog-tcp-file"
   fi
   if [ -n "$SN" ]; then
-    same "$name: syslog-ng, its default file format" "$d/syslog-ng-file" "$d/window-rs"
+    same "$name: syslog-ng, its default file format (doc/install-syslog.html's lines)" "$d/syslog-ng-file" "$d/window-rs"
     same "$name: syslog-ng, ts-format(iso)" "$d/syslog-ng-iso" "$d/window-rs"
     check "$name: every syslog-ng file has each of the $k lines once" "$k $k" "$(wc -l < "$d/syslog-ng-file") $(wc -l < "$d/syslog-ng-iso")"
+    [ $n = 1 ] && check "syslog-ng gave doc/install-syslog.html's file to the group readlog runs in, mode 0640, its directory 0755" \
+      "640 root nogroup 755" "$(stat -c '%a %U %G' "$SN/smtp-poplock/mail.log") $(stat -c %a "$SN/smtp-poplock")"
     checkgrep "$name: syslog-ng's default: 'Mmm dd hh:mm:ss HOST TAG'" "^$stamp [^ ]+ [^ ]+: " "$d/syslog-ng-file"
     checkgrep "$name: syslog-ng's ts-format(iso): 'YYYY-MM-DDThh:mm:ss+hh:mm HOST TAG'" "^$iso[+-][0-9]{2}:[0-9]{2} [^ ]+ [^ ]+: " "$d/syslog-ng-iso"
   fi
