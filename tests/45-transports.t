@@ -135,13 +135,25 @@ for f in null zero urandom random; do touch /dev/\$f; mount --bind "$d/olddev/\$
 busybox syslogd -n -O "$d/messages" & p=\$!
 i=0; while [ ! -S /dev/log ] && [ \$i -lt 100 ]; do sleep 0.05; i=\$((i+1)); done
 . "$T/fn.sh"
-replay "$fix" /dev/log
+if [ -n "$fix" ]; then replay "$fix" /dev/log; else logger -u /dev/log -p mail.info -t imapd -- "\$HM"; fi
 sleep 0.2
 kill \$p; wait \$p || :
 EOF
   unshare -m $ns bash "$d/run.sh" 2> "$d/busybox.err" || echo "busybox run failed: $(cat "$d/busybox.err")" >&2
 }
-{ declare -p LINE; declare -f replay sendrun waitfor; } > "$T/fn.sh"
+
+# A message with a newline in it, the text after it a whole login line
+# (doc/install-syslog.html, "A newline inside a message"): imapd's
+# failure line, as a server that wrote a client's user name as it came
+# would send it.  HX is the address only that text gives.
+HX=203.0.113.77
+HM="LOGIN FAILED, user=x
+$(LC_ALL=C date '+%b %e %H:%M:%S') vm dovecot: pop3-login: Logged in: user=<eve>, method=PLAIN, rip=$HX, lip=127.0.0.1, mpid=1, session=<x>"
+export HM
+H=$T/newline; mkdir -p "$H"
+sendhm() { logger -u "$1" -p mail.info -t imapd -- "$HM"; }
+# what the shells of the private namespaces need
+{ declare -p LINE; declare -f replay sendrun waitfor sendhm; } > "$T/fn.sh"
 
 # cutnew OUT FILE N: once FILE has N lines more than at its last cut (10
 # seconds at most), what it gained goes to OUT
@@ -238,14 +250,15 @@ if needcmd apt-get && needcmd dpkg-deb; then
 options { keep-hostname(no); use-dns(no); dns-cache(no); };
 source s_src { unix-dgram("$SN/log"); };
 filter f_mail { facility(mail); };
+destination d_default { file("$SN/default"); };
 destination d_iso { file("$SN/iso" ts-format(iso)); };
-log { source(s_src); filter(f_mail); destination(d_iso); };
+log { source(s_src); filter(f_mail); destination(d_default); destination(d_iso); };
 EOF
       sed -n '/<pre id="syslog-ng-conf">/,/<\/pre>/p' "$TOP/doc/install-syslog.html" | sed '1d;$d' |
         sed -e 's/&quot;/"/g' -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&amp;/\&/g' \
           -e "s|/var/log/smtp-poplock/mail.log|$SN/smtp-poplock/mail.log|" -e 's/group("poplock")/group("nogroup")/' >> "$SN/syslog-ng.conf"
       grep -q "$SN/smtp-poplock/mail.log" "$SN/syslog-ng.conf" || notok "doc/install-syslog.html has the block syslog-ng-conf"
-      ln -s smtp-poplock/mail.log "$SN/file"
+      ln -s smtp-poplock/mail.log "$SN/doc"
       LD_LIBRARY_PATH=$SNLIB "$sng" -F --no-caps -f "$SN/syslog-ng.conf" --module-path="$mods" \
         --persist-file="$SN/persist" --pidfile="$SN/pid" --control="$SN/ctl" > "$SN/out" 2>&1 &
       sngpid=$!
@@ -271,12 +284,21 @@ for log in "${caps[@]}"; do
     for f in trad file udp-trad udp-file tcp-trad tcp-file; do cutnew "$d/rsyslog-$f" "$RS/$f" "$k"; done
   fi
   if [ -n "$SN" ]; then
-    for f in file iso; do cutnew "$d/syslog-ng-$f" "$SN/$f" "$k"; done
+    for f in default doc iso; do cutnew "$d/syslog-ng-$f" "$SN/$f" "$k"; done
   fi
   echo "$a $(($(date +%s) + 1))" > "$d/window-rs"
 done
-[ -n "$RS" ] && { kill $rssend $rsrecv; wait $rssend $rsrecv 2>/dev/null; }
-[ -n "$SN" ] && { kill $sngpid; wait $sngpid 2>/dev/null; }
+# and the message with a newline
+if [ -n "$RS" ]; then
+  sendhm "$RS/send/log"
+  for f in trad file udp-trad udp-file tcp-trad tcp-file; do cutnew "$H/rsyslog-$f" "$RS/$f" 1; done
+  kill $rssend $rsrecv; wait $rssend $rsrecv 2>/dev/null
+fi
+if [ -n "$SN" ]; then
+  sendhm "$SN/log"
+  for f in default doc iso; do cutnew "$H/syslog-ng-$f" "$SN/$f" 1; done
+  kill $sngpid; wait $sngpid 2>/dev/null
+fi
 
 # ---- systemd-journald, in its own mount and pid namespaces -------------
 # Its /run a directory of the test's (the journal in run/log/journal,
@@ -344,6 +366,12 @@ kill "$(cat "$J/follow.pid")"; wait $fp
 # the sender's uid is journald's, not the sender's to say: a login line
 # sent by nobody and one by root, and _UID=0 shows root's only
 D='pop3-login: Logged in: user=<u>, method=PLAIN, rip=ADDR, lip=127.0.0.1, mpid=1, session=<x>'
+# the message with a newline, in each form
+sendhm /run/systemd/journal/dev-log
+waitfor 5 jnew 1
+for f in short short-iso short-precise short-iso-precise; do
+  jc ${c:+"--after-cursor=$c"} -o $f > "$T/newline/journalctl-$f"
+done
 setuidgid nobody logger -u /run/systemd/journal/dev-log -p mail.info -t dovecot -- "${D/ADDR/127.0.0.92}"
 logger -u /run/systemd/journal/dev-log -p mail.info -t dovecot -- "${D/ADDR/127.0.0.93}"
 waitfor 5 sh -c 'journalctl -D "$1/run/log/journal" -o cat | grep -q 127.0.0.93' sh "$J"
@@ -431,12 +459,15 @@ for log in "${caps[@]}"; do
     checkgrep "$name: forwarded over TCP in RFC 3339 form: the sender's microseconds" "^$iso\.[0-9]{6}[+-][0-9]{2}:[0-9]{2} pop1 [^ ]+: " "$d/rsyslog-tcp-file"
   fi
   if [ -n "$SN" ]; then
-    same "$name: syslog-ng, its default file format (doc/install-syslog.html's lines)" "$d/syslog-ng-file" "$d/window-rs"
+    same "$name: syslog-ng, its default file format" "$d/syslog-ng-default" "$d/window-rs"
+    same "$name: syslog-ng, doc/install-syslog.html's lines (newlines in the message made spaces)" "$d/syslog-ng-doc" "$d/window-rs"
     same "$name: syslog-ng, ts-format(iso)" "$d/syslog-ng-iso" "$d/window-rs"
-    check "$name: every syslog-ng file has each of the $k lines once" "$k $k" "$(wc -l < "$d/syslog-ng-file") $(wc -l < "$d/syslog-ng-iso")"
+    check "$name: every syslog-ng file has each of the $k lines once" "$k $k $k" \
+      "$(wc -l < "$d/syslog-ng-default") $(wc -l < "$d/syslog-ng-doc") $(wc -l < "$d/syslog-ng-iso")"
     [ $n = 1 ] && check "syslog-ng gave doc/install-syslog.html's file to the group readlog runs in, mode 0640, its directory 0755" \
       "640 root nogroup 755" "$(stat -c '%a %U %G' "$SN/smtp-poplock/mail.log") $(stat -c %a "$SN/smtp-poplock")"
-    checkgrep "$name: syslog-ng's default: 'Mmm dd hh:mm:ss HOST TAG'" "^$stamp [^ ]+ [^ ]+: " "$d/syslog-ng-file"
+    check "$name: doc/install-syslog.html's template writes what the default does" "" "$(cmp "$d/syslog-ng-default" "$d/syslog-ng-doc" 2>&1)"
+    checkgrep "$name: syslog-ng's default: 'Mmm dd hh:mm:ss HOST TAG'" "^$stamp [^ ]+ [^ ]+: " "$d/syslog-ng-default"
     checkgrep "$name: syslog-ng's ts-format(iso): 'YYYY-MM-DDThh:mm:ss+hh:mm HOST TAG'" "^$iso[+-][0-9]{2}:[0-9]{2} [^ ]+ [^ ]+: " "$d/syslog-ng-iso"
   fi
   if [ -n "$J" ]; then
@@ -462,3 +493,38 @@ for log in "${caps[@]}"; do
     fi
   fi
 done
+
+# ---- a newline inside a message ----------------------------------------
+# socklog and BusyBox once more, for that message alone
+socklog unix "$H/sock" > "$H/socklog-file" 2> "$H/socklog.err" & p=$!
+waitfor 5 test -S "$H/sock" && sendhm "$H/sock"
+sleep 0.2; kill $p; wait $p 2>/dev/null
+via_busybox "$H/busybox" "" ""
+# newline NAME FILE one|split: the text after the newline grants
+# nothing from FILE (it is part of the message's line, or of a line
+# that begins with spaces), or it is a line of its own and grants: a
+# line readlog cannot tell from a real one
+newline() {
+  if [ ! -s "$2" ]; then notok "$1: the message with a newline was written" "nothing in $2"; return; fi
+  "$TOP/readlog" -1 -n -d "$ST" "$2" > "$H/out" 2> /dev/null
+  case $3 in
+    one) checknogrep "$1: the text after a newline inside a message grants nothing" " $HX " "$H/out" ;;
+    split) checkgrep "$1 writes a newline inside a message as it is: the text after it is a line of its own, which readlog cannot tell from a real one (doc/install-syslog.html)" " $HX " "$H/out" ;;
+  esac
+}
+if [ -n "$RS" ]; then
+  for f in trad file udp-trad udp-file tcp-trad tcp-file; do newline "rsyslog ($f)" "$H/rsyslog-$f" one; done
+  checkgrep "rsyslog writes the newline as #012" 'LOGIN FAILED, user=x#012' "$H/rsyslog-trad"
+fi
+if [ -n "$SN" ]; then
+  newline "syslog-ng, its default format," "$H/syslog-ng-default" split
+  newline "syslog-ng, ts-format(iso)," "$H/syslog-ng-iso" split
+  newline "syslog-ng with doc/install-syslog.html's template" "$H/syslog-ng-doc" one
+fi
+if [ -n "$J" ]; then
+  for f in short short-iso short-precise short-iso-precise; do newline "journalctl -o $f" "$H/journalctl-$f" one; done
+  checkgrep "journalctl writes the message's second line after spaces" "^ +$(LC_ALL=C date '+%b') " "$H/journalctl-short"
+fi
+newline "BusyBox syslogd" "$H/busybox/messages" one
+checkgrep "BusyBox writes the newline as a space" "LOGIN FAILED, user=x $(LC_ALL=C date '+%b') " "$H/busybox/messages"
+newline "socklog" "$H/socklog-file" split
