@@ -1,9 +1,10 @@
 #!/bin/bash
-# The transports (doc/formats.html, "How a line is read"): every real
-# server's syslog capture (tests/fixtures/*/[debian13-]*syslog) is sent
-# again with logger(1) to the real programs that carry syslog lines to
-# a file here:
-#   socklog unix SOCKET into multilog t, svlogd -t, -tt, -ttt, and a plain file;
+# The transports (doc/formats.html, "Transports"): every real server's
+# syslog capture (tests/fixtures/*/[debian13-]*syslog) is sent again with
+# logger(1) to the real programs that carry syslog lines to a file here:
+#   socklog unix SOCKET into multilog t, svlogd -t, -tt, -ttt, svlogd
+#   without stamps as socklog-conf sets up its mail directory, and a
+#   plain file (the directories read as readlog follows them);
 #   BusyBox syslogd -n -O FILE (a private /dev for its /dev/log), with the
 #   host's name, and with "(none)", the name of a host never named;
 #   rsyslogd (its own imuxsock socket, host name pop1) into files in
@@ -12,11 +13,12 @@
 #   RFC 3164 form) and TCP (RSYSLOG_ForwardFormat), which stores each in
 #   both templates with the sender's host name;
 #   syslog-ng (Debian's syslog-ng-core, unpacked into a private root: it
-#   conflicts with rsyslog) into a file in its default format and with
-#   ts-format(iso);
+#   conflicts with rsyslog) into files in its default format, with
+#   doc/install-syslog.html's lines, and with ts-format(iso);
 #   systemd-journald without systemd (private mount and pid namespaces,
 #   its own /run and /dev), through its syslog socket, read back with
-#   journalctl -D DIR -o short, short-iso, short-precise, short-iso-precise.
+#   journalctl -D DIR -o short, short-iso, short-precise, short-iso-precise,
+#   and followed by doc/install-syslog.html's journalctl -f into readlog -.
 # rsyslogd, syslog-ng and journald are started once and given every
 # capture in turn; socklog and BusyBox once per capture.
 # For each capture and each transport, readlog -1 -n grants exactly what
@@ -28,6 +30,8 @@
 # pid go through one logger; for journald, which writes the sender's
 # pid and not the one in the line, that logger runs with the line's pid
 # (set with ns_last_pid in journald's pid namespace), as the server did.
+# Then a message with a newline in it, the text after the newline a
+# login line, through each: which transports keep it from being a line.
 # FreeBSD's and Solaris' syslogd cannot run here: their lines are in
 # tests/fixtures/transports, written from their source (README there).
 . "$(dirname "$0")/lib.sh"
@@ -40,7 +44,7 @@ isroot || { skip "transports" "needs root: BusyBox syslogd binds /dev/log in a p
 [ -f /usr/share/zoneinfo/Europe/Berlin ] || { skip "transports" "no zone file for Europe/Berlin (tzdata)"; exit 0; }
 export TZ=Europe/Berlin
 
-# the captures: NAME lines, each "N FILE"
+# the captures, in the order of the directories $T/1, $T/2, ...
 caps=()
 for log in "$FX"/*/syslog "$FX"/*/debian13-syslog "$FX"/*/*-syslog.log; do
   [ -f "$log" ] && [ -f "${log%.log}.expect" ] && caps+=("$log")
