@@ -18,7 +18,9 @@
 #   systemd-journald without systemd (private mount and pid namespaces,
 #   its own /run and /dev), through its syslog socket, read back with
 #   journalctl -D DIR -o short, short-iso, short-precise, short-iso-precise,
-#   and followed by doc/install-syslog.html's journalctl -f into readlog -.
+#   and followed by doc/install-syslog.html's journalctl -f into readlog -;
+#   and Dovecot's own stderr captures (as multilog t kept them) through
+#   journald's stdout stream (systemd-cat), as systemd takes a service's.
 # rsyslogd, syslog-ng and journald are started once and given every
 # capture in turn; socklog and BusyBox once per capture.
 # For each capture and each transport, readlog -1 -n grants exactly what
@@ -50,6 +52,12 @@ for log in "$FX"/*/syslog "$FX"/*/debian13-syslog "$FX"/*/*-syslog.log; do
   [ -f "$log" ] && [ -f "${log%.log}.expect" ] && caps+=("$log")
 done
 [ ${#caps[@]} -gt 0 ] || { notok "transports: the syslog captures" "none found in tests/fixtures"; exit 1; }
+# and Dovecot's own stderr (log_path = /dev/stderr) as multilog t kept
+# it, for journald's stdout stream: a service's stderr under systemd
+ecaps=()
+for log in "$FX"/dovecot/multilog "$FX"/dovecot/debian13-multilog; do
+  [ -f "$log" ] && [ -f "$log.expect" ] && ecaps+=("$log")
+done
 
 # the capture's lines "STAMP HOST TAG[PID]: MSG" as "TAG PID|MSG"
 LINE='s/^([A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8}) [^ ]+ ([^][ :]+)(\[([0-9]+)\])?: (.*)$/\2 \4|\5/p'
@@ -321,6 +329,8 @@ if [ -x "$jd" ] && needcmd journalctl; then
     ForwardToConsole=no ForwardToWall=no RateLimitBurst=0 RuntimeMaxUse=64M Audit= > "$J/run/systemd/journald.conf.d/poplock.conf"
   n=0
   for log in "${caps[@]}"; do n=$((n + 1)); echo "$n $(nsent "$log") $log"; done > "$J/caps"
+  n=0
+  for log in "${ecaps[@]}"; do n=$((n + 1)); mkdir -p "$T/e$n"; echo "e$n $(grep -c . "$log") $log"; done > "$J/ecaps"
   cat > "$J/ns.sh" <<'EOF'
 J=$1 T=$2 jd=$3 ST=$4
 . "$T/fn.sh"
@@ -370,6 +380,22 @@ kill "$(cat "$J/follow.pid")"; wait $fp
 # the sender's uid is journald's, not the sender's to say: a login line
 # sent by nobody and one by root, and _UID=0 shows root's only
 D='pop3-login: Logged in: user=<u>, method=PLAIN, rip=ADDR, lip=127.0.0.1, mpid=1, session=<x>'
+# Dovecot's stderr lines (their multilog stamps taken off) through
+# journald's stdout stream, as systemd gives a service's stderr to it
+c=$(jc -n 1 -o export | sed -n 's/^__CURSOR=//p')
+jcs() { journalctl --no-pager -q -D "$J/run/log/journal" _TRANSPORT=stdout "$@"; }
+jsnew() { [ "$(jcs ${cs:+"--after-cursor=$cs"} -o cat | wc -l)" -ge "$1" ]; }
+cs=""
+while read -r n k log; do
+  a=$(date +%s)
+  sed 's/^@[0-9a-f]\{24\} //' "$log" | systemd-cat -t dovecot
+  waitfor 10 jsnew "$k"
+  for f in short short-iso short-precise short-iso-precise short-unix; do
+    jcs ${cs:+"--after-cursor=$cs"} -o $f > "$T/$n/journalctl-$f"
+  done
+  cs=$(jcs -n 1 -o export | sed -n 's/^__CURSOR=//p')
+  echo "$a $(($(date +%s) + 1))" > "$T/$n/window-journal"
+done < "$J/ecaps"
 # the message with a newline, in each form
 sendhm /run/systemd/journal/dev-log
 waitfor 5 jnew 1
@@ -497,6 +523,24 @@ for log in "${caps[@]}"; do
     fi
   fi
 done
+
+# ---- Dovecot's stderr through journald's stdout stream -----------------
+if [ -n "$J" ]; then
+  n=0
+  for log in "${ecaps[@]}"; do
+    n=$((n + 1)); d=$T/e$n; name=${log#"$FX"/}
+    want=$(grants "$log"); wantn=$(grep -c . <<< "$want")
+    awk '{ sub(/\..*/, "", $1); print $1 }' "$d/journalctl-short-unix" | sort -u > "$d/journal-seconds"
+    for f in short short-iso short-precise short-iso-precise; do
+      same "$name: Dovecot's stderr into journald (systemd-cat -t dovecot), journalctl -o $f" "$d/journalctl-$f" "$d/window-journal"
+      bad=$(sort -u "$T/times" | comm -23 - "$d/journal-seconds" | head -3)
+      [ -z "$bad" ] && ok "$name: stderr, journalctl -o $f: each grant at a second the journal recorded" ||
+        notok "$name: stderr, journalctl -o $f: each grant at a second the journal recorded" "not in the journal: $bad"
+    done
+    checkgrep "$name: journalctl -o short: 'Mmm dd hh:mm:ss HOST dovecot[PID]: Mmm dd hh:mm:ss pop3-login: Info: '" \
+      "^[A-Z][a-z][a-z] [0-9]{2} [0-9:]{8} [^ ]+ dovecot\[[0-9]+\]: [A-Z][a-z][a-z] [0-9]{2} [0-9:]{8} [a-z0-9]+-login: Info: " "$d/journalctl-short"
+  done
+fi
 
 # ---- a newline inside a message ----------------------------------------
 # socklog and BusyBox once more, for that message alone
