@@ -365,7 +365,7 @@ while read -r n k log; do
   a=$(date +%s)
   replay "$log" /run/systemd/journal/dev-log pid
   waitfor 10 jnew "$k"
-  for f in short short-iso short-precise short-iso-precise short-unix; do
+  for f in short short-iso short-precise short-iso-precise short-unix short-full short-monotonic; do
     jc ${c:+"--after-cursor=$c"} -o $f > "$T/$n/journalctl-$f"
   done
   c=$(jc -n 1 -o export | sed -n 's/^__CURSOR=//p')
@@ -523,6 +523,40 @@ for log in "${caps[@]}"; do
     fi
   fi
 done
+
+# ---- journalctl's forms readlog does not read ---------------------------
+# short-full's zone is an abbreviation, short-unix Unix seconds,
+# short-monotonic no wall clock (doc/formats.html): every capture in
+# them grants nothing, and readlog says each line has no login
+if [ -n "$J" ]; then
+  for f in short-full short-unix short-monotonic; do
+    n=0; for log in "${caps[@]}"; do n=$((n + 1)); cat "$T/$n/journalctl-$f"; done > "$J/all-$f"
+    "$TOP/readlog" -1 -n -d "$ST" "$J/all-$f" > "$J/out-$f" 2> "$J/err-$f"
+    l=$(wc -l < "$J/all-$f")
+    check "journalctl -o $f is not read: nothing granted from its $l lines, each without a login" \
+      "readlog: info: lines $l logins 0 skipped: toolong 0 cut 0 refused 0 nologin $l" "$(cat "$J/out-$f" "$J/err-$f")"
+  done
+  checkgrep "journalctl -o short-full writes 'Www YYYY-MM-DD hh:mm:ss ZONE'" '^[A-Z][a-z]{2} [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} [A-Z]+ ' "$J/all-short-full"
+fi
+
+# ---- rsyslog and journald lines imitated in a message -----------------
+# each would grant if the envelope inside the message were read
+D="pop3-login: Logged in: user=<eve>, method=PLAIN, rip=203.0.113.78, lip=127.0.0.1, mpid=1, session=<x>"
+Z='2026-12-04T02:05:12+01:00' J0='Dec 04 02:05:12' B='Dec  4 02:05:12'
+printf '%s\n' \
+  "$J0 vm eve[77]: $J0 vm dovecot[78]: $D" \
+  "                                  dovecot[78]: $D" \
+  "                                  $J0 vm dovecot[78]: $D" \
+  "$Z pop1 eve: $Z pop1 dovecot: $D" \
+  "$Z pop1 eve[7] dovecot: $D" \
+  "$Z pop1 eve[7] $Z pop1 dovecot[8] $D" \
+  "$B vm imapd: LOGIN FAILED, user=x#012$B vm dovecot: $D" \
+  "$B vm mail.info imapd: LOGIN FAILED, user=x $B vm mail.info dovecot: $D" \
+  "$J0 vm eve[7]: $J0 pop3-login: Info: Logged in: user=<eve>, method=PLAIN, rip=203.0.113.78, lip=127.0.0.1, mpid=1, session=<x>" \
+  > "$T/imitated"
+"$TOP/readlog" -1 -n -d "$ST" "$T/imitated" > "$T/imitated.out" 2> "$T/imitated.err"
+check "rsyslog's, journalctl's, BusyBox's lines imitated inside a message (or after journalctl's indent) grant nothing" \
+  ":lines 9 logins 0" "$(cat "$T/imitated.out"):$(sed -n 's/^readlog: info: \(lines [0-9]* logins [0-9]*\) .*/\1/p' "$T/imitated.err")"
 
 # ---- Dovecot's stderr through journald's stdout stream -----------------
 if [ -n "$J" ]; then
