@@ -203,7 +203,7 @@ EOF
 global(workDirectory="$RS/recv")
 module(load="imudp")
 module(load="imtcp")
-input(type="imudp" address="127.0.0.1" port="$P" ruleset="udp")
+input(type="imudp" address="127.0.0.1" port="$P" ruleset="udp" rcvbufSize="4m")
 input(type="imtcp" address="127.0.0.1" port="$P" ruleset="tcp")
 ruleset(name="udp") {
   mail.* action(type="omfile" file="$RS/udp-trad" template="RSYSLOG_TraditionalFileFormat")
@@ -214,6 +214,10 @@ ruleset(name="tcp") {
   mail.* action(type="omfile" file="$RS/tcp-file" template="RSYSLOG_FileFormat")
 }
 EOF
+  for h in send recv; do
+    rsyslogd -N1 -f "$RS/$h/rsyslog.conf" > "$RS/$h/n1" 2>&1
+    check "rsyslogd -N1 takes the $h configuration without a word" "0:" "$?:$(grep -v 'config validation run' "$RS/$h/n1")"
+  done
   rsyslogd -n -f "$RS/recv/rsyslog.conf" -i "$RS/recv/pid" > "$RS/recv/out" 2>&1 &
   rsrecv=$!
   on_exit "kill $rsrecv 2>/dev/null; wait $rsrecv 2>/dev/null"
@@ -305,11 +309,15 @@ if [ -n "$RS" ]; then
   sendhm "$RS/send/log"
   for f in trad file udp-trad udp-file tcp-trad tcp-file; do cutnew "$H/rsyslog-$f" "$RS/$f" 1; done
   kill $rssend $rsrecv; wait $rssend $rsrecv 2>/dev/null
+  # (8.2504 tells of its omfwd workers ending, at debug level 7)
+  check "neither rsyslogd said a word but debug" "" "$(cat "$RS/send/out" "$RS/recv/out" | grep -v '^rsyslog internal message (7,')"
 fi
 if [ -n "$SN" ]; then
   sendhm "$SN/log"
   for f in default doc iso; do cutnew "$H/syslog-ng-$f" "$SN/$f" 1; done
   kill $sngpid; wait $sngpid 2>/dev/null
+  # (4.8 looks for its smart-multi-line.fsm in /usr/share, not in its root)
+  check "syslog-ng said nothing but that" "" "$(grep -v '] smart-multi-line: ' "$SN/out")"
 fi
 
 # ---- systemd-journald, in its own mount and pid namespaces -------------
