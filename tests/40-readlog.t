@@ -173,9 +173,12 @@ kill $pid
 # The captures are restamped to now: the year of an RFC 3164 stamp is
 # inferred from today, and a join wants the two times close.
 P="$TOP/tests/fixtures/popa3d"
-label=$(printf '@%016x%08x' $(( (1 << 62) + 10 + $(date +%s) )) 0)
+# Both from one reading of the clock: with two, a second could pass
+# between them, and the logins would come after tcpserver's "end" lines.
+now=$(date +%s)
+label=$(printf '@%016x%08x' $(( (1 << 62) + 10 + now )) 0)
 sed "s/^@[0-9a-f]\{24\}/$label/" "$P/tcpserver.multilog" > "$T/tcpserver.multilog"
-sed "s/^[A-Z][a-z][a-z] [ 0-9][0-9] [0-9:]\{8\}/$(date '+%b %e %H:%M:%S')/" "$P/tcpserver.syslog" > "$T/tcpserver.syslog"
+sed "s/^[A-Z][a-z][a-z] [ 0-9][0-9] [0-9:]\{8\}/$(date -d "@$now" '+%b %e %H:%M:%S')/" "$P/tcpserver.syslog" > "$T/tcpserver.syslog"
 readlog -n -1 -j vm "$T/tcpserver.multilog" "$T/tcpserver.syslog" > "$T/join" 2> /dev/null
 check "two sources joined by pid (-j vm): the logins of tcpserver.expect" "$(cat "$P/tcpserver.expect")" "$(cut -d' ' -f2,3,5 "$T/join")"
 check "either source alone grants nothing" "" "$(readlog -n -1 "$T/tcpserver.syslog" 2> /dev/null)"
