@@ -270,9 +270,8 @@ destination d_default { file("$SN/default"); };
 destination d_iso { file("$SN/iso" ts-format(iso)); };
 log { source(s_src); filter(f_mail); destination(d_default); destination(d_iso); };
 EOF
-      sed -n '/<pre id="syslog-ng-conf">/,/<\/pre>/p' "$TOP/doc/install-syslog.html" | sed '1d;$d' |
-        sed -e 's/&quot;/"/g' -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&amp;/\&/g' \
-          -e "s|/var/log/smtp-poplock/mail.log|$SN/smtp-poplock/mail.log|" -e 's/group("poplock")/group("nogroup")/' >> "$SN/syslog-ng.conf"
+      docpre install-syslog.html syslog-ng-conf |
+        sed -e "s|/var/log/smtp-poplock/mail.log|$SN/smtp-poplock/mail.log|" -e 's/group("poplock")/group("nogroup")/' >> "$SN/syslog-ng.conf"
       grep -q "$SN/smtp-poplock/mail.log" "$SN/syslog-ng.conf" || notok "doc/install-syslog.html has the block syslog-ng-conf"
       ln -s smtp-poplock/mail.log "$SN/doc"
       LD_LIBRARY_PATH=$SNLIB "$sng" -F --no-caps -f "$SN/syslog-ng.conf" --module-path="$mods" \

@@ -18,10 +18,7 @@ done
 [ -r /usr/share/perl5/Qpsmtpd/TcpServer.pm ] || { skip "$what" "qpsmtpd is not installed (package/test installs it)"; exit 0; }
 [ -d /etc/dovecot ] || { skip "$what" "no /etc/dovecot to mount the demo's configuration on"; exit 0; }
 
-docblock() {
-  sed -n "/<pre id=\"$1\">/,/<\/pre>/p" "$TOP/doc/supervisors.html" | sed '1d;$d' |
-    sed -e 's/&gt;/>/g' -e 's/&lt;/</g' -e 's/&amp;/\&/g'
-}
+docblock() { docpre supervisors.html "$1"; }
 
 # the accounts the service directories name, in copies of passwd and
 # group that only the supervisors' namespace sees

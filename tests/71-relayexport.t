@@ -177,10 +177,7 @@ echo '--- a real Postfix: check_client_access cdb:, as doc/postfix.html says'
 pstate=$(newstate)
 mkdir -p "$T/pfmaps"
 # the blocks of doc/postfix.html, with our directories
-docblock() {
-  sed -n "/<pre id=\"$1\">/,/<\/pre>/p" "$TOP/doc/postfix.html" | sed '1d;$d' |
-    sed -e 's/&gt;/>/g' -e 's/&lt;/</g' -e 's/&amp;/\&/g' -e "s|/var/lib/smtp-poplock/relay|$T/pfmaps/relay|g" -e "s|/var/lib/smtp-poplock|$pstate|g"
-}
+docblock() { docpre postfix.html "$1" | sed -e "s|/var/lib/smtp-poplock/relay|$T/pfmaps/relay|g" -e "s|/var/lib/smtp-poplock|$pstate|g"; }
 docblock postfix-cdb-run | grep '^exec relayexport ' > "$T/pfexport.sh"
 grep -q "^exec relayexport .* -c $T/pfmaps/relay.cdb" "$T/pfexport.sh" || { notok "doc/postfix.html's run script runs relayexport -c" "$(cat "$T/pfexport.sh")"; exit 1; }
 grep -q "check_client_access cdb:$T/pfmaps/relay," <(docblock postfix-cdb) || { notok "doc/postfix.html has check_client_access cdb:" "$(docblock postfix-cdb)"; exit 1; }

@@ -47,10 +47,7 @@ mkdir -p "$maps" "$T/ex/spool" "$T/ex/log"
 chown "$uid:$gid" "$T/ex/spool" "$T/ex/log"
 
 # the blocks of doc/exim.html, with our directory for /var/lib/smtp-poplock
-docblock() {
-  sed -n "/<pre id=\"$1\">/,/<\/pre>/p" "$TOP/doc/exim.html" | sed '1d;$d' |
-    sed -e 's/&gt;/>/g' -e 's/&lt;/</g' -e 's/&amp;/\&/g' -e "s|/var/lib/smtp-poplock/relay.cdb|$maps/relay.cdb|g" -e "s|/var/lib/smtp-poplock|$state|g"
-}
+docblock() { docpre exim.html "$1" | sed -e "s|/var/lib/smtp-poplock/relay.cdb|$maps/relay.cdb|g" -e "s|/var/lib/smtp-poplock|$state|g"; }
 [ -n "$(docblock exim-acl)" ] && [ -n "$(docblock exim-main)" ] && [ -n "$(docblock exim-run)" ] ||
   { notok "doc/exim.html has the blocks exim-run, exim-main, exim-acl"; exit 1; }
 port=12625

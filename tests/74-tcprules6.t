@@ -33,10 +33,7 @@ cat > "$etc/tcp.smtp" <<'EOR'
 :allow
 EOR
 
-docblock() {
-  sed -n "/<pre id=\"$1\">/,/<\/pre>/p" "$TOP/doc/tcprules.html" | sed '1d;$d' |
-    sed -e 's/&gt;/>/g' -e 's/&lt;/</g' -e 's/&amp;/\&/g' -e "s|/var/lib/smtp-poplock|$state|g" -e "s|/etc/|$etc/|g"
-}
+docblock() { docpre tcprules.html "$1" | sed -e "s|/var/lib/smtp-poplock|$state|g" -e "s|/etc/|$etc/|g"; }
 docblock tcprules6-run | grep '^exec relayexport ' > "$T/export.sh"
 grep -q '^exec relayexport .* -6 .* -t .* -x ' "$T/export.sh" || { notok "the IPv6 run script of doc/tcprules.html runs relayexport -6 -t -x" "$(cat "$T/export.sh")"; exit 1; }
 # ucspi-tcp-ipv6's tcprules first in PATH, as the package puts it in /usr/bin

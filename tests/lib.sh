@@ -63,6 +63,13 @@ needcmd() { command -v "$1" >/dev/null 2>&1; }
 
 isroot() { [ "$(id -u)" = 0 ]; }
 
+# docpre PAGE ID: the text of doc/PAGE's <pre id="ID"> block, its
+# entities undone: what an admin copies from the page
+docpre() {
+  sed -n "/<pre id=\"$2\">/,/<\/pre>/p" "$TOP/doc/$1" | sed '1d;$d' |
+    sed -e 's/&quot;/"/g' -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&amp;/\&/g'
+}
+
 # a fresh state directory
 newstate() { d="$T/state.$RANDOM$RANDOM"; mkdir -m 755 "$d"; echo "$d"; }
 
