@@ -2,20 +2,13 @@
 
 #include <string.h>
 #include "addr.h"
+#include "hex.h"
 
 /*
  * Our own scanner, not skalibs' ip4_scan/ip6_scan: those take 300.1.1.1
  * and leading zeros, stop at a valid prefix of a longer run, and cannot
  * read ::ffff:a.b.c.d.  A log line is untrusted text, so be strict.
  */
-
-static int hexval (char c)
-{
-  if (c >= '0' && c <= '9') return c - '0' ;
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10 ;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10 ;
-  return -1 ;
-}
 
 static size_t runlen (char const *s, size_t len)
 {

@@ -1,6 +1,7 @@
 /* ISC license. */
 
 #include "escape.h"
+#include "hex.h"
 
 size_t escape_user (char *s, char const *user, size_t len)
 {
@@ -19,4 +20,30 @@ size_t escape_user (char *s, char const *user, size_t len)
     else s[w++] = c ;
   }
   return w ;
+}
+
+int user_scan (char const *s, size_t len, char *out, size_t max, size_t *ulen)
+{
+  size_t n = 0 ;
+  if (!len) return 0 ;
+  if (len == 1 && s[0] == '-') { *ulen = 0 ; return 1 ; }
+  for (size_t i = 0 ; i < len ; n++)
+  {
+    unsigned char c = s[i] ;
+    if (c == '%')
+    {
+      int h, l ;
+      if (len - i < 3 || (h = hexval(s[i+1])) < 0 || (l = hexval(s[i+2])) < 0) return 0 ;
+      if ((s[i+1] >= 'a' && s[i+1] <= 'f') || (s[i+2] >= 'a' && s[i+2] <= 'f')) return 0 ;
+      c = (h << 4) | l ;
+      /* an escape escape_user would not have written */
+      if (c >= 0x21 && c <= 0x7e && c != '%' && !(c == '-' && len == 3)) return 0 ;
+      i += 3 ;
+    }
+    else if (c >= 0x21 && c <= 0x7e) i++ ;
+    else return 0 ;
+    if (n < max) out[n] = c ;
+  }
+  *ulen = n ;
+  return 1 ;
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 #include "login.h"
 #include "loginparse.h"
+#include "escape.h"
 #include "fmt.h"
 
 /*
@@ -15,18 +16,11 @@
  * not in canonical form, a bad escape or a byte USER cannot hold.
  */
 
-static int hexval (char c)
-{
-  if (c >= '0' && c <= '9') return c - '0' ;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10 ;
-  return -1 ;
-}
-
 int fmt_logpopauth (logline const *l, unsigned int fmt, pidtab *p, login *out, char const **why)
 {
   static char user[1024] ;
   char const *s = l->msg ;
-  size_t len = l->msglen, n, ulen = 0 ;
+  size_t len = l->msglen, n, ulen ;
   char buf[ADDR_FMT] ;
   addr a ;
   (void)fmt ; (void)p ;
@@ -39,23 +33,7 @@ int fmt_logpopauth (logline const *l, unsigned int fmt, pidtab *p, login *out, c
   if (addr_fmt(buf, &a) != n - 1 || memcmp(buf, s, n - 1)) return lp_refuse(why, "address not in canonical form") ;
   s += n ; len -= n ;
   if (!len) return lp_refuse(why, "no user") ;
-  if (len == 1 && s[0] == '-') return lp_grant(out, l, &a, user, 0, "logpopauth/pop3") ;
-  for (size_t i = 0 ; i < len ; i++)
-  {
-    unsigned char c = s[i] ;
-    if (c < 0x21 || c > 0x7e) return lp_refuse(why, "byte outside 0x21..0x7e in the user") ;
-    if (c == '%')
-    {
-      int h, lo ;
-      if (i + 2 >= len) return lp_refuse(why, "bad %XX in the user") ;
-      h = hexval(s[i+1]) ; lo = hexval(s[i+2]) ;
-      if (h < 0 || lo < 0) return lp_refuse(why, "bad %XX in the user") ;
-      c = h << 4 | lo ;
-      i += 2 ;
-    }
-    if (ulen < sizeof(user)) user[ulen] = c ;
-    ulen++ ;
-  }
+  if (!user_scan(s, len, user, sizeof(user), &ulen)) return lp_refuse(why, "user not as logpopauth-post escapes it") ;
   /* a name too long for the buffer is given as unknown, not cut */
   return lp_grant(out, l, &a, user, ulen <= sizeof(user) ? ulen : 0, "logpopauth/pop3") ;
 }

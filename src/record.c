@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include "addr.h"
 #include "crc32.h"
+#include "hex.h"
 #include "escape.h"
 #include "record.h"
 #include "timescan.h"
@@ -85,14 +86,6 @@ static size_t scan_dec (char const *s, size_t len, uint64_t max, uint64_t *u)
   return n ;
 }
 
-static int hexval (char c)
-{
-  if (c >= '0' && c <= '9') return c - '0' ;
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10 ;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10 ;
-  return -1 ;
-}
-
 /* the fields of a line without " CRC": type, time, dur, addr, source, user */
 static int scan_fields (char const *s, size_t len, record *r)
 {
@@ -120,27 +113,10 @@ static int scan_fields (char const *s, size_t len, record *r)
   else { memcpy(r->source, s + i, k) ; r->source[k] = 0 ; }
   i += k + 1 ;
   if (i >= len) return 0 ;
-  if (len - i == 1 && s[i] == '-') { r->userlen = 0 ; return 1 ; }
-  r->userlen = 0 ;
-  k = len - i ;  /* the user field's length: %2D is the escape only of a name that is "-" */
-  while (i < len)
   {
-    unsigned char c = s[i] ;
-    if (r->userlen >= USER_MAX) return 0 ;
-    if (c == '%')
-    {
-      int h, l ;
-      unsigned char b ;
-      /* only escape_user's spelling: upper-case, and only for a byte that needs it */
-      if (len - i < 3 || (h = hexval(s[i+1])) < 0 || (l = hexval(s[i+2])) < 0) return 0 ;
-      if ((s[i+1] >= 'a' && s[i+1] <= 'f') || (s[i+2] >= 'a' && s[i+2] <= 'f')) return 0 ;
-      b = (h << 4) | l ;
-      if (b >= 0x21 && b <= 0x7e && b != '%' && !(b == '-' && k == 3)) return 0 ;
-      r->user[r->userlen++] = b ;
-      i += 3 ;
-    }
-    else if (c >= 0x21 && c <= 0x7e) { r->user[r->userlen++] = c ; i++ ; }
-    else return 0 ;
+    size_t ulen ;
+    if (!user_scan(s + i, len - i, r->user, USER_MAX, &ulen) || ulen > USER_MAX) return 0 ;
+    r->userlen = ulen ;
   }
   return 1 ;
 }

@@ -2,19 +2,12 @@
 
 #include <string.h>
 #include <time.h>
+#include "hex.h"
 #include "timescan.h"
 
 /* 9999-12-31T23:59:59Z: later than that is a broken stamp, not a date */
 
 static int isdigit_ (char c) { return c >= '0' && c <= '9' ; }
-
-static int hexval (char c)
-{
-  if (c >= '0' && c <= '9') return c - '0' ;
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10 ;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10 ;
-  return -1 ;
-}
 
 /* exactly n decimal digits at s */
 static int dec (char const *s, size_t n, int *v)

@@ -317,6 +317,19 @@ else
   checkgrep "showallowed: 127.0.0.58 granted to zoe" '^127\.0\.0\.58 .* zoe$' "$T/show"
   checkgrep "showallowed: 127.0.0.59 granted, the user as escaped" '^127\.0\.0\.59 .* o%20dd$' "$T/show"
   checknogrep "showallowed: the warning line granted nothing" '1\.2\.3' "$T/show"
+  # only post's own spelling of a name (escape_user's): upper-case %XX,
+  # and only for a byte that needs it
+  printf 'logpopauth-post: info: login %s\n' '127.0.0.60 a%20b%25' '127.0.0.61 a%41b' '127.0.0.62 a%2fb' '127.0.0.63 %2D' '127.0.0.64 a%2D' '127.0.0.65 a%2' > "$T/spell"
+  readlog -1 -n -v -F logpopauth "$T/spell" > "$T/spell.out" 2> /dev/null; rc=$?
+  check "readlog -n -v of post's lines: exit 0" 0 $rc
+  check "readlog -n -v: post's spellings of a name grant, any other is refused with why" \
+    "$(printf '%s\n' '127.0.0.60 a%20b%25' \
+      'refused logpopauth (user not as logpopauth-post escapes it): logpopauth-post: info: login 127.0.0.61 a%2541b' \
+      'refused logpopauth (user not as logpopauth-post escapes it): logpopauth-post: info: login 127.0.0.62 a%252fb' \
+      '127.0.0.63 %2D' \
+      'refused logpopauth (user not as logpopauth-post escapes it): logpopauth-post: info: login 127.0.0.64 a%252D' \
+      'refused logpopauth (user not as logpopauth-post escapes it): logpopauth-post: info: login 127.0.0.65 a%252')" \
+    "$(awk '$1 == "refused" { print; next } { print $3, $5 }' "$T/spell.out")"
   if haverelaylock; then
     check "relaylock allows 127.0.0.58 after readlog" "set:" "$(allowed 127.0.0.58 "$rd")"
   fi
