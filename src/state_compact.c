@@ -14,6 +14,7 @@
 #include "record.h"
 #include "entrytab.h"
 #include "cdbwrite.h"
+#include "replace.h"
 #include "state.h"
 #include "statefile.h"
 
@@ -71,11 +72,7 @@ static char const *path (struct paths_s *p, char const *name)
 /* 1 done, 0 (state_fail'd) on error */
 static int dir_sync (char const *dir)
 {
-  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
-  int e ;
-  if (fd < 0) return (state_fail("sync", 0, 0, errno), 0) ;
-  if (fsync(fd) < 0 && errno != EINVAL) { e = errno ; fd_close(fd) ; return (state_fail("sync", 0, 0, e), 0) ; }
-  fd_close(fd) ;
+  if (replace_syncdir(dir) < 0) return (state_fail("sync", 0, 0, errno), 0) ;
   return 1 ;
 }
 
