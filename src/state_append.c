@@ -83,8 +83,7 @@ static int journal_current (int fd, char const *path)
 
 int state_writer_append (state_writer *w, record const *r, unsigned int n, int sync)
 {
-  size_t dirlen = strlen(w->dir) ;
-  char path[dirlen + 9] ;
+  char path[STATE_PATH(w->dir, "journal")] ;
   char small[4 * RECORD_MAX] ;
   stralloc sa = STRALLOC_ZERO ;
   char *buf = small ;
@@ -112,8 +111,7 @@ int state_writer_append (state_writer *w, record const *r, unsigned int n, int s
     if (x.time > now) x.time = now ;
     len += record_fmt(buf + len, &x) ;
   }
-  memcpy(path, w->dir, dirlen) ;
-  memcpy(path + dirlen, "/journal", 9) ;
+  state_path(path, w->dir, "journal") ;
 
   for (unsigned int tries = 0 ; ; tries++)
   {
