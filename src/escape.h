@@ -16,6 +16,18 @@
 extern size_t escape_user (char *s, char const *user, size_t len) ;
 
 /*
+ * escape_line writes any text (a log line, for -n -v and the audit
+ * trail) with bytes outside 0x20..0x7e and '%' as %XX: s must hold
+ * ESCAPE_LINE_FMT(len) bytes; no NUL; returns the length.
+ * escape_printable copies len bytes to to with anything not printable
+ * ASCII made '?' (the text of a bad control line in a message), and a
+ * NUL after them: to holds len + 1 bytes.
+ */
+#define ESCAPE_LINE_FMT(len) (3 * (len))
+extern size_t escape_line (char *s, char const *line, size_t len) ;
+extern void escape_printable (char *to, char const *s, size_t len) ;
+
+/*
  * user_scan reads back exactly what escape_user writes, and nothing else:
  * s[0..len) must be escape_user's spelling of some name (upper-case %XX,
  * and only for a byte that needs it).  The name goes to out, at most max

@@ -89,17 +89,9 @@ static void outs (char const *s) { out(s, strlen(s)) ; }
 /* a line as the admin may see it: bytes outside 0x20..0x7e and '%' as %XX */
 static char const *safe (char const *s, size_t len)
 {
-  static char const hex[] = "0123456789ABCDEF" ;
-  static char e[3 * SOURCE_LINEMAX + 1] ;
-  size_t n = 0 ;
+  static char e[ESCAPE_LINE_FMT(SOURCE_LINEMAX) + 1] ;
   if (len > SOURCE_LINEMAX) len = SOURCE_LINEMAX ;  /* longer lines are never given to a format */
-  for (size_t i = 0 ; i < len ; i++)
-  {
-    unsigned char c = s[i] ;
-    if (c >= 0x20 && c <= 0x7e && c != '%') e[n++] = c ;
-    else { e[n++] = '%' ; e[n++] = hex[c >> 4] ; e[n++] = hex[c & 15] ; }
-  }
-  e[n] = 0 ;
+  e[escape_line(e, s, len)] = 0 ;
   return e ;
 }
 

@@ -5,6 +5,7 @@
 #include <skalibs/stralloc.h>
 #include <skalibs/genalloc.h>
 #include <skalibs/djbunix.h>
+#include "escape.h"
 #include "net.h"
 #include "state.h"
 #include "statefile.h"
@@ -30,10 +31,7 @@ unsigned int state_allowwide_more = 0 ;
 /* the line's text for a message: cut, anything not printable ASCII a '?' */
 static void printable (char *to, char const *s, size_t len)
 {
-  size_t i ;
-  if (len > STATE_ALLOWTEXT_MAX) len = STATE_ALLOWTEXT_MAX ;
-  for (i = 0 ; i < len ; i++) to[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?' ;
-  to[len] = 0 ;
+  escape_printable(to, s, len > STATE_ALLOWTEXT_MAX ? STATE_ALLOWTEXT_MAX : len) ;
 }
 
 static int blank (char c)

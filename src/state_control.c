@@ -8,6 +8,7 @@
 #include <skalibs/djbunix.h>
 #include <unistd.h>
 #include "addr.h"
+#include "escape.h"
 #include "net.h"
 #include "state.h"
 #include "statefile.h"
@@ -29,11 +30,11 @@ static int isspace_ (char c)
 static char const *badvalue (char const *s, size_t len)
 {
   static char text[CONTROL_MAX + 1] ;
-  size_t i = 0, n = 0 ;
+  size_t i = 0, n ;
   while (len && isspace_(s[len-1])) len-- ;
   while (i < len && isspace_(s[i])) i++ ;
-  for (; i < len && n < CONTROL_MAX ; i++) text[n++] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?' ;
-  text[n] = 0 ;
+  n = len - i < CONTROL_MAX ? len - i : CONTROL_MAX ;
+  escape_printable(text, s + i, n) ;
   return text ;
 }
 
