@@ -15,6 +15,14 @@ static int sourcechar (char c)
     || c == '.' || c == '_' || c == '/' || c == ':' || c == '-' ;
 }
 
+int record_sourceok (char const *s)
+{
+  size_t n = strlen(s) ;
+  if (!n || n > SOURCE_MAX) return 0 ;
+  for (size_t i = 0 ; i < n ; i++) if (!sourcechar(s[i])) return 0 ;
+  return 1 ;
+}
+
 void record_setsource (record *r, char const *s, size_t len)
 {
   size_t w = 0 ;

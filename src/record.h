@@ -46,6 +46,8 @@ struct record_s
 /* sets source (filtered to the allowed set, cut at SOURCE_MAX) and user (cut at USER_MAX) */
 extern void record_setsource (record *r, char const *s, size_t len) ;
 extern void record_setuser (record *r, char const *s, size_t len) ;
+/* 1 if s is a source record_setsource keeps whole: 1 to SOURCE_MAX bytes of the allowed set */
+extern int record_sourceok (char const *s) ;
 
 /* writes the whole line, LF included, into s (RECORD_MAX bytes); returns its length */
 extern size_t record_fmt (char *s, record const *r) ;

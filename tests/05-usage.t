@@ -10,6 +10,7 @@ declare -A U=(
   [relaylock]='relaylock [ -v ] [ -d dir ] [ -g seconds ] [ -r value ] prog...'
   [logpopauth-pre]='logpopauth-pre [ -d dir ] [ -s source ] [ -k ] prog...'
   [logpopauth-post]='logpopauth-post [ -D ] prog...'
+  [logpopauth-recorder]='logpopauth-recorder [ -k pid [ -P pidfd ] ] dir source address'
   [showallowed]='showallowed [ -d dir ] [ -g seconds ] [ -a ] [ -x ] [ -m ] [ -t time ]'
   [relaygrant]='relaygrant [ -d dir ] [ -s seconds ] [ -u user ] address'
   [relayrevoke]='relayrevoke [ -d dir ] address'
@@ -44,6 +45,9 @@ done
 for p in readlog relaylock logpopauth-pre showallowed relaygrant relayrevoke relaypolicy relayexport relaycheck; do
   usageerr $p "option -d needs an argument" -d
 done
+usageerr logpopauth-recorder "option -k needs an argument" -k
+usageerr logpopauth-recorder 'invalid value for -k: "0"' -k 0 d s 127.0.0.1
+usageerr logpopauth-recorder 'invalid value for -P: "99"' -k 1 -P 99 d s 127.0.0.1
 for p in readlog relaylock showallowed relaypolicy relayexport; do
   usageerr $p 'invalid value for -g: "abc"' -g abc x
   usageerr $p 'invalid value for -g: "12x"' -g 12x x

@@ -210,7 +210,7 @@ if isroot; then
   ro=$(newstate); chmod 500 "$ro"; chown nobody "$ro"
   prerun ro2 e TCPREMOTEIP=127.0.0.46 logpopauth-pre -d "$ro" sh -c "USER=alice logpopauth-post true"
   checkgrep "pre: the recorder cannot write: a warning in pre's log, the login went on (exit 0)" \
-    '^logpopauth-pre: warning: unable to record the login from 127\.0\.0\.46 in .*: Permission denied$' "$T/ro2.err"
+    '^logpopauth-recorder: warning: unable to record the login from 127\.0\.0\.46 in .*: Permission denied$' "$T/ro2.err"
   check "pre: the recorder cannot write: exit 0" 0 "$(cat "$T/ro2.rc")"
   # the recorder runs as the directory's owner, so what it creates is that account's
   own=$(newstate); chown nobody:nogroup "$own"; chmod 700 "$own"
@@ -222,15 +222,19 @@ else
 fi
 
 echo "--- pre with stdin and stderr closed: the pipe never becomes the chain's stderr"
-# norecorder DIR: no recorder started from DIR is still running (a zombie has no cwd)
-norecorder() {
-  local f
+# recorders DIR: the pids of the recorders started from DIR still running
+# (logpopauth-pre's forks before their exec, logpopauth-recorder after:
+# comm is cut at 15 bytes; a zombie has no cwd)
+recorders() {
+  local f c
   for f in /proc/[0-9]*/comm; do
-    [ "$(cat "$f" 2>/dev/null)" = logpopauth-pre ] || continue
-    [ "$(readlink "${f%/comm}/cwd" 2>/dev/null)" = "$1" ] && return 1
+    read -r c < "$f" 2>/dev/null || continue
+    [ "$c" = logpopauth-pre ] || [ "$c" = logpopauth-reco ] || continue
+    [ "$(readlink "${f%/comm}/cwd" 2>/dev/null)" = "$1" ] && { f=${f%/comm}; echo "${f#/proc/}"; }
   done
-  return 0
 }
+norecorder() { [ -z "$(recorders "$1")" ]; }
+hasrecorder() { [ -n "$(recorders "$1")" ]; }
 cw="$T/closed"; mkdir -m 700 "$cw"
 ( cd "$cw" && e TCPREMOTEIP=127.0.0.56 logpopauth-pre -d "$cw" \
     sh -c 'echo "$POPLOCKFD" > fd; echo mallory >&2 2>/dev/null; exit 0' 0<&- 2>&- )
@@ -243,6 +247,50 @@ fi
 ( cd "$cw" && e TCPREMOTEIP=127.0.0.57 logpopauth-pre -d "$cw" sh -c 'USER=alice logpopauth-post true' 0<&- 2>&- )
 waitfor 10 norecorder "$cw"
 check "pre, 0 and 2 closed: a real login is granted" "alice logpopauth/pop3" "$(records 127.0.0.57 "$cw")"
+
+echo "--- pre starts logpopauth-recorder, found in PATH, with nothing of the connection"
+rc_=$T/rec; mkdir -m 700 "$rc_"
+( cd "$rc_" && e TCPREMOTEIP=127.0.0.66 logpopauth-pre -d "$rc_" sh -c 'sleep 5' 2> "$rc_/err" ) &
+waitfor 5 hasrecorder "$rc_"
+rp=$(recorders "$rc_" | head -1)
+check "pre: the recorder is logpopauth-recorder dir source address" \
+  "logpopauth-recorder $rc_ logpopauth/pop3 127.0.0.66" "$(tr '\0' ' ' < "/proc/$rp/cmdline" 2>&1 | sed 's/ $//')"
+check "pre: the recorder holds 0 (the pipe), 1 (/dev/null) and 2 (the log), nothing else" \
+  "0 pipe 1 /dev/null 2 $rc_/err" \
+  "$(for f in /proc/$rp/fd/*; do printf '%s %s ' "${f##*/}" "$(readlink "$f" | sed 's/:.*//')"; done | sed 's/ $//')"
+check "pre: the recorder is in a session of its own" "$rp" "$(awk '{ print $6 }' "/proc/$rp/stat" 2>&1)"
+wait
+( cd "$rc_" && e TCPREMOTEIP=127.0.0.67 logpopauth-pre -k -d "$rc_" sh -c 'sleep 5' 2> "$rc_/err" ) &
+waitfor 5 hasrecorder "$rc_"
+rp=$(recorders "$rc_" | head -1)
+check "pre -k: the recorder gets -k with the session's pid and -P 3" \
+  "logpopauth-recorder -k PID -P 3 $rc_ logpopauth/pop3 127.0.0.67" \
+  "$(tr '\0' ' ' < "/proc/$rp/cmdline" 2>&1 | sed -E 's/ $//; s/-k [1-9][0-9]*/-k PID/')"
+check "pre -k: descriptor 3 is a pidfd" "anon_inode:[pidfd]" "$(readlink "/proc/$rp/fd/3")"
+wait
+mkdir "$T/norec"
+ln -s "$TOP/logpopauth-pre" "$TOP/logpopauth-post" "$T/norec/"
+checkrun "pre: no logpopauth-recorder in PATH: a warning, the session served without POPLOCKFD" 0 \
+  'logpopauth-pre: warning: unable to start the recorder: No such file or directory' \
+  env -i PATH="$T/norec:/usr/bin:/bin" TCPREMOTEIP=127.0.0.68 logpopauth-pre -d "$d" sh -c "$INNER"
+check "pre: no logpopauth-recorder: the inner program ran" "inner unset" "$(cat "$T/out")"
+
+echo "--- logpopauth-recorder run by hand"
+checkrun "recorder: -P without -k, exit 100" 100 \
+  'logpopauth-recorder: fatal: -P without -k
+logpopauth-recorder: usage: logpopauth-recorder \[ -k pid \[ -P pidfd \] \] dir source address' \
+  logpopauth-recorder -P 0 "$d" s 127.0.0.1
+checkrun "recorder: an invalid address, exit 100" 100 \
+  'logpopauth-recorder: fatal: invalid address: 127.0.0.300
+logpopauth-recorder: usage: .*' logpopauth-recorder "$d" s 127.0.0.300
+checkrun "recorder: an invalid source, exit 100" 100 \
+  'logpopauth-recorder: fatal: invalid source: a b
+logpopauth-recorder: usage: .*' logpopauth-recorder "$d" 'a b' 127.0.0.1
+checkrun "recorder: two arguments, exit 100" 100 \
+  'logpopauth-recorder: fatal: dir, source and address needed
+logpopauth-recorder: usage: .*' logpopauth-recorder "$d" s
+run sh -c "echo bob | logpopauth-recorder '$d' by/hand 127.0.0.69"
+check "recorder by hand: a user name on stdin, exit 0, the grant" "0 bob by/hand" "$rc $(records 127.0.0.69 "$d")"
 
 echo "--- pre: usage"
 checkrun "pre: no program: usage, exit 100" 100 \
