@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include "addr.h"
 #include "record.h"
+#include "entry.h"
 
 void entry_init (entry *e, addr const *ip)
 {

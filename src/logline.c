@@ -1,7 +1,7 @@
 /* ISC license. */
 
 #include <string.h>
-#include "login.h"
+#include "logline.h"
 #include "loginparse.h"
 #include "timescan.h"
 

@@ -1,7 +1,7 @@
 /* ISC license. */
 
 #include <string.h>
-#include "login.h"
+#include "pidtab.h"
 
 /*
  * Pending connections, oldest first in e[0..n).  A log may announce

@@ -7,7 +7,7 @@
 #include <skalibs/stralloc.h>
 #include "crc32.h"
 #include "addr.h"
-#include "login.h"
+#include "pidtab.h"
 #include "statefile.h"
 #include "replace.h"
 
@@ -37,7 +37,7 @@ static int catnum (stralloc *sa, int64_t v, char sep)
   return stralloc_catb(sa, fmt, int64_fmt(fmt, v)) && stralloc_catb(sa, &sep, 1) ;
 }
 
-static int entry_fmt (stralloc *sa, pident const *e)
+static int pident_fmt (stralloc *sa, pident const *e)
 {
   char a[ADDR_FMT] ;
   if (!catnum(sa, e->fmt, ' ') || !catnum(sa, e->from, ' ')) return 0 ;
@@ -62,7 +62,7 @@ int pidtab_save (pidtab const *p, char const *dir, char const *key, size_t keyle
   if (!stralloc_cats(&fn, dir) || !stralloc_catb(&fn, "/", 1) || !stralloc_cats(&fn, name) || !stralloc_0(&fn)) goto err ;
   if (!stralloc_cats(&data, "pending ") || !stralloc_catb(&data, fmt, uint64_fmt(fmt, keylen))
    || !stralloc_catb(&data, ":", 1) || !stralloc_catb(&data, key, keylen) || !stralloc_catb(&data, "\n", 1)) goto err ;
-  for (unsigned int i = 0 ; i < p->n ; i++) if (!entry_fmt(&data, p->e + i)) goto err ;
+  for (unsigned int i = 0 ; i < p->n ; i++) if (!pident_fmt(&data, p->e + i)) goto err ;
   if (replace_write(fn.s, data.s, data.len, 0) < 0) goto err ;
   stralloc_free(&fn) ; stralloc_free(&data) ;
   return 0 ;
@@ -90,7 +90,7 @@ static int num (char const *s, long n, int64_t *v)
 }
 
 /* one entry line at s[*i..len) into e: 1, or 0 if it is garbage */
-static int entry_scan (char const *s, size_t len, size_t *i, unsigned int nfrom, pident *e)
+static int pident_scan (char const *s, size_t len, size_t *i, unsigned int nfrom, pident *e)
 {
   int64_t fmt, from ;
   uint64_t id ;
@@ -139,7 +139,7 @@ int pidtab_load (pidtab *p, char const *dir, char const *key, size_t keylen, uns
   i += klen + 1 ;
   while (i < data.len)
   {
-    if (p->n >= PIDTAB_MAX || !entry_scan(data.s, data.len, &i, nfrom, p->e + p->n)) goto bad ;
+    if (p->n >= PIDTAB_MAX || !pident_scan(data.s, data.len, &i, nfrom, p->e + p->n)) goto bad ;
     p->n++ ;
   }
   p->gen++ ;

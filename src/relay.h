@@ -8,6 +8,7 @@
 #include "addr.h"
 #include "net.h"
 #include "record.h"
+#include "entry.h"
 #include "escape.h"
 
 /*

@@ -9,6 +9,7 @@
 #include "addr.h"
 #include "net.h"
 #include "record.h"
+#include "entry.h"
 
 /*
  * The state directory (doc/state.html):

@@ -107,3 +107,31 @@ int state_allow_list (char const *dir, net_fn *f, void *data, unsigned int *line
   genalloc_free(struct netline_s, &nets) ;
   return (errno = e, -1) ;
 }
+
+/* the first network of DIR/allow that holds the address (state_allow_list reads the file) */
+struct allowmatch_s
+{
+  addr const *a ;
+  net *n ;
+  unsigned int *line ;
+  int found ;
+} ;
+
+static int allowmatch (net const *x, unsigned int line, void *data)
+{
+  struct allowmatch_s *m = data ;
+  if (!m->found && net_match(x, m->a))
+  {
+    m->found = 1 ;
+    if (m->n) *m->n = *x ;
+    if (m->line) *m->line = line ;
+  }
+  return 0 ;
+}
+
+int state_allow_match (char const *dir, addr const *a, net *n, unsigned int *line)
+{
+  struct allowmatch_s m = { .a = a, .n = n, .line = line, .found = 0 } ;
+  if (state_allow_list(dir, &allowmatch, &m, line) < 0) return -1 ;
+  return m.found ;
+}

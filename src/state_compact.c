@@ -13,6 +13,7 @@
 #include "addr.h"
 #include "record.h"
 #include "entrytab.h"
+#include "snapshot.h"
 #include "cdbwrite.h"
 #include "replace.h"
 #include "state.h"

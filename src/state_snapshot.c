@@ -10,6 +10,7 @@
 #include "addr.h"
 #include "record.h"
 #include "entrytab.h"
+#include "snapshot.h"
 #include "state.h"
 #include "statefile.h"
 
