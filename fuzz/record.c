@@ -16,6 +16,7 @@
 #include <string.h>
 #include "addr.h"
 #include "record.h"
+#include "entry.h"
 #include "crc32.h"
 #include "fuzz.h"
 

@@ -20,6 +20,7 @@
 #include <string.h>
 #include "addr.h"
 #include "record.h"
+#include "entry.h"
 #include "state.h"
 #include "fuzz.h"
 

@@ -115,7 +115,7 @@ static int spawn (char const *dir, char const *source, addr const *a, int keep)
   {
     char sfmt[PID_FMT] ;
     char afmt[ADDR_FMT + 1] ;
-    char const *argv[8] ;
+    char const *argv[9] ;  /* name, -k pid, -P 3, dir, source, address, 0 */
     unsigned int m = 0 ;
     pid = fork() ;
     if (pid) _exit(pid < 0 ? 111 : 0) ;
