@@ -53,6 +53,8 @@ extern int logline_split (char const *s, size_t len, int64_t now, logline *l) ;
  * line) do not count.
  */
 extern char const *logline_rawnl (logline const *l) ;
+/* the same name, static, if s (len bytes) is one logline_rawnl gives, else 0 */
+extern char const *logline_rawnl_name (char const *s, size_t len) ;
 
 /* 1 if s (len bytes) is what logline_split takes for a syslog host: [A-Za-z0-9._:-]+ or "(none)" */
 extern int logline_ishost (char const *s, size_t len) ;

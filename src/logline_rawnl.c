@@ -42,6 +42,7 @@ static struct { char const *rule ; char const *name ; } const raw[] =
  * count, by the words Cyrus and UW begin them with (Courier's begin
  * "LOGIN, ", "LOGIN FAILED, ", "LOGOUT, ", or are other programs' errors)
  */
+static char const cyrus_or_uw[] = "Cyrus or UW imapd" ;
 static char const *const imapd[] = { "Login ", "AUTHENTICATE ", "login: ", "badlogin: ", "client id " } ;
 
 char const *logline_rawnl (logline const *l)
@@ -49,10 +50,18 @@ char const *logline_rawnl (logline const *l)
   if (lp_tag(l, "imapd"))
   {
     for (unsigned int i = 0 ; i < sizeof imapd / sizeof *imapd ; i++)
-      if (lp_prefix(l->msg, l->msglen, imapd[i])) return "Cyrus or UW imapd" ;
+      if (lp_prefix(l->msg, l->msglen, imapd[i])) return cyrus_or_uw ;
     return 0 ;
   }
   for (unsigned int i = 0 ; i < sizeof raw / sizeof *raw ; i++)
     if (lp_tagrule(l->tag, l->taglen, raw[i].rule, strlen(raw[i].rule))) return raw[i].name ;
+  return 0 ;
+}
+
+char const *logline_rawnl_name (char const *s, size_t len)
+{
+  if (sizeof cyrus_or_uw - 1 == len && !memcmp(cyrus_or_uw, s, len)) return cyrus_or_uw ;
+  for (unsigned int i = 0 ; i < sizeof raw / sizeof *raw ; i++)
+    if (strlen(raw[i].name) == len && !memcmp(raw[i].name, s, len)) return raw[i].name ;
   return 0 ;
 }

@@ -27,6 +27,7 @@
 #include "cursor.h"
 #include "source.h"
 #include "follow.h"
+#include "distrust.h"
 
 #define USAGE "readlog [ -1 ] [ -n ] [ -v ] [ -t ] [ -P ] [ -d dir ] [ -g seconds ] [ -F formats ] [ -j host ] source..."
 #define dieusage() strerr_dieusage(100, USAGE)
@@ -230,6 +231,22 @@ static void readcontrol (void)
   else state_warn_grace(dir, grace) ;
 }
 
+/* a source refused before a restart stays refused (distrust.h) */
+static void distrusted (unsigned int i, char const *arg)
+{
+  char name[18] ;
+  int r = distrust_load(dir, src[i].path.s, rawnl + i) ;
+  distrust_name(name, src[i].path.s) ;
+  if (r < 0 && errno != EPROTO) strerr_diefu4sys(111, "read ", dir, "/", name) ;
+  if (r < 0)
+  {
+    rawnl[i] = "a server" ;
+    strerr_warnw7x("refusing every login read from ", arg, ": ", dir, "/", name, " is invalid (threat.html#newline)") ;
+  }
+  else if (r) strerr_warnw9x("refusing every login read from ", arg, ": ", dir, "/", name, " says it held lines of ",
+    rawnl[i], " in socklog's form (remove it once none reach it: threat.html#newline)") ;
+}
+
 static int online (source *s, char const *line, size_t len, int what, void *data)
 {
   login lg ;
@@ -249,8 +266,15 @@ static int online (source *s, char const *line, size_t len, int what, void *data
     char const *was = rawnl[s - src] ;
     r = login_scan_fmt(line, len, time(0), enabled, lsrc + (s - src), &pt, &lg, &why, &fmt) ;
     if (!was && rawnl[s - src])
+    {
+      char name[18] ;
+      distrust_name(name, s->path.s) ;
       strerr_warnw5x("refusing every login read from ", s->name, ": it holds lines of ", rawnl[s - src],
         " in socklog's form, where a client's newline is a line of its own (threat.html#newline)") ;
+      /* before the position saved can pass this line: a restart goes on refusing */
+      if (!dryrun && s->kind != SOURCE_STDIN && distrust_save(dir, s->path.s, rawnl[s - src]) < 0)
+        strerr_diefu4sys(111, "write ", dir, "/", name) ;
+    }
   }
   if (r == -2) { count.nologin++ ; return 0 ; }
   if (r == -1)
@@ -456,6 +480,7 @@ int main (int argc, char const *const *argv)
         strerr_warnw3x("invalid cursor for ", argv[i], ", reading it from the beginning") ;
         src[i].cur = (cursor)CURSOR_ZERO ;
       }
+      distrusted(i, argv[i]) ;
     }
   }
 

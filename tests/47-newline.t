@@ -6,7 +6,10 @@
 # source and the server, and goes on reading its other sources.  Each
 # tag of the table, the tag imapd by its words (Courier's lines do not
 # count), the same lines without socklog's prefix (nothing to tell),
-# and svlogd's and multilog's stamps before socklog's prefix.
+# and svlogd's and multilog's stamps before socklog's prefix.  The
+# refusal outlasts a restart (the state directory's distrust.XXXXXXXX:
+# written before the position passes the line, read at each start,
+# never by -n; unreadable or unwritable, exit 111).
 # tests/45-transports.t runs the real socklog.
 . "$(dirname "$0")/lib.sh"
 
@@ -153,3 +156,55 @@ rl -j vm "$T/tcp2" "$T/pop"
 check "-j: without Mailutils' line the same tcpserver lines join those logins (what the refusal above stops)" \
   "0 popa3d/pop3 203.0.113.78 x
 popa3d/pop3 203.0.113.79 y|" "$rc $(cat "$T/g")|$(cat "$T/w")"
+
+# --- the refusal outlasts a restart: readlog writes distrust.XXXXXXXX
+# (XXXXXXXX as for the source's cursor) before its position passes the
+# line, and refuses the source at each start while the file is there
+addrs() { "$TOP/tests/storetool" scan "$1" | cut -d' ' -f1 | sort | tr '\n' ' '; }
+S=$(newstate)
+cp "$T/attack" "$T/live"
+readlog -1 -d "$S" "$T/live" > /dev/null 2> "$T/err"; rc=$?
+check "not a dry run: exit 0, the one warning" "0 $(W "$T/live" "Cyrus imapd")" "$rc $(grep -v '^readlog: info: ' "$T/err")"
+check "the login before Cyrus' line is recorded, none after it" "10.7.0.1 " "$(addrs "$S")"
+D=$(cd "$S" && ls distrust.* 2>/dev/null)
+check "distrust.XXXXXXXX, XXXXXXXX the cursor's" "${D#distrust.}" "$(cd "$S" && ls cursor.* | sed 's/^cursor\.//')"
+check "it names the server, one line" "Cyrus imapd" "$(cat "$S/$D")"
+echo "$SL $(dovecot 10.7.5.1 hana)" >> "$T/live"
+readlog -1 -d "$S" "$T/live" > /dev/null 2> "$T/err"; rc=$?
+check "a restart: exit 0, the warning names the file and the server" \
+  "0 readlog: warning: refusing every login read from $T/live: $S/$D says it held lines of Cyrus imapd in socklog's form (remove it once none reach it: threat.html#newline)" \
+  "$rc $(grep -v '^readlog: info: ' "$T/err")"
+check "a restart: the new login after the position is refused" "10.7.0.1 " "$(addrs "$S")"
+check "a restart: the new line is counted refused" "readlog: info: lines 1 logins 0 skipped: toolong 0 cut 0 refused 1 nologin 0" "$(grep '^readlog: info: ' "$T/err")"
+echo junk > "$S/$D"
+echo "$SL $(dovecot 10.7.5.2 ida)" >> "$T/live"
+readlog -1 -d "$S" "$T/live" > /dev/null 2> "$T/err"; rc=$?
+check "an invalid file: still refused, and said" \
+  "0 readlog: warning: refusing every login read from $T/live: $S/$D is invalid (threat.html#newline)" \
+  "$rc $(grep -v '^readlog: info: ' "$T/err")"
+check "an invalid file: nothing recorded" "10.7.0.1 " "$(addrs "$S")"
+readlog -1 -n -d "$S" "$T/live" > "$T/out" 2> "$T/err"; rc=$?
+check "-n does not read it: from the beginning, the login before Cyrus' line, the first warning only" \
+  "0 dovecot/pop3 10.7.0.1 alice|$(W "$T/live" "Cyrus imapd")" "$rc $(awk '{ print $2, $3, $5 }' "$T/out")|$(grep -v '^readlog: info: ' "$T/err")"
+check "-n does not write it either" "junk" "$(cat "$S/$D")"
+rm -f "$S/$D"
+echo "$SL $(dovecot 10.7.5.3 jo)" >> "$T/live"
+readlog -1 -d "$S" "$T/live" > /dev/null 2> "$T/err"; rc=$?
+check "the file removed: the next login is recorded, no warning (Cyrus' line is behind the position)" \
+  "0 10.7.0.1 10.7.5.3 |" "$rc $(addrs "$S")|$(grep -v '^readlog: info: ' "$T/err")"
+mkdir "$S/$D"
+echo "$SL imap4d[7]: user \`x' nonexistent" >> "$T/live"
+echo "$SL $(dovecot 10.7.5.4 kim)" >> "$T/live"
+readlog -1 -d "$S" "$T/live" > /dev/null 2> "$T/err"; rc=$?
+check "distrust.XXXXXXXX cannot be read: exit 111, one fatal line naming it" \
+  "111 readlog: fatal: unable to read $S/$D: Is a directory" "$rc $(cat "$T/err")"
+rmdir "$S/$D"
+mkdir -p "$S/$D.tmp/x"
+readlog -1 -d "$S" "$T/live" > /dev/null 2> "$T/err"; rc=$?
+check "distrust.XXXXXXXX cannot be written: exit 111, the warning, then one fatal line naming it" \
+  "111 readlog: warning: refusing every login read from $T/live: it holds lines of Mailutils imap4d in socklog's form, where a client's newline is a line of its own (threat.html#newline)
+readlog: fatal: unable to write $S/$D: Is a directory" "$rc $(cat "$T/err")"
+check "and nothing after it is recorded" "10.7.0.1 10.7.5.3 " "$(addrs "$S")"
+rm -r "$S/$D.tmp"
+readlog -1 -d "$S" "$T/live" > /dev/null 2> "$T/err"; rc=$?
+check "once it can be written, the next run refuses the rest and writes it" "0 10.7.0.1 10.7.5.3 |Mailutils imap4d" "$rc $(addrs "$S")|$(cat "$S/$D")"
