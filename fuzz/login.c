@@ -395,6 +395,20 @@ int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
       checkgrant(s + pos, len, r, mask, &before, &g, s + 1, size - 1, pos - 1) ;
       checkcross(s + pos, len, mask, s + 1, pos - 1) ;
     }
+    /* a source already distrusted (login.h: rawnl) grants nothing and opens no connection */
+    {
+      pidtab q = before ;
+      char const *raw = "a server" ;
+      loginsrc d = LOGINSRC_ZERO ;
+      char const *why3 = 0 ;
+      login h ;
+      int r3 ;
+      d.rawnl = &raw ;
+      r3 = login_scan(s + pos, len, FUZZ_NOW, mask, &d, &q, &h, &why3) ;
+      CHECK(r3 < 0, "a distrusted source grants", s + pos, len) ;
+      if (r3 == -1) CHECK(why3, "a refusal without a reason", s + pos, len) ;
+      CHECK(q.n == before.n && q.gen == before.gen, "a distrusted source changes the pid table", s + pos, len) ;
+    }
     /* the formats the line's tag selects answer as all formats would */
     {
       pidtab q = before ;

@@ -151,6 +151,25 @@ static uint64_t tcpservermask (void)
 }
 
 /*
+ * A source that socklog wrote and a server that logs a client's
+ * newline raw also writes to (struct loginsrc): 1 if l is refused
+ * unread, *why and *fmt set; 0 if l is left to the formats (the source
+ * is trusted, or no format reads l).
+ */
+static int distrust (logline const *l, uint64_t enabled, int every, char const **rawnl, char const **why, unsigned int *fmt)
+{
+  uint64_t m ;
+  if (!*rawnl && l->socklog) *rawnl = logline_rawnl(l) ;
+  if (!*rawnl) return 0 ;
+  m = every ? enabled : enabled & tagmask(l) ;
+  if (!m && lp_prefix(l->msg, l->msglen, "tcpserver: ")) m = enabled & tcpservermask() ;
+  if (!m) return 0 ;
+  *why = "socklog wrote this source, and a server in it logs a client's newline raw" ;
+  if (fmt) for (*fmt = 0 ; !(m >> *fmt & 1) ; ++*fmt) ;
+  return 1 ;
+}
+
+/*
  * tcpserver's lines are one connection for every format that reads
  * them: they go into p here, once, not once per format.  Then every
  * enabled format that reads the line's tag sees the line.  If one
@@ -169,6 +188,7 @@ static int scan (char const *s, size_t len, int64_t now, uint64_t enabled, int e
   l.from = src->id ;
   l.joinhost = l.hostlen ? l.host : src->host ? src->host : "" ;
   l.joinhostlen = l.hostlen ? l.hostlen : src->host ? src->hostlen : 0 ;
+  if (src->rawnl && distrust(&l, enabled, every, src->rawnl, why, fmt)) return -1 ;
   if ((enabled & tcpservermask()) && lp_tcpserver(&l, p)) return -2 ;
   if (!every) enabled &= tagmask(&l) ;
   for (unsigned int i = 0 ; enabled && i < login_nformats && i < 64 ; i++)

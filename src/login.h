@@ -53,8 +53,9 @@ struct loginsrc_s
 {
   unsigned int id ;
   char const *host ; size_t hostlen ;
+  char const **rawnl ;
 } ;
-#define LOGINSRC_ZERO { .id = 0, .host = 0, .hostlen = 0 }
+#define LOGINSRC_ZERO { .id = 0, .host = 0, .hostlen = 0, .rawnl = 0 }
 
 /*
  * login_scan: splits s, tries the enabled formats (bit i of enabled for

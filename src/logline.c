@@ -147,8 +147,9 @@ static size_t outer_stamp (char const *s, size_t len, logline *l)
 static size_t socklog_pri (char const *s, size_t len, logline *l)
 {
   size_t n = facpri(s, len) ;
-  (void)l ;
-  return n && n + 1 < len && s[n] == ':' && s[n+1] == ' ' ? n + 2 : 0 ;
+  if (!n || n + 1 >= len || s[n] != ':' || s[n+1] != ' ') return 0 ;
+  l->socklog = 1 ;
+  return n + 2 ;
 }
 
 /* syslogd, rsyslog, journalctl -o short, short-iso, short-precise; Dovecot's log_timestamp */
@@ -249,6 +250,7 @@ int logline_split (char const *s, size_t len, int64_t now, logline *l)
   l->tag = 0 ; l->taglen = 0 ;
   l->pid = 0 ; l->haspid = 0 ;
   l->msg = 0 ; l->msglen = 0 ;
+  l->socklog = 0 ;
   l->now = now ;
 
   /* unrolled, the table's constants are folded in and its calls direct */

@@ -35,12 +35,25 @@ struct logline_s
   char const *tag ; size_t taglen ;    /* without [pid] */
   uint64_t pid ; int haspid ;
   char const *msg ; size_t msglen ;    /* after "TAG[PID]: " */
+  int socklog ;                        /* the line has socklog's "FAC.PRI: " */
   int64_t now ;                        /* as given: for stamps inside msg */
   unsigned int from ;                  /* set by login_scan: the reader (loginsrc's id) */
   char const *joinhost ; size_t joinhostlen ;  /* set by login_scan: host, or the reader's
                                           name for lines without one */
 } ;
 extern int logline_split (char const *s, size_t len, int64_t now, logline *l) ;
+
+/*
+ * The server whose line l is, if it is one that can put a client's
+ * newline into a syslog message as it came (doc/threat.html#newline):
+ * its name ("Cyrus imapd", ...), else 0.  By the tag, and for the tag
+ * imapd, which Courier uses too, by the words Cyrus' and UW's lines
+ * begin with: Courier's own lines (courierlogger sends one message per
+ * line) do not count.
+ */
+extern char const *logline_rawnl (logline const *l) ;
+/* the same name, static, if s (len bytes) is one logline_rawnl gives, else 0 */
+extern char const *logline_rawnl_name (char const *s, size_t len) ;
 
 /* 1 if s (len bytes) is what logline_split takes for a syslog host: [A-Za-z0-9._:-]+ or "(none)" */
 extern int logline_ishost (char const *s, size_t len) ;

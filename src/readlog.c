@@ -27,6 +27,7 @@
 #include "cursor.h"
 #include "source.h"
 #include "follow.h"
+#include "distrust.h"
 
 #define USAGE "readlog [ -1 ] [ -n ] [ -v ] [ -t ] [ -P ] [ -d dir ] [ -g seconds ] [ -F formats ] [ -j host ] source..."
 #define dieusage() strerr_dieusage(100, USAGE)
@@ -54,6 +55,7 @@ static unsigned char batchfmt[BATCH] ;  /* the format of each, for -v */
 static unsigned int nbatch = 0 ;
 static pidtab pt = PIDTAB_ZERO ;
 static loginsrc *lsrc ;            /* per source: which lines it may join (-j: all, as host's) */
+static char const **rawnl ;         /* per source: the server that made it untrusted (login.h) */
 static char const *joinhost = 0 ;
 static stralloc ptkey = STRALLOC_ZERO ;  /* names the saved table: -j's host and the sources */
 static uint64_t ptsaved = 0 ;
@@ -221,6 +223,22 @@ static void readcontrol (void)
   else state_warn_grace(dir, grace) ;
 }
 
+/* a source refused before a restart stays refused (distrust.h) */
+static void distrusted (unsigned int i, char const *arg)
+{
+  char name[18] ;
+  int r = distrust_load(dir, src[i].path.s, rawnl + i) ;
+  distrust_name(name, src[i].path.s) ;
+  if (r < 0 && errno != EPROTO) strerr_diefu4sys(111, "read ", dir, "/", name) ;
+  if (r < 0)
+  {
+    rawnl[i] = "a server" ;
+    strerr_warnw7x("refusing every login read from ", arg, ": ", dir, "/", name, " is invalid (threat.html#newline)") ;
+  }
+  else if (r) strerr_warnw9x("refusing every login read from ", arg, ": ", dir, "/", name, " says it held lines of ",
+    rawnl[i], " in socklog's form (remove it once none reach it: threat.html#newline)") ;
+}
+
 static int online (source *s, char const *line, size_t len, int what, void *data)
 {
   login lg ;
@@ -236,7 +254,20 @@ static int online (source *s, char const *line, size_t len, int what, void *data
     if (dryrun && verbose) { outs("cut ") ; outs(s->name) ; out("\n", 1) ; }
     return 0 ;
   }
-  r = login_scan_fmt(line, len, time(0), enabled, lsrc + (s - src), &pt, &lg, &why, &fmt) ;
+  {
+    char const *was = rawnl[s - src] ;
+    r = login_scan_fmt(line, len, time(0), enabled, lsrc + (s - src), &pt, &lg, &why, &fmt) ;
+    if (!was && rawnl[s - src])
+    {
+      char name[18] ;
+      distrust_name(name, s->path.s) ;
+      strerr_warnw5x("refusing every login read from ", s->name, ": it holds lines of ", rawnl[s - src],
+        " in socklog's form, where a client's newline is a line of its own (threat.html#newline)") ;
+      /* before the position saved can pass this line: a restart goes on refusing */
+      if (!dryrun && s->kind != SOURCE_STDIN && distrust_save(dir, s->path.s, rawnl[s - src]) < 0)
+        strerr_diefu4sys(111, "write ", dir, "/", name) ;
+    }
+  }
   if (r == -2) { count.nologin++ ; return 0 ; }
   if (r == -1)
   {
@@ -417,7 +448,8 @@ int main (int argc, char const *const *argv)
   src = (source *)alloc(argc * sizeof(source)) ;
   lsrc = (loginsrc *)alloc(argc * sizeof(loginsrc)) ;
   said = (struct said_s *)alloc(argc * sizeof(struct said_s)) ;
-  if (!src || !lsrc || !said) strerr_diefu1sys(111, "allocate") ;
+  rawnl = (char const **)alloc(argc * sizeof(char const *)) ;
+  if (!src || !lsrc || !said || !rawnl) strerr_diefu1sys(111, "allocate") ;
   nsrc = argc ;
   if (!stralloc_cats(&ptkey, joinhost ? joinhost : "") || !stralloc_0(&ptkey)) strerr_diefu1sys(111, "allocate") ;
   for (unsigned int i = 0 ; i < nsrc ; i++)
@@ -426,6 +458,7 @@ int main (int argc, char const *const *argv)
     for (unsigned int j = 0 ; j < i ; j++)
       if (!strcmp(src[i].path.s, src[j].path.s)) strerr_dief2x(100, "source given twice: ", argv[i]) ;
     lsrc[i] = (loginsrc)LOGINSRC_ZERO ;
+    rawnl[i] = 0 ; lsrc[i].rawnl = rawnl + i ;
     said[i].status = SOURCE_OK ; said[i].err = 0 ; said[i].since = 0 ;
     lsrc[i].id = joinhost ? 0 : i ;
     if (joinhost) { lsrc[i].host = joinhost ; lsrc[i].hostlen = strlen(joinhost) ; }
@@ -439,6 +472,7 @@ int main (int argc, char const *const *argv)
         strerr_warnw3x("invalid cursor for ", argv[i], ", reading it from the beginning") ;
         src[i].cur = (cursor)CURSOR_ZERO ;
       }
+      distrusted(i, argv[i]) ;
     }
   }
 

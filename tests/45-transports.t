@@ -110,6 +110,35 @@ same() {
     notok "$1: every grant at the transport's time" "run from $a to $b, got: $bad"
 }
 
+# A capture with lines of a server that logs a client's newline raw
+# (doc/threat.html#newline: Mailutils imap4d, Cyrus imapd): in socklog's
+# form readlog grants only what comes before the first of them (the
+# capture's own grants up to that line), and says once that it refuses
+# the rest.  rawsrv FIXTURE: that server, its first line's number
+rawsrv() {
+  local n
+  n=$(grep -n -m1 -E '^[A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8} [^ ]+ (imap4d|cyrus/imap[a-z]*)(\[[0-9]+\])?: ' "$1" | cut -d: -f1)
+  case $1 in */mailutils/*) raw="Mailutils imap4d" ;; */cyrus/*) raw="Cyrus imapd" ;; *) raw="" ;; esac
+  rawat=$n
+  [ -n "$raw" ] && [ -z "$n" ] && notok "$1: has a line of $raw" "none"
+  [ -z "$raw" ] && [ -n "$n" ] && notok "$1: a line of a server that logs a client's newline raw, in a capture not known to hold one" "line $n"
+  return 0
+}
+# viasocklog NAME FILE: same, or, for such a capture, what is said above
+viasocklog() {
+  local got before
+  if [ -z "$raw" ]; then same "$@"; return; fi
+  head -n $((rawat - 1)) "$log" > "$T/before"
+  before=$(grants "$T/before")
+  : > "$T/times"
+  "$TOP/readlog" -1 -n -d "$ST" "$2" > "$T/g.out" 2> "$T/g.err"
+  got=$(awk '{ print $2, $3, $5 }' "$T/g.out" | LC_ALL=C sort)
+  check "$1 grants only the logins before $raw's first line ($(grep -c . <<< "$before") of $wantn)" "$before" "$got"
+  check "$1: readlog says once that it refuses the rest" \
+    "readlog: warning: refusing every login read from $2: it holds lines of $raw in socklog's form, where a client's newline is a line of its own (threat.html#newline)" \
+    "$(grep -v '^readlog: info: ' "$T/g.err")"
+}
+
 # socklog unix SOCKET | tee: multilog t, svlogd -t, -tt, -ttt, svlogd
 # without stamps selecting mail.* as socklog-conf's mail directory does,
 # and a file
@@ -462,12 +491,13 @@ for log in "${caps[@]}"; do
   via_busybox "$d/none" "$log" -u
   t1=$(($(date +%s) + 1))
   # the log directories read as readlog follows them (SOURCES names them)
-  same "$name: socklog into multilog t" "$d/socklog/multilog"
-  same "$name: socklog into svlogd -t" "$d/socklog/svlogd-t"
-  same "$name: socklog into svlogd -tt" "$d/socklog/svlogd-tt"
-  same "$name: socklog into svlogd -ttt" "$d/socklog/svlogd-ttt"
-  same "$name: socklog into svlogd, no stamps, config '-* +mail.*' (socklog-conf's mail)" "$d/socklog/svlogd"
-  same "$name: socklog into a file" "$d/socklog/file"
+  rawsrv "$log"
+  viasocklog "$name: socklog into multilog t" "$d/socklog/multilog"
+  viasocklog "$name: socklog into svlogd -t" "$d/socklog/svlogd-t"
+  viasocklog "$name: socklog into svlogd -tt" "$d/socklog/svlogd-tt"
+  viasocklog "$name: socklog into svlogd -ttt" "$d/socklog/svlogd-ttt"
+  viasocklog "$name: socklog into svlogd, no stamps, config '-* +mail.*' (socklog-conf's mail)" "$d/socklog/svlogd"
+  viasocklog "$name: socklog into a file" "$d/socklog/file"
   same "$name: BusyBox syslogd" "$d/busybox/messages"
   same "$name: BusyBox syslogd on a host named (none)" "$d/none/messages"
   # the shapes readlog was shown, so that a transport that changes is seen
@@ -617,3 +647,22 @@ fi
 newline "BusyBox syslogd" "$H/busybox/messages" one
 checkgrep "BusyBox writes the newline as a space" "LOGIN FAILED, user=x $(LC_ALL=C date '+%b') " "$H/busybox/messages"
 newline "socklog" "$H/socklog-file" split
+
+# The same through socklog from a server that logs a client's newline
+# raw: Cyrus imapd's ID line, as cmd_id writes the client's values
+# (doc/threat.html#newline).  The text after the newline is a line of
+# its own, but readlog has seen Cyrus' line in socklog's form: it grants
+# nothing from that file any more, and says so once.
+HC="client id sessionid=<x> userid=<>: \"name\" \"x
+$(LC_ALL=C date '+%b %e %H:%M:%S') vm dovecot: pop3-login: Logged in: user=<eve>, method=PLAIN, rip=$HX, lip=127.0.0.1, mpid=1, session=<x>\""
+socklog unix "$H/sock-cyrus" > "$H/socklog-cyrus" 2> "$H/socklog-cyrus.err" & p=$!
+waitfor 5 test -S "$H/sock-cyrus" && logger -u "$H/sock-cyrus" -p mail.info -t cyrus/imap --id=4242 -- "$HC"
+sleep 0.2; kill $p; wait $p 2>/dev/null
+checkgrep "socklog writes Cyrus' ID line with the client's newline as it is" "^$(LC_ALL=C date '+%b') .* vm dovecot: pop3-login: Logged in: user=<eve>, method=PLAIN, rip=$HX, " "$H/socklog-cyrus"
+"$TOP/readlog" -1 -n -v -d "$ST" "$H/socklog-cyrus" > "$H/out" 2> "$H/err"; rc=$?
+check "readlog -1 -n on it exits 0" 0 "$rc"
+checknogrep "the text after the newline in Cyrus' ID line grants nothing in socklog's form" " $HX " "$H/out"
+checkgrep "readlog -v names the line it refuses, and why" "^refused dovecot \(socklog wrote this source, and a server in it logs a client's newline raw\): $(LC_ALL=C date '+%b') .* rip=$HX, " "$H/out"
+check "readlog says once that it refuses every login of that file, naming the server" \
+  "readlog: warning: refusing every login read from $H/socklog-cyrus: it holds lines of Cyrus imapd in socklog's form, where a client's newline is a line of its own (threat.html#newline)" \
+  "$(grep -v '^readlog: info: ' "$H/err")"
