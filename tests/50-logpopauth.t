@@ -234,7 +234,16 @@ recorders() {
   done
 }
 norecorder() { [ -z "$(recorders "$1")" ]; }
-hasrecorder() { [ -n "$(recorders "$1")" ]; }
+# exec1 DIR: the pid of the one logpopauth-recorder (exec'd, not a fork of
+# pre's yet) started from DIR, if there is one
+exec1() {
+  local p c n=0 one=
+  for p in $(recorders "$1"); do
+    read -r c < "/proc/$p/comm" 2>/dev/null && [ "$c" = logpopauth-reco ] && { one=$p; n=$((n + 1)); }
+  done
+  [ "$n" = 1 ] && echo "$one"
+}
+hasexec1() { [ -n "$(exec1 "$1")" ]; }
 cw="$T/closed"; mkdir -m 700 "$cw"
 ( cd "$cw" && e TCPREMOTEIP=127.0.0.56 logpopauth-pre -d "$cw" \
     sh -c 'echo "$POPLOCKFD" > fd; echo mallory >&2 2>/dev/null; exit 0' 0<&- 2>&- )
@@ -251,8 +260,8 @@ check "pre, 0 and 2 closed: a real login is granted" "alice logpopauth/pop3" "$(
 echo "--- pre starts logpopauth-recorder, found in PATH, with nothing of the connection"
 rc_=$T/rec; mkdir -m 700 "$rc_"
 ( cd "$rc_" && e TCPREMOTEIP=127.0.0.66 logpopauth-pre -d "$rc_" sh -c 'sleep 5' 2> "$rc_/err" ) &
-waitfor 5 hasrecorder "$rc_"
-rp=$(recorders "$rc_" | head -1)
+waitfor 5 hasexec1 "$rc_"
+rp=$(exec1 "$rc_")
 check "pre: the recorder is logpopauth-recorder dir source address" \
   "logpopauth-recorder $rc_ logpopauth/pop3 127.0.0.66" "$(tr '\0' ' ' < "/proc/$rp/cmdline" 2>&1 | sed 's/ $//')"
 check "pre: the recorder holds 0 (the pipe), 1 (/dev/null) and 2 (the log), nothing else" \
@@ -260,9 +269,10 @@ check "pre: the recorder holds 0 (the pipe), 1 (/dev/null) and 2 (the log), noth
   "$(for f in /proc/$rp/fd/*; do printf '%s %s ' "${f##*/}" "$(readlink "$f" | sed 's/:.*//')"; done | sed 's/ $//')"
 check "pre: the recorder is in a session of its own" "$rp" "$(awk '{ print $6 }' "/proc/$rp/stat" 2>&1)"
 wait
+rc_=$T/rec-k; mkdir -m 700 "$rc_"
 ( cd "$rc_" && e TCPREMOTEIP=127.0.0.67 logpopauth-pre -k -d "$rc_" sh -c 'sleep 5' 2> "$rc_/err" ) &
-waitfor 5 hasrecorder "$rc_"
-rp=$(recorders "$rc_" | head -1)
+waitfor 5 hasexec1 "$rc_"
+rp=$(exec1 "$rc_")
 check "pre -k: the recorder gets -k with the session's pid and -P 3" \
   "logpopauth-recorder -k PID -P 3 $rc_ logpopauth/pop3 127.0.0.67" \
   "$(tr '\0' ' ' < "/proc/$rp/cmdline" 2>&1 | sed -E 's/ $//; s/-k [1-9][0-9]*/-k PID/')"
