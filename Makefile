@@ -5,9 +5,14 @@
 # the programs: those package/hier installs in bin/
 PROGRAMS = $(shell sed -n 's|^f 755 bin/[^ ]* ||p' package/hier)
 
+# what the programs say to their user with, one text for all: the usage
+# and its errors, the state's warnings.  The library never prints (tests/05)
+PRINTSRC = src/usage.c src/state_warn.c
+PRINTOBJ = $(PRINTSRC:.c=.o)
+
 # the library: every other .c in src/, one concern per file
 AUTO = src/auto_state.c src/auto_version.c
-LIBSRC = $(filter-out $(PROGRAMS:%=src/%.c) $(AUTO),$(wildcard src/*.c))
+LIBSRC = $(filter-out $(PROGRAMS:%=src/%.c) $(AUTO) $(PRINTSRC),$(wildcard src/*.c))
 LIBOBJ = $(LIBSRC:.c=.o) $(AUTO:.c=.o)
 
 # the man pages: those package/hier installs, each made from doc/PROG.html
@@ -18,7 +23,7 @@ TESTTOOLS = $(patsubst %.c,%,$(wildcard tests/*.c))
 
 # skalibs is linked statically, as skarnet's own packages do by default: the
 # dynamic loader would cost relaylock more than all its own work (doc/bench.html)
-LIBS = src/libpoplock.a -Wl,-Bstatic -lskarnet -Wl,-Bdynamic
+LIBS = src/libprint.a src/libpoplock.a -Wl,-Bstatic -lskarnet -Wl,-Bdynamic
 
 default: it
 
@@ -50,7 +55,12 @@ src/libpoplock.a: $(LIBOBJ)
 	ar cr $@ $(LIBOBJ)
 	ranlib $@
 
-$(PROGRAMS): %: src/%.o src/libpoplock.a load
+src/libprint.a: $(PRINTOBJ)
+	rm -f $@
+	ar cr $@ $(PRINTOBJ)
+	ranlib $@
+
+$(PROGRAMS): %: src/%.o src/libprint.a src/libpoplock.a load
 	./load src/$@ $(LIBS) && mv -f src/$@ $@
 
 # the test tools get the compactor with its crash points (tests/12-crash.t),

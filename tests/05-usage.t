@@ -83,3 +83,18 @@ check "logpopauth-post printf %s --help: --help is printf's" "0|--help" "$rc|$(c
 run relaylock -d "$(newstate)" printf '%s\n' -V
 check "relaylock printf %s -V: -V is printf's" "0|-V" "$rc|$(cat "$T/out")"
 usageerr relaylock "unknown option --frob" -v --frob true
+
+# The library never prints (skalibs' rule): it returns, and the program
+# says one line.  What prints is src/libprint.a's (usage, state_warn),
+# which only the programs link.
+if needcmd nm && [ -f "$TOP/src/libpoplock.a" ] && [ -f "$TOP/src/libprint.a" ]; then
+  printsyms=' U (strerr_|buffer_[12]|printf$|fprintf$|puts$|fputs$|perror$|dprintf$)'
+  check "no object of libpoplock.a prints: no strerr_*, buffer_1/2, stdio printing" "" \
+    "$(nm -A "$TOP/src/libpoplock.a" | grep -E "$printsyms")"
+  nm -A "$TOP/src/libprint.a" > "$T/printsyms"
+  checkgrep "libprint.a is where the printing is (the check above sees such symbols)" "$printsyms" "$T/printsyms"
+  check "libprint.a holds usage and state_warn, nothing else" "state_warn.o usage.o" \
+    "$(ar t "$TOP/src/libprint.a" | sort | tr '\n' ' ' | sed 's/ $//')"
+else
+  skip "the library never prints" "nm, or the built libraries, missing"
+fi
