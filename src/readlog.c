@@ -4,6 +4,8 @@
 #include <string.h>
 #include <stdlib.h>
 #include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -37,9 +39,6 @@
 #define CURSOR_DELAY 1     /* seconds a cursor may wait when no grant needs it */
 #define IDLE_CHECK 60      /* seconds between compaction checks while idle */
 #define LOCKOUT_WARN 900   /* seconds without compaction, the lock taken, before a warning */
-#define COMPACT_KEEP 0     /* ended grants are not kept for audits */
-#define SECONDS_(n) #n
-#define SECONDS(n) SECONDS_(n)  /* a constant as text */
 #define SOURCE_SETTLE 2    /* seconds a source's new state must last to be told (a rotation is not a loss) */
 
 static char const *dir ;
@@ -161,6 +160,54 @@ static void commit (void)
 }
 
 /*
+ * A compaction is the job of relaycompact, which readlog runs (found in
+ * PATH) and waits for: 1 if it ran and exited 0, else 0, said at most
+ * once every LOCKOUT_WARN seconds (*warned).  It gets readlog's stderr,
+ * the log, for its own messages, and none of readlog's trapped signals.
+ */
+extern char **environ ;
+
+static int relaycompact (int64_t now, int64_t *warned)
+{
+  char const *argv[4] = { "relaycompact", "-d", dir, 0 } ;
+  posix_spawnattr_t a ;
+  sigset_t none, def ;
+  pid_t pid ;
+  int e, wstat ;
+  sigemptyset(&none) ;
+  sigemptyset(&def) ;
+  sigaddset(&def, SIGTERM) ; sigaddset(&def, SIGINT) ; sigaddset(&def, SIGHUP) ;
+  sigaddset(&def, SIGUSR1) ; sigaddset(&def, SIGPIPE) ; sigaddset(&def, SIGCHLD) ;
+  e = posix_spawnattr_init(&a) ;
+  if (!e) e = posix_spawnattr_setflags(&a, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF) ;
+  if (!e) e = posix_spawnattr_setsigmask(&a, &none) ;
+  if (!e) e = posix_spawnattr_setsigdefault(&a, &def) ;
+  if (!e) e = posix_spawnp(&pid, argv[0], 0, &a, (char *const *)argv, environ) ;
+  posix_spawnattr_destroy(&a) ;
+  if (e)
+  {
+    if (now - *warned >= LOCKOUT_WARN)
+    {
+      errno = e ;
+      strerr_warnwu3sys("run relaycompact -d ", dir, ": the journal is not compacted") ;
+      *warned = now ;
+    }
+    return 0 ;
+  }
+  while (waitpid(pid, &wstat, 0) < 0)
+    if (errno != EINTR) { strerr_warnwu1sys("wait for relaycompact") ; return 0 ; }
+  if (WIFEXITED(wstat) && !WEXITSTATUS(wstat)) return 1 ;
+  if (now - *warned >= LOCKOUT_WARN)
+  {
+    char fmt[UINT_FMT + 1] ;
+    fmt[uint_fmt(fmt, WIFEXITED(wstat) ? WEXITSTATUS(wstat) : WTERMSIG(wstat))] = 0 ;
+    strerr_warnw5x("relaycompact -d ", dir, WIFEXITED(wstat) ? " exited " : " was killed by signal ", fmt, ": the journal is not compacted") ;
+    *warned = now ;
+  }
+  return 0 ;
+}
+
+/*
  * While a backlog is read (more input at once than a step takes), the
  * journal is left to grow to CATCHUP times journalmax: a compaction folds
  * the whole snapshot, and one at every journalmax of a long backlog
@@ -175,10 +222,9 @@ static void compact (int catchingup)
   r = catchingup ? state_compact_due(dir, now, UINT32_MAX, CATCHUP) : state_compact_due(dir, now, STATE_COMPACT_AGE, 1) ;
   if (r < 0) { state_warn_effect(dir, errno == EINVAL && state_failed.file && !strcmp(state_failed.file, "journalmax") ? "the journal is not compacted until it is fixed" : 0) ; return ; }
   if (!r) return ;
-  r = state_compact(dir, now, grace, COMPACT_KEEP) ;
-  if (r < 0) { state_warn(dir) ; return ; }
+  if (!relaycompact(now, &warned)) return ;
   /* another compactor at work is normal; one that never lets go is not */
-  if (!r && state_compact_last(dir, &last) > 0 && now - last >= LOCKOUT_WARN && now - warned >= LOCKOUT_WARN)
+  if (state_compact_last(dir, &last) > 0 && now - last >= LOCKOUT_WARN && now - warned >= LOCKOUT_WARN)
   {
     char fmt[UINT64_FMT + 1] ;
     fmt[int64_fmt(fmt, now - last)] = 0 ;
@@ -218,7 +264,7 @@ static void readcontrol (void)
   if (!r)
   {
     grace = STATE_GRACE_DEFAULT ;
-    state_warn_effect(dir, "readlog compacts with the default of " SECONDS(STATE_GRACE_DEFAULT) " seconds, relaylock lets no login relay until it is fixed") ;
+    state_warn_effect(dir, "readlog compacts with the default of " STATE_TEXT(STATE_GRACE_DEFAULT) " seconds, relaylock lets no login relay until it is fixed") ;
   }
   else state_warn_grace(dir, grace) ;
 }

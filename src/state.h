@@ -83,6 +83,8 @@ typedef void state_warn_fn (char const *const *v, unsigned int n, void *data) ;
 extern void state_warn_to (state_warn_fn *f, void *data) ;
 
 #define STATE_GRACE_DEFAULT 1800
+#define STATE_TEXT_(n) #n
+#define STATE_TEXT(n) STATE_TEXT_(n)  /* a constant as text, for a message */
 #define STATE_JOURNALMAX_DEFAULT 65536
 #define STATE_COMPACT_AGE 300
 

@@ -15,6 +15,7 @@ declare -A U=(
   [relaygrant]='relaygrant [ -d dir ] [ -s seconds ] [ -u user ] address'
   [relayrevoke]='relayrevoke [ -d dir ] address'
   [relaypolicy]='relaypolicy [-v] [-d dir] [-g seconds]'
+  [relaycompact]='relaycompact [ -v ] [ -d dir ]'
   [relaycheck]='relaycheck [ -d dir ] [ -S servicedir ] [ -F formats ] [ -w seconds ] [ source... ]'
   [relayexport]='relayexport [-v] [-1] [-d dir] [-g seconds] [-r persecond] [-c cdb] [-t rules -x rulescdb [-6]]'
 )
@@ -42,7 +43,7 @@ for p in $progs; do
   usageerr $p "unknown option -q" -q true
   usageerr $p "unknown option --frob" --frob true
 done
-for p in readlog relaylock logpopauth-pre showallowed relaygrant relayrevoke relaypolicy relayexport relaycheck; do
+for p in readlog relaylock logpopauth-pre showallowed relaygrant relayrevoke relaypolicy relayexport relaycheck relaycompact; do
   usageerr $p "option -d needs an argument" -d
 done
 usageerr logpopauth-recorder "option -k needs an argument" -k

@@ -14,7 +14,7 @@ pages=$(hier | sed -n 's|^f 644 share/man/man\([0-9]\)/\([^ ]*\)\.\1 man/\2\.\1$
 check "package/hier installs a man page for every program it installs, and no other" \
   "$(printf '%s\n' $progs | sort)" "$(printf '%s\n' $pages | sed 's/\.[0-9]$//' | sort)"
 check "section 1 for showallowed, 8 for the daemons and the other admin tools" \
-  "logpopauth-post.8 logpopauth-pre.8 logpopauth-recorder.8 readlog.8 relaycheck.8 relayexport.8 relaygrant.8 relaylock.8 relaypolicy.8 relayrevoke.8 showallowed.1" \
+  "logpopauth-post.8 logpopauth-pre.8 logpopauth-recorder.8 readlog.8 relaycheck.8 relaycompact.8 relayexport.8 relaygrant.8 relaylock.8 relaypolicy.8 relayrevoke.8 showallowed.1" \
   "$(printf '%s\n' $pages | sort | tr '\n' ' ' | sed 's/ $//')"
 
 # the words of an HTML page's body, after the link to the index and the title
