@@ -82,4 +82,7 @@ struct entry_acc_s
 } ;
 extern int entry_acc_fold (record const *r, void *data) ;
 
+/* a function called on entries one by one (state_scan, snapshot_fold): -1 stops it */
+typedef int entry_fn (entry const *e, void *data) ;
+
 #endif

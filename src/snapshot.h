@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include "entry.h"
+#include "entrytab.h"
 
 /*
  * snapshot_stream: reads the cdb DIR/name from start to end with plain
@@ -15,5 +16,15 @@
  */
 typedef int snapshot_fn (char const *key, size_t keylen, entry const *e, void *data) ;
 extern int snapshot_stream (char const *dir, char const *name, snapshot_fn *f, void *data) ;
+
+/*
+ * snapshot_fold: the fold of the snapshot DIR/name and the journal(s)
+ * loaded into t, entry by entry: f on every entry of the snapshot merged
+ * with t's for the same address, then on each of t's the snapshot did
+ * not have (t's slots are marked done as they are used).  A missing
+ * snapshot is t alone.  0 done, -1 on error (as snapshot_stream) or if f
+ * returned -1.  What state_scan lists and what a compaction writes.
+ */
+extern int snapshot_fold (char const *dir, char const *name, entrytab *t, entry_fn *f, void *data) ;
 
 #endif

@@ -118,7 +118,6 @@ extern int state_append (char const *dir, record const *r, int sync) ;
 extern int state_lookup (char const *dir, addr const *a, entry *e) ;
 
 /* state_scan calls f once for every address the directory knows; -1 stops it */
-typedef int entry_fn (entry const *e, void *data) ;
 extern int state_scan (char const *dir, entry_fn *f, void *data) ;
 
 /*

@@ -79,35 +79,21 @@ static int dir_sync (char const *dir)
 
 struct fold_s
 {
-  entrytab *t ;
   cdbwrite *c ;
   int64_t now ;
   uint32_t grace ;
   uint32_t keep ;
 } ;
 
-static int emit (struct fold_s *x, char const *key, size_t keylen, entry const *e)
+static int emit (entry const *e, void *data)
 {
+  struct fold_s *x = data ;
+  char key[ADDR_FMT] ;
   char value[ENTRY_FMT] ;
   size_t len ;
   if (!entry_useful(e, x->now, x->grace, x->keep)) return 0 ;
   len = entry_fmt(value, e) ;
-  return cdbwrite_add(x->c, key, keylen, value, len) ? 0 : state_fail("write", "snapshot.tmp", 0, errno) ;
-}
-
-static int merge_one (char const *key, size_t keylen, entry const *e, void *data)
-{
-  struct fold_s *x = data ;
-  entrytab_slot *s = entrytab_find(x->t, &e->ip) ;
-  if (s)
-  {
-    entry m = *e, j ;
-    entrytab_entry(x->t, s, &j) ;
-    entry_merge(&m, &j) ;
-    s->done = 1 ;
-    return emit(x, key, keylen, &m) ;
-  }
-  return emit(x, key, keylen, e) ;
+  return cdbwrite_add(x->c, key, addr_fmt(key, &e->ip), value, len) ? 0 : state_fail("write", "snapshot.tmp", 0, errno) ;
 }
 
 #define FAIL(verb, file) do { state_fail(verb, file, 0, errno) ; goto err ; } while (0)
@@ -118,7 +104,7 @@ static int fold_old (struct paths_s *p, int64_t now, uint32_t grace, uint32_t ke
 {
   entrytab t = ENTRYTAB_ZERO ;
   cdbwrite c ;
-  struct fold_s x = { .t = &t, .c = &c, .now = now, .grace = grace, .keep = keep } ;
+  struct fold_s x = { .c = &c, .now = now, .grace = grace, .keep = keep } ;
   int fd = -1, e ;
   int had ;
 
@@ -132,16 +118,7 @@ static int fold_old (struct paths_s *p, int64_t now, uint32_t grace, uint32_t ke
   if (fchmod(fd, 0644) < 0) FAIL("create", "snapshot.tmp") ;
   state_giveaway(fd, p->dir) ;
   if (!cdbwrite_start(&c, fd)) FAIL("write", "snapshot.tmp") ;
-  if (snapshot_stream(p->dir, "snapshot.cdb", &merge_one, &x) < 0) goto errc ;
-  for (size_t i = 0 ; i < entrytab_len(&t) ; i++)
-  {
-    entrytab_slot *s = entrytab_slotat(&t, i) ;
-    char key[ADDR_FMT] ;
-    entry m ;
-    if (s->done) continue ;
-    entrytab_entry(&t, s, &m) ;
-    if (emit(&x, key, addr_fmt(key, &m.ip), &m) < 0) goto errc ;
-  }
+  if (snapshot_fold(p->dir, "snapshot.cdb", &t, &emit, &x) < 0) goto errc ;
   /* the journal's table is done with: let it go before the index is built */
   entrytab_free(&t) ;
   if (!cdbwrite_finish(&c)) FAILC("write", "snapshot.tmp") ;

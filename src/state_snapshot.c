@@ -105,3 +105,42 @@ int snapshot_stream (char const *dir, char const *name, snapshot_fn *f, void *da
   errno = e ;
   return k ;
 }
+
+struct fold_s
+{
+  entrytab *t ;
+  entry_fn *f ;
+  void *data ;
+} ;
+
+static int merge_one (char const *key, size_t keylen, entry const *e, void *data)
+{
+  struct fold_s *x = data ;
+  entrytab_slot *s = entrytab_find(x->t, &e->ip) ;
+  (void)key ; (void)keylen ;
+  if (s)
+  {
+    entry m = *e, j ;
+    entrytab_entry(x->t, s, &j) ;
+    entry_merge(&m, &j) ;
+    s->done = 1 ;
+    return (*x->f)(&m, x->data) ;
+  }
+  return (*x->f)(e, x->data) ;
+}
+
+int snapshot_fold (char const *dir, char const *name, entrytab *t, entry_fn *f, void *data)
+{
+  struct fold_s x = { .t = t, .f = f, .data = data } ;
+  if (snapshot_stream(dir, name, &merge_one, &x) < 0) return -1 ;
+  for (size_t i = 0 ; i < entrytab_len(t) ; i++)
+  {
+    entrytab_slot *s = entrytab_slotat(t, i) ;
+    entry e ;
+    if (s->done) continue ;
+    s->done = 1 ;
+    entrytab_entry(t, s, &e) ;
+    if ((*f)(&e, data) < 0) return -1 ;
+  }
+  return 0 ;
+}
