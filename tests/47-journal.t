@@ -96,6 +96,27 @@ check "a cursor the journal no longer has: a warning, and the journal read from 
 readlog: info: lines 1 logins 1 skipped: toolong 0 cut 0 refused 0 nologin 0 untrusted 0:-q --no-pager -o export --no-tail SYSLOG_IDENTIFIER=dovecot -D /x:1" \
   "$rc:$(cat "$T/err"):$(tail -1 "$FAKE/args"):$(journal 127.0.0.18 "$S")"
 
+# trust rules on the fake's entries: a user's logger line
+{ field __CURSOR "s=3;i=1"; field __REALTIME_TIMESTAMP "${now}000001"; field _UID 1000; field _COMM logger; field _TRANSPORT syslog
+  field SYSLOG_IDENTIFIER dovecot; field MESSAGE "${D/ADDR/127.0.0.21}"; echo
+  field __CURSOR "s=3;i=2"; field __REALTIME_TIMESTAMP "${now}000002"; field _UID 0; field _COMM log; field _TRANSPORT kernel
+  field SYSLOG_IDENTIFIER dovecot; field MESSAGE "${D/ADDR/127.0.0.22}"; echo
+  field __CURSOR "s=3;i=3"; field __REALTIME_TIMESTAMP "${now}000003"; field _UID 0; field _TRANSPORT syslog
+  field SYSLOG_IDENTIFIER dovecot; field MESSAGE "${D/ADDR/127.0.0.23}"; echo; } > "$FAKE/out"
+PATH="$FAKE/bin:$PATH" run readlog -1 -n -v journal:
+check "default trust rules: a user's uid, the kernel's transport, no _COMM: each refused, said, counted" "0
+refused dovecot (untrusted _UID 1000): ${D/ADDR/127.0.0.21}
+refused dovecot (untrusted _TRANSPORT kernel): ${D/ADDR/127.0.0.22}
+refused dovecot (untrusted _COMM missing): ${D/ADDR/127.0.0.23}
+readlog: info: lines 3 logins 0 skipped: toolong 0 cut 0 refused 3 nologin 0 untrusted 3" "$rc
+$(cat "$T/out" "$T/err")"
+PATH="$FAKE/bin:$PATH" run readlog -1 -n journal:trust=none
+check "trust=none: all three granted, as from a syslog file" "127.0.0.21 127.0.0.22 127.0.0.23" "$(cut -d' ' -f3 "$T/out" | paste -sd' ')"
+PATH="$FAKE/bin:$PATH" run readlog -1 -n -v journal:trust=_UID=0:1000-1001
+check "trust=_UID=0:1000-1001: only that rule, for every format" "dovecot dovecot/pop3 127.0.0.21 $now alice
+dovecot dovecot/pop3 127.0.0.22 $now alice
+dovecot dovecot/pop3 127.0.0.23 $now alice" "$(cat "$T/out")"
+
 printf 'MESSAGE=x\nnot a field\n\n' > "$FAKE/out"
 PATH="$FAKE/bin:$PATH" run readlog -1 -n journal:
 check "what is not the export format: said, exit 111" "111:readlog: warning: unable to read journal:, watching for it: journalctl -o export wrote what is not the export format
@@ -212,8 +233,9 @@ pop bob wrong
 waitfor 5 sh -c '[ "$(journalctl -D /run/log/journal -q -o cat SYSLOG_IDENTIFIER=dovecot | grep -c "pop3-login: Login:")" -ge 1 ]'
 # the same line, as a local user would forge it, and as root with logger
 L=$(journalctl -D /run/log/journal -q -o cat SYSLOG_IDENTIFIER=dovecot | grep 'pop3-login: Login:' | head -1)
-setpriv --reuid 65534 --regid 65534 --clear-groups logger -p mail.info -t dovecot -- "${L/rip=127.0.0.1,/rip=127.0.0.66,}"
-logger -p mail.info -t dovecot -- "${L/rip=127.0.0.1,/rip=127.0.0.67,}"
+# (each logger alive until journald has read its /proc/PID/comm)
+{ echo "${L/rip=127.0.0.1,/rip=127.0.0.66,}"; sleep 1; } | setpriv --reuid 65534 --regid 65534 --clear-groups logger -p mail.info -t dovecot
+{ echo "${L/rip=127.0.0.1,/rip=127.0.0.67,}"; sleep 1; } | logger -p mail.info -t dovecot
 waitfor 5 sh -c 'journalctl -D /run/log/journal -q -o cat | grep -q 127.0.0.67'
 journalctl -D /run/log/journal -q -o export SYSLOG_IDENTIFIER=dovecot > "$J/dovecot.export"
 "$TOP/readlog" -1 -n -v "$SRC" > "$J/dry.out" 2> "$J/dry.err"; echo $? > "$J/dry.rc"
