@@ -231,11 +231,10 @@ waitfor 10 listening "$PORT" || { echo "dovecot did not start: $(cat "$J/dovecot
 pop alice alice-pw
 pop bob wrong
 waitfor 5 sh -c '[ "$(journalctl -D /run/log/journal -q -o cat SYSLOG_IDENTIFIER=dovecot | grep -c "pop3-login: Login:")" -ge 1 ]'
-# the same line, as a local user would forge it, and as root with logger
-L=$(journalctl -D /run/log/journal -q -o cat SYSLOG_IDENTIFIER=dovecot | grep 'pop3-login: Login:' | head -1)
+# a login line in Dovecot's form, as a local user would forge it, and as root with logger
 # (each logger alive until journald has read its /proc/PID/comm)
-{ echo "${L/rip=127.0.0.1,/rip=127.0.0.66,}"; sleep 1; } | setpriv --reuid 65534 --regid 65534 --clear-groups logger -p mail.info -t dovecot
-{ echo "${L/rip=127.0.0.1,/rip=127.0.0.67,}"; sleep 1; } | logger -p mail.info -t dovecot
+{ echo "${D/ADDR/127.0.0.66}"; sleep 1; } | setpriv --reuid 65534 --regid 65534 --clear-groups logger -p mail.info -t dovecot
+{ echo "${D/ADDR/127.0.0.67}"; sleep 1; } | logger -p mail.info -t dovecot
 waitfor 5 sh -c 'journalctl -D /run/log/journal -q -o cat | grep -q 127.0.0.67'
 journalctl -D /run/log/journal -q -o export SYSLOG_IDENTIFIER=dovecot > "$J/dovecot.export"
 "$TOP/readlog" -1 -n -v "$SRC" > "$J/dry.out" 2> "$J/dry.err"; echo $? > "$J/dry.rc"
