@@ -276,11 +276,11 @@ ok "systemd-journald ran without systemd, dovecot logging into it through syslog
 checkgrep "dovecot's login line is in the journal, from its log process as root" '^_COMM=log$' "$J/dovecot.export"
 check "readlog -n -v: the real login granted, the forged ones refused by the default trust rules, exit 0" "0
 dovecot dovecot/pop3 127.0.0.1 T alice
-refused dovecot (not a successful login): BOB
 refused dovecot (untrusted _UID 65534): LINE66
 refused dovecot (untrusted _COMM logger): LINE67" \
   "$(cat "$J/dry.rc")
-$(grep -E '^(dovecot|refused)' "$J/dry.out" | sed -E 's/^(dovecot dovecot\/pop3 127\.0\.0\.1) [0-9]+ /\1 T /; s/^(refused [^:]*): .*rip=127\.0\.0\.(6[67]),.*/\1: LINE\2/; s/^(refused [^:]*): pop3-login: Disconnected: .*user=<bob>.*/\1: BOB/')"
+$(grep -E '^(dovecot|refused dovecot \(untrusted)' "$J/dry.out" | sed -E 's/^(dovecot dovecot\/pop3 127\.0\.0\.1) [0-9]+ /\1 T /; s/^(refused [^:]*): .*rip=127\.0\.0\.(6[67]),.*/\1: LINE\2/')"
+checkgrep "bob's failed login (a wrong password) refused, as from a file" '^refused dovecot \([^)]*\): .*user=<bob>' "$J/dry.out"
 checkgrep "the counters: 2 untrusted (of 3 refused)" '^readlog: info: lines [0-9]+ logins 1 skipped: toolong 0 cut 0 refused 3 nologin [0-9]+ untrusted 2$' "$J/dry.err"
 check "readlog -1 -d: the login in the state, not the forged ones" "0:1:0:0" "$(cat "$J/st1.rc"):$(journal 127.0.0.1 "$J/st"):$(journal 127.0.0.66 "$J/st"):$(journal 127.0.0.67 "$J/st")"
 check "started again: it resumes after its cursor, nothing read again" "0:readlog: info: lines 0 logins 0 skipped: toolong 0 cut 0 refused 0 nologin 0 untrusted 0" "$(cat "$J/st2.rc"):$(cat "$J/st2.err")"
