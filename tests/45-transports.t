@@ -367,6 +367,10 @@ while read -r n k log; do
 done < "$J/caps"
 sleep 1
 kill "$(cat "$J/follow.pid")"; wait $fp
+# readlog's own journal source on the same entries (trust=none: the
+# captures are replayed by the test's shell, not sent by the servers;
+# 47-journal.t checks the trust rules)
+"$R/readlog" -1 -n -d "$ST" "journal:dir=$J/run/log/journal,SYSLOG_FACILITY=2,trust=none" > "$J/native.out" 2> "$J/native.err"
 # restarted, it resumes after the cursor: nothing new, nothing again
 follow again $FOLLOW & fp=$!
 sleep 1
@@ -416,6 +420,11 @@ EOF
     else notok "journalctl -f -o short-iso into readlog -: the grants of every capture's lines read from a file" \
       "$(diff "$J/all.sorted" "$J/follow.sorted" | head -10)" "$(cat "$J/ns.err" "$J/follow.err")"; fi
     check "and readlog said nothing else" "" "$(grep -v '^readlog: info: ' "$J/follow.err")"
+    LC_ALL=C sort "$J/native.out" > "$J/native.sorted"
+    if [ -s "$J/native.sorted" ] && cmp -s "$J/all.sorted" "$J/native.sorted"; then
+      ok "readlog journal: on the same entries: the same grants ($(wc -l < "$J/native.out")), at the same times"
+    else notok "readlog journal: on the same entries: the same grants, at the same times" \
+      "$(diff "$J/all.sorted" "$J/native.sorted" | head -10)" "$(cat "$J/native.err")"; fi
     # stopped (SIGTERM), systemd 257's journalctl saves its cursor and
     # resumes after it; 252's saves none and reads all again (-n all)
     if [ -s "$J/follow.cursor" ]; then
