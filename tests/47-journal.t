@@ -86,6 +86,12 @@ readlog: info: lines 1 logins 1 skipped: toolong 0 cut 0 refused 0 nologin 0 unt
   "$(tail -1 "$FAKE/args"):$(cat "$T/err")"
 check "the grants are in the state once, the next cursor saved" "1 1 1 1:s=1;i=7" "$(journal 127.0.0.11 "$S") $(journal 127.0.0.12 "$S") $(journal 127.0.0.15 "$S") $(journal 127.0.0.20 "$S"):$(cut -d' ' -f3 "$S"/jcursor.*)"
 rm "$FAKE/out.cursor"
+run relaycheck -d "$S" -F dovecot journal:SYSLOG_IDENTIFIER=dovecot,dir=/x journal:SYSLOG_IDENTIFIER=x
+check "relaycheck: a journal source's times from its jcursor file, one with none a warning, exit 1" "1
+ok source journal:SYSLOG_IDENTIFIER=dovecot,dir=/x: a journal: last entry read Ns ago, last login Ns ago
+warning source journal:SYSLOG_IDENTIFIER=x: readlog has no position in it: it has read none of it (is it one of readlog's sources?)" \
+  "$rc
+$(grep '^[a-z]* source' "$T/out" | sed -E 's/[0-9]+s ago/Ns ago/g')"
 
 # the cursor is not the first entry: it is gone from the journal
 { field __CURSOR "s=2;i=1"; field __REALTIME_TIMESTAMP "${now}000001"; trusted
