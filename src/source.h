@@ -127,7 +127,6 @@ struct source_handler_s
  */
 #define JOURNAL_ENTRYMAX 1048576
 #define JOURNAL_BACKOFF 60
-#define JOURNAL_CURSORMAX 512
 enum journal_mode_e { JOURNAL_FROMTOP, JOURNAL_CHECK, JOURNAL_AFTER } ;
 extern int journal_init (source *src, char const *name) ;
 extern int journal_start (source *src, source_handler const *h) ;

@@ -91,11 +91,11 @@ static void ended (source *src, int err, int isexec)
 static int spawn (source *src)
 {
   char const *argv[16 + src->jargs.len] ;
-  char copt[12 + JOURNAL_CURSORMAX] ;
+  char copt[sizeof("--after-cursor=") + JCURSOR_MAX] ;
   unsigned int n = 0 ;
   int p[2], e[2], err ;
   ssize_t r ;
-  pid_t pid ;
+  pid_t pid, ppid = getpid() ;
   argv[n++] = "journalctl" ; argv[n++] = "-q" ; argv[n++] = "--no-pager" ;
   argv[n++] = "-o" ; argv[n++] = "export" ;
   if (!src->jonce) argv[n++] = "--follow" ;
@@ -120,6 +120,7 @@ static int spawn (source *src)
     sigprocmask(SIG_SETMASK, &none, 0) ;
     signal(SIGPIPE, SIG_DFL) ;
     prctl(PR_SET_PDEATHSIG, SIGTERM) ;
+    if (getppid() != ppid) _exit(111) ;  /* readlog died before prctl */
     if (dup2(p[1], 1) < 0) err = errno ;
     else { execvp(argv[0], (char *const *)argv) ; err = errno ; }
     r = write(e[1], &err, sizeof(err)) ;
@@ -152,6 +153,14 @@ int journal_start (source *src, source_handler const *h)
   return spawn(src) < 0 ? -1 : 0 ;
 }
 
+/* what jcursor_save keeps: printable, no space */
+static int cursorok (char const *c, size_t len)
+{
+  if (!len || len > JCURSOR_MAX) return 0 ;
+  for (size_t i = 0 ; i < len ; i++) if ((unsigned char)c[i] <= 0x20 || (unsigned char)c[i] >= 0x7f) return 0 ;
+  return 1 ;
+}
+
 /*
  * An entry of journalctl's: the first one after a start at --cursor is
  * the cursor's own, else the cursor is gone from the journal.  1 if the
@@ -164,7 +173,7 @@ static int entry (source *src, source_handler const *h, jentry const *e)
   size_t clen ;
   int has ;
   if (!e->n) return 0 ;
-  has = jentry_get(e, "__CURSOR", &c, &clen) && clen && clen <= JOURNAL_CURSORMAX && !memchr(c, 0, clen) ;
+  has = jentry_get(e, "__CURSOR", &c, &clen) && cursorok(c, clen) ;
   if (src->jcheck)
   {
     src->jcheck = 0 ;
@@ -214,7 +223,7 @@ static int entries (source *src, source_handler const *h)
     char const *nl ;
     if (src->jbuf.len < 9 || memcmp(src->jbuf.s, "__CURSOR=", 9)
      || !(nl = memchr(src->jbuf.s + k, '\n', src->jbuf.len - k))
-     || (size_t)(nl - src->jbuf.s) - k > JOURNAL_CURSORMAX)
+     || !cursorok(src->jbuf.s + k, nl - src->jbuf.s - k))
     {
       ended(src, EPROTO, 1) ;
       return 1 ;

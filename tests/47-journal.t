@@ -21,7 +21,8 @@ checkrun "a trust rule on a field journald does not set (no '_'): exit 100" 100 
 checkrun "a trust rule with an empty value: exit 100" 100 'readlog: fatal: invalid trust rule in journal:trust=_UID=0::1' readlog -n journal:trust=_UID=0::1
 
 # --- a stand-in journalctl: it writes $FAKE/out (with --cursor=,
-# $FAKE/out.cursor if there is one: the journal from that cursor on), or
+# $FAKE/out.cursor if there is one: the journal from that cursor on;
+# with --after-cursor=, $FAKE/out.after), or
 # exits $FAKE/rc, and records its arguments, one run a line
 FAKE=$T/fake; mkdir -p "$FAKE/bin"
 cat > "$FAKE/bin/journalctl" <<EOF
@@ -29,6 +30,7 @@ cat > "$FAKE/bin/journalctl" <<EOF
 echo "\$*" >> "$FAKE/args"
 [ -f "$FAKE/rc" ] && exit \$(cat "$FAKE/rc")
 case " \$* " in *" --cursor="*) [ -f "$FAKE/out.cursor" ] && exec cat "$FAKE/out.cursor" ;; esac
+case " \$* " in *" --after-cursor="*) [ -f "$FAKE/out.after" ] && exec cat "$FAKE/out.after" ;; esac
 cat "$FAKE/out"
 EOF
 chmod 755 "$FAKE/bin/journalctl"
@@ -122,6 +124,20 @@ PATH="$FAKE/bin:$PATH" run readlog -1 -n -v journal:trust=_UID=0:1000-1001
 check "trust=_UID=0:1000-1001: only that rule, for every format" "dovecot dovecot/pop3 127.0.0.21 $now alice
 dovecot dovecot/pop3 127.0.0.22 $now alice
 dovecot dovecot/pop3 127.0.0.23 $now alice" "$(cat "$T/out")"
+
+# an entry over 1 MB: a long line, and journalctl started again after it
+{ field __CURSOR "s=4;i=1"; field __REALTIME_TIMESTAMP "${now}000001"; trusted
+  field SYSLOG_IDENTIFIER dovecot; perl -e 'print "MESSAGE\n", pack("Q<", 1100000), "x" x 1100000, "\n\n"' 
+  field __CURSOR "s=4;i=2"; field __REALTIME_TIMESTAMP "${now}000002"; trusted
+  field SYSLOG_IDENTIFIER dovecot; field MESSAGE "${D/ADDR/127.0.0.24}"; echo; } > "$FAKE/out"
+{ field __CURSOR "s=4;i=2"; field __REALTIME_TIMESTAMP "${now}000002"; trusted
+  field SYSLOG_IDENTIFIER dovecot; field MESSAGE "${D/ADDR/127.0.0.24}"; echo; } > "$FAKE/out.after"
+: > "$FAKE/args"
+PATH="$FAKE/bin:$PATH" run readlog -1 -n journal:
+check "an entry over 1 MB: a long line; journalctl started again after it (--after-cursor), the next entry read" "0:dovecot dovecot/pop3 127.0.0.24 $now alice
+readlog: info: lines 2 logins 1 skipped: toolong 1 cut 0 refused 0 nologin 0 untrusted 0:-q --no-pager -o export --no-tail
+-q --no-pager -o export --no-tail --after-cursor=s=4;i=1" "$rc:$(cat "$T/out" "$T/err"):$(cat "$FAKE/args")"
+rm "$FAKE/out.after"
 
 printf 'MESSAGE=x\nnot a field\n\n' > "$FAKE/out"
 PATH="$FAKE/bin:$PATH" run readlog -1 -n journal:
