@@ -4,6 +4,7 @@
 #define POPLOCK_CURSOR_H
 
 #include <stdint.h>
+#include <skalibs/stralloc.h>
 
 /*
  * Where readlog stopped in one source: just after the last line it
@@ -54,5 +55,20 @@ extern int cursor_syncdir (char const *dir) ;
  * anyino: the inode may differ (a copy, as copytruncate leaves).
  */
 extern int cursor_match (int fd, cursor const *c, int anyino) ;
+
+/*
+ * A journal source's position is the journal's own cursor (__CURSOR,
+ * printable, no space, up to JCURSOR_MAX bytes), kept in
+ * DIR/jcursor.XXXXXXXX (crc32 of the source's name), replaced as the
+ * cursor files are:
+ *
+ *   LINE SP LOGIN SP CURSOR SP NAME LF
+ *
+ * jcursor_load: 1 (the cursor, NUL-terminated, in sa; c's line and
+ * login), 0 none, -1 error (EPROTO: garbage).
+ */
+#define JCURSOR_MAX 512
+extern int jcursor_load (char const *dir, char const *name, stralloc *sa, cursor *c) ;
+extern int jcursor_save (char const *dir, char const *name, char const *jcur, cursor const *c) ;
 
 #endif

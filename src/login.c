@@ -177,14 +177,13 @@ static int distrust (logline const *l, uint64_t enabled, int every, char const *
  * other format may grant it: two readings of one line that disagree are
  * a reason for doubt, and doubt never opens the relay.
  */
-static int scan (char const *s, size_t len, int64_t now, uint64_t enabled, int every, loginsrc const *src, pidtab *p, login *out, char const **why, unsigned int *fmt)
+static int scanl (logline *lp, char const *s, size_t len, uint64_t enabled, int every, loginsrc const *src, pidtab *p, login *out, char const **why, unsigned int *fmt)
 {
-  logline l ;
+  logline l = *lp ;
   login got = { .ip = ADDR_ZERO, .time = -1, .user = 0, .userlen = 0, .source = 0 } ;
   int granted = -1, refused = -1 ;
   char const *w0 = 0 ;
   *why = 0 ;
-  if (!logline_split(s, len, now, &l)) return -2 ;
   l.from = src->id ;
   l.joinhost = l.hostlen ? l.host : src->host ? src->host : "" ;
   l.joinhostlen = l.hostlen ? l.hostlen : src->host ? src->hostlen : 0 ;
@@ -216,8 +215,27 @@ static int scan (char const *s, size_t len, int64_t now, uint64_t enabled, int e
   }
   if (granted < 0) return -2 ;
   *out = got ;
-  if (out->time < 0) out->time = now ;
+  if (out->time < 0) out->time = l.now ;
   return granted ;
+}
+
+static int scan (char const *s, size_t len, int64_t now, uint64_t enabled, int every, loginsrc const *src, pidtab *p, login *out, char const **why, unsigned int *fmt)
+{
+  logline l ;
+  *why = 0 ;
+  if (!logline_split(s, len, now, &l)) return -2 ;
+  return scanl(&l, s, len, enabled, every, src, p, out, why, fmt) ;
+}
+
+int login_scan_logline (logline const *l, uint64_t enabled, loginsrc const *src, pidtab *p, login *out, char const **why, unsigned int *fmt)
+{
+  logline x = *l ;
+  return scanl(&x, l->msg, l->msglen, enabled, 0, src, p, out, why, fmt) ;
+}
+
+uint64_t login_tagformats (logline const *l)
+{
+  return tagmask(l) ;
 }
 
 int login_scan_fmt (char const *s, size_t len, int64_t now, uint64_t enabled, loginsrc const *src, pidtab *p, login *out, char const **why, unsigned int *fmt)

@@ -77,4 +77,15 @@ extern int login_scan_fmt (char const *s, size_t len, int64_t now, uint64_t enab
  */
 extern int login_scan_every (char const *s, size_t len, int64_t now, uint64_t enabled, loginsrc const *src, pidtab *p, login *out, char const **why, unsigned int *fmt) ;
 
+/*
+ * A line already in parts (readlog's journal entries: the tag, pid and
+ * time from their own fields, never from the message): l's tag, haspid,
+ * pid, time, now, msg and host (hostlen 0: none) are used; the NUL and
+ * CR check is made on msg.  Returns as login_scan_fmt.
+ */
+extern int login_scan_logline (logline const *l, uint64_t enabled, loginsrc const *src, pidtab *p, login *out, char const **why, unsigned int *fmt) ;
+
+/* the formats that read l's tag (bit i for login_formats[i]) */
+extern uint64_t login_tagformats (logline const *l) ;
+
 #endif

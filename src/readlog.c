@@ -30,6 +30,9 @@
 #include "source.h"
 #include "follow.h"
 #include "distrust.h"
+#include "jexport.h"
+#include "jtrust.h"
+#include "loginparse.h"
 
 #define USAGE "readlog [ -1 ] [ -n ] [ -v ] [ -t ] [ -P ] [ -d dir ] [ -g seconds ] [ -F formats ] [ -j host ] source..."
 #define dieusage() strerr_dieusage(100, USAGE)
@@ -60,19 +63,23 @@ static stralloc ptkey = STRALLOC_ZERO ;  /* names the saved table: -j's host and
 static uint64_t ptsaved = 0 ;
 static int appended = 0 ;
 static int64_t lastsave = 0 ;
-static struct { uint64_t lines, logins, toolong, cut, refused, nologin ; } count ;
+static int hasjournal = 0 ;
+static jtrust *trust ;             /* journal sources: nsrc * login_nformats rules */
+static struct { uint64_t lines, logins, toolong, cut, refused, nologin, untrusted ; } count ;
 
 static void counters (void)
 {
-  char fmt[6][UINT64_FMT] ;
+  char fmt[7][UINT64_FMT] ;
   fmt[0][uint64_fmt(fmt[0], count.lines)] = 0 ;
   fmt[1][uint64_fmt(fmt[1], count.logins)] = 0 ;
   fmt[2][uint64_fmt(fmt[2], count.toolong)] = 0 ;
   fmt[3][uint64_fmt(fmt[3], count.cut)] = 0 ;
   fmt[4][uint64_fmt(fmt[4], count.refused)] = 0 ;
   fmt[5][uint64_fmt(fmt[5], count.nologin)] = 0 ;
+  fmt[6][uint64_fmt(fmt[6], count.untrusted)] = 0 ;
+  /* untrusted: of the refused, those of a journal's trust rules */
   strerr_warni("lines ", fmt[0], " logins ", fmt[1], " skipped: toolong ", fmt[2],
-    " cut ", fmt[3], " refused ", fmt[4], " nologin ", fmt[5]) ;
+    " cut ", fmt[3], " refused ", fmt[4], " nologin ", fmt[5], hasjournal ? " untrusted " : "", hasjournal ? fmt[6] : "") ;
 }
 
 static void out (char const *s, size_t len)
@@ -131,7 +138,8 @@ static void savecursors (void)
     if (!src[i].dirty || src[i].kind == SOURCE_STDIN) continue ;
     source_fingerprint(src + i) ;
     src[i].cur.line = time(0) ;  /* lines were read since the last save: for relaycheck */
-    if (cursor_save(dir, src[i].path.s, &src[i].cur) < 0)
+    if (src[i].kind == SOURCE_JOURNAL ? src[i].jcur.len && jcursor_save(dir, src[i].path.s, src[i].jcur.s, &src[i].cur) < 0
+        : cursor_save(dir, src[i].path.s, &src[i].cur) < 0)
       strerr_diefu4sys(111, "save the position in ", src[i].name, " to ", dir) ;
     src[i].dirty = 0 ;
     any = 1 ;
@@ -285,6 +293,52 @@ static void distrusted (unsigned int i, char const *arg)
     rawnl[i], " in socklog's form (remove it once none reach it: threat.html#newline)") ;
 }
 
+/* a line refused, as -v says it: what refused it, why, the text */
+static void sayrefused (char const *what, char const *why, char const *line, size_t len)
+{
+  if (!verbose) return ;
+  if (!why) why = "?" ;
+  if (!dryrun) strerr_warni6x("refused ", what, " (", why, "): ", safe(line, len)) ;
+  else
+  {
+    outs("refused ") ; outs(what) ;
+    outs(" (") ; outs(why) ; outs("): ") ;
+    outs(safe(line, len)) ; out("\n", 1) ;
+  }
+}
+
+/* what login_scan gave for a line of s: counted, said, and a login into the batch */
+static void scanned (source *s, int r, unsigned int fmt, login const *lg, char const *why, char const *line, size_t len)
+{
+  if (r == -2) { count.nologin++ ; return ; }
+  if (r == -1)
+  {
+    count.refused++ ;
+    sayrefused(login_formats[fmt].name, why, line, len) ;
+    return ;
+  }
+  count.logins++ ;
+  s->cur.login = lg->time ;  /* saved with the position, for relaycheck */
+  if (nbatch == BATCH) commit() ;
+  {
+    record *rec = batch + nbatch ;
+    *rec = (record)RECORD_ZERO ;
+    rec->type = '+' ;
+    rec->time = lg->time ;
+    rec->dur = dur ;
+    rec->ip = lg->ip ;
+    if (lg->source) record_setsource(rec, lg->source, strlen(lg->source)) ;
+    record_setuser(rec, lg->user, lg->user ? lg->userlen : 0) ;
+    if (dryrun)
+    {
+      outs(login_formats[r].name) ; out(" ", 1) ;
+      outs(grantline(rec)) ; out("\n", 1) ;
+      return ;
+    }
+    batchfmt[nbatch++] = r ;
+  }
+}
+
 static int online (source *s, char const *line, size_t len, int what, void *data)
 {
   login lg ;
@@ -314,41 +368,97 @@ static int online (source *s, char const *line, size_t len, int what, void *data
         strerr_diefu4sys(111, "write ", dir, "/", name) ;
     }
   }
-  if (r == -2) { count.nologin++ ; return 0 ; }
-  if (r == -1)
+  scanned(s, r, fmt, &lg, why, line, len) ;
+  return 0 ;
+}
+
+/* a decimal field of e, up to 18 digits: 1 with *u, or 0 */
+static int numfield (jentry const *e, char const *name, uint64_t *u)
+{
+  char const *v ;
+  size_t n ;
+  return jentry_get(e, name, &v, &n) && lp_uint(v, n, u) ;
+}
+
+/* why an entry is not trusted, for -v: "untrusted FIELD VALUE", or "untrusted FIELD missing" */
+static char const *untrusted (jentry const *e, char const *field, size_t flen)
+{
+  static char w[10 + 64 + 1 + 3 * 32 + 1] ;
+  char name[65] ;
+  char const *v ;
+  size_t n, k = 10 ;
+  if (flen > 64) flen = 64 ;
+  memcpy(name, field, flen) ; name[flen] = 0 ;
+  memcpy(w, "untrusted ", 10) ;
+  memcpy(w + k, name, flen) ; k += flen ;
+  if (jentry_get(e, name, &v, &n))
   {
-    count.refused++ ;
-    if (!verbose) return 0 ;
-    if (!why) why = "?" ;
-    if (!dryrun) strerr_warni6x("refused ", login_formats[fmt].name, " (", why, "): ", safe(line, len)) ;
-    else
-    {
-      outs("refused ") ; outs(login_formats[fmt].name) ;
-      outs(" (") ; outs(why) ; outs("): ") ;
-      outs(safe(line, len)) ; out("\n", 1) ;
-    }
+    char const *x = safe(v, n > 32 ? 32 : n) ;
+    w[k++] = ' ' ;
+    memcpy(w + k, x, strlen(x)) ; k += strlen(x) ;
+  }
+  else { memcpy(w + k, " missing", 8) ; k += 8 ; }
+  w[k] = 0 ;
+  return w ;
+}
+
+/*
+ * A journal entry is one line of its parts: the tag, pid and time from
+ * the fields that hold them, the message alone as the text (its own
+ * "TAG[PID]: " would be the sender's to forge).  A message with a LF in
+ * it is not a line and is not cut into lines.  Before any format reads
+ * it, every format that reads its tag must trust it (jtrust.h): one
+ * that does not refuses it for all.
+ */
+static int onentry (source *s, jentry const *e, void *data)
+{
+  unsigned int i = s - src ;
+  logline l ;
+  login lg ;
+  uint64_t u, mask, allowed = 0 ;
+  char const *why = 0 ;
+  unsigned int fmt = 0 ;
+  int r ;
+  (void)data ;
+  count.lines++ ;
+  memset(&l, 0, sizeof(l)) ;
+  l.now = time(0) ;
+  l.time = -1 ;
+  l.host = "" ;
+  if (!jentry_get(e, "MESSAGE", &l.msg, &l.msglen) || !jentry_get(e, "SYSLOG_IDENTIFIER", &l.tag, &l.taglen) || !l.taglen)
+  {
+    count.nologin++ ;
     return 0 ;
   }
-  count.logins++ ;
-  s->cur.login = lg.time ;  /* saved with the position, for relaycheck */
-  if (nbatch == BATCH) commit() ;
+  if (numfield(e, "SYSLOG_PID", &u) || numfield(e, "_PID", &u)) { l.pid = u ; l.haspid = 1 ; }
+  if ((numfield(e, "_SOURCE_REALTIME_TIMESTAMP", &u) || numfield(e, "__REALTIME_TIMESTAMP", &u)) && u / 1000000 <= INT64_MAX)
+    l.time = (int64_t)(u / 1000000) ;
+  if (l.msglen > SOURCE_LINEMAX) { count.toolong++ ; return 0 ; }
+  mask = login_tagformats(&l) & enabled ;
+  if (memchr(l.msg, '\n', l.msglen))
   {
-    record *rec = batch + nbatch ;
-    *rec = (record)RECORD_ZERO ;
-    rec->type = '+' ;
-    rec->time = lg.time ;
-    rec->dur = dur ;
-    rec->ip = lg.ip ;
-    if (lg.source) record_setsource(rec, lg.source, strlen(lg.source)) ;
-    record_setuser(rec, lg.user, lg.user ? lg.userlen : 0) ;
-    if (dryrun)
-    {
-      outs(login_formats[r].name) ; out(" ", 1) ;
-      outs(grantline(rec)) ; out("\n", 1) ;
-      return 0 ;
-    }
-    batchfmt[nbatch++] = r ;
+    if (!mask) { count.nologin++ ; return 0 ; }
+    count.refused++ ;
+    for (fmt = 0 ; !(mask >> fmt & 1) ; fmt++) ;
+    sayrefused(login_formats[fmt].name, "a newline in the message", l.msg, l.msglen) ;
+    return 0 ;
   }
+  for (unsigned int f = 0 ; f < login_nformats && f < 64 ; f++)
+  {
+    char const *field ;
+    size_t flen ;
+    if (!(enabled >> f & 1)) continue ;
+    if (jtrust_check(trust + i * login_nformats + f, e, &field, &flen)) { allowed |= (uint64_t)1 << f ; continue ; }
+    if (mask >> f & 1 && !why) { why = untrusted(e, field, flen) ; fmt = f ; }
+  }
+  if (why)
+  {
+    count.untrusted++ ; count.refused++ ;
+    sayrefused(login_formats[fmt].name, why, l.msg, l.msglen) ;
+    return 0 ;
+  }
+  r = login_scan_logline(&l, enabled & allowed, lsrc + i, &pt, &lg, &why, &fmt) ;
+  scanned(s, r, fmt, &lg, why, l.msg, l.msglen) ;
   return 0 ;
 }
 
@@ -379,7 +489,8 @@ static void tell (unsigned int i, int now)
   source const *s = src + i ;
   struct said_s *t = said + i ;
   if (s->status == t->status && s->err == t->err) { t->since = 0 ; return ; }
-  if (!now && s->status != SOURCE_OK)
+  /* journalctl's end is told at once: it is no rotation */
+  if (!now && s->status != SOURCE_OK && s->status != SOURCE_CHILD)
   {
     int64_t n = time(0) ;
     if (!t->since) t->since = n ;
@@ -390,7 +501,7 @@ static void tell (unsigned int i, int now)
   t->status = s->status ; t->err = s->err ; t->since = 0 ;
 }
 
-static source_handler const handler = { .line = &online, .raw = &onraw, .note = &onnote, .data = 0 } ;
+static source_handler const handler = { .line = &online, .raw = &onraw, .entry = &onentry, .note = &onnote, .data = 0 } ;
 static source_handler handler_now ;
 
 /*
@@ -412,6 +523,7 @@ static void startall (int reopen)
     if (reopen) source_close(src + i) ;
     if (source_start(src + i, &handler_now) < 0) strerr_diefu2sys(111, "open ", src[i].name) ;
     tell(i, !reopen) ;
+    if (src[i].kind == SOURCE_JOURNAL) continue ;  /* its pipe is in iopause */
     if (follow_watch(src[i].dir.s) < 0)
     {
       /* out of inotify watches, say: polling still works */
@@ -425,7 +537,7 @@ static void rewatch (void)
 {
   unwatched = 0 ;
   for (unsigned int i = 0 ; i < nsrc ; i++)
-    if (src[i].kind != SOURCE_STDIN && follow_watch(src[i].dir.s) < 0) unwatched = 1 ;
+    if (src[i].kind != SOURCE_STDIN && src[i].kind != SOURCE_JOURNAL && follow_watch(src[i].dir.s) < 0) unwatched = 1 ;
 }
 
 static void enable (char const *list)
@@ -495,12 +607,26 @@ int main (int argc, char const *const *argv)
   lsrc = (loginsrc *)alloc(argc * sizeof(loginsrc)) ;
   said = (struct said_s *)alloc(argc * sizeof(struct said_s)) ;
   rawnl = (char const **)alloc(argc * sizeof(char const *)) ;
-  if (!src || !lsrc || !said || !rawnl) strerr_diefu1sys(111, "allocate") ;
+  trust = (jtrust *)alloc(argc * login_nformats * sizeof(jtrust)) ;
+  if (!src || !lsrc || !said || !rawnl || !trust) strerr_diefu1sys(111, "allocate") ;
   nsrc = argc ;
   if (!stralloc_cats(&ptkey, joinhost ? joinhost : "") || !stralloc_0(&ptkey)) strerr_diefu1sys(111, "allocate") ;
   for (unsigned int i = 0 ; i < nsrc ; i++)
   {
-    if (source_init(src + i, argv[i]) < 0) strerr_diefu2sys(111, "set up ", argv[i]) ;
+    if (source_init(src + i, argv[i]) < 0)
+    {
+      if (errno == EINVAL) strerr_dief2x(100, "invalid journal source: ", argv[i]) ;
+      strerr_diefu2sys(111, "set up ", argv[i]) ;
+    }
+    if (src[i].kind == SOURCE_JOURNAL)
+    {
+      jtrust *t = trust + i * login_nformats ;
+      if (!jtrust_parse(t, argv[i] + 8)) strerr_dief2x(100, "invalid trust rule in ", argv[i]) ;
+      for (unsigned int f = 0 ; f < login_nformats ; f++)
+        if (t->given) t[f] = t[0] ; else jtrust_default(t + f, login_formats[f].name) ;
+      src[i].jonce = oneshot ;
+      hasjournal = 1 ;
+    }
     for (unsigned int j = 0 ; j < i ; j++)
       if (!strcmp(src[i].path.s, src[j].path.s)) strerr_dief2x(100, "source given twice: ", argv[i]) ;
     lsrc[i] = (loginsrc)LOGINSRC_ZERO ;
@@ -509,7 +635,17 @@ int main (int argc, char const *const *argv)
     lsrc[i].id = joinhost ? 0 : i ;
     if (joinhost) { lsrc[i].host = joinhost ; lsrc[i].hostlen = strlen(joinhost) ; }
     if (!stralloc_catb(&ptkey, src[i].path.s, strlen(src[i].path.s) + 1)) strerr_diefu1sys(111, "allocate") ;
-    if (!dryrun && src[i].kind != SOURCE_STDIN)
+    if (!dryrun && src[i].kind == SOURCE_JOURNAL)
+    {
+      int r = jcursor_load(dir, src[i].path.s, &src[i].jcur, &src[i].cur) ;
+      if (r < 0)
+      {
+        if (errno != EPROTO) strerr_diefu4sys(111, "read the position in ", argv[i], " from ", dir) ;
+        strerr_warnw3x("invalid cursor for ", argv[i], ", reading it from its oldest entry") ;
+        src[i].jcur.len = 0 ;
+      }
+    }
+    else if (!dryrun && src[i].kind != SOURCE_STDIN)
     {
       int r = cursor_load(dir, src[i].path.s, &src[i].cur) ;
       if (r < 0)
@@ -551,12 +687,13 @@ int main (int argc, char const *const *argv)
   {
     int stdinready = 0 ;
     int hasstdin = 0, stdineof = 0 ;
+    iopause_fd *x = (iopause_fd *)alloc((nsrc + 3) * sizeof(iopause_fd)) ;
+    if (!x) strerr_diefu1sys(111, "allocate") ;
     for (unsigned int i = 0 ; i < nsrc ; i++) if (src[i].kind == SOURCE_STDIN) hasstdin = 1 ;
     for (;;)
     {
-      iopause_fd x[3] ;
       unsigned int n = 1, xin = 0, xfo = 0 ;
-      int more = 0, dirty = 0 ;
+      int more = 0, dirty = 0, waiting = 0, jpending = 0 ;
       tain deadline ;
 
       if (unwatched && ifd >= 0) rewatch() ;
@@ -569,6 +706,16 @@ int main (int argc, char const *const *argv)
         if (src[i].kind == SOURCE_STDIN && !stdinready) continue ;
         r = source_step(src + i, &handler_now) ;
         if (r < 0) strerr_diefu2sys(111, "read ", src[i].name) ;
+        if (src[i].lost)
+        {
+          strerr_warnw3x("the position in ", src[i].name, " is no longer in the journal (vacuumed or rotated away): reading it from its oldest entry") ;
+          src[i].lost = 0 ;
+        }
+        if (src[i].kind == SOURCE_JOURNAL)
+        {
+          if (src[i].status == SOURCE_CHILD || src[i].fd < 0) waiting = 1 ;
+          if (!src[i].jdone) jpending = 1 ;
+        }
         if (src[i].kind != kind && ifd >= 0 && follow_watch(src[i].dir.s) < 0) unwatched = 1 ;
         tell(i, 0) ;
         if (src[i].kind == SOURCE_STDIN) { if (src[i].eof) stdineof = 1 ; }
@@ -587,14 +734,17 @@ int main (int argc, char const *const *argv)
       }
       if (stop) break ;
       if (stdineof && (!oneshot || !more)) break ;
-      if (oneshot && !more && !hasstdin) break ;
+      if (oneshot && !more && !hasstdin && !jpending) break ;
 
       x[0].fd = pfd ; x[0].events = IOPAUSE_READ ;
       if (ifd >= 0) { xfo = n ; x[n].fd = ifd ; x[n++].events = IOPAUSE_READ ; }
       if (hasstdin) { xin = n ; x[n].fd = 0 ; x[n++].events = IOPAUSE_READ ; }
+      /* a journal's pipe is read at every step: waking is all it needs */
+      for (unsigned int i = 0 ; i < nsrc ; i++)
+        if (src[i].kind == SOURCE_JOURNAL && src[i].fd >= 0) { x[n].fd = src[i].fd ; x[n++].events = IOPAUSE_READ ; }
       tain_now_g() ;
       if (more) deadline = STAMP ;
-      else if ((ifd < 0 || unwatched || settling) && !oneshot)
+      else if ((ifd < 0 || unwatched || settling || waiting) && (!oneshot || waiting))
       {
         tain t ;
         tain_from_millisecs(&t, FOLLOW_POLL_MS) ;
@@ -641,6 +791,7 @@ int main (int argc, char const *const *argv)
     if (source_finishline(src + i, &handler_now) < 0) strerr_diefu1sys(111, "read stdin") ;
   commit() ;
   if (!dryrun) savecursors() ;
+  for (unsigned int i = 0 ; i < nsrc ; i++) if (src[i].kind == SOURCE_JOURNAL) source_close(src + i) ;
   if (!buffer_flush(buffer_1)) strerr_diefu1sys(111, "write to stdout") ;
   counters() ;
   /* -1: a source not read is not a success (each was named as it failed) */

@@ -307,6 +307,35 @@ static int behind_multilog (char const *path, cursor const *c, uint64_t *behind,
   return found ;
 }
 
+/*
+ * A journal source: its position is the journal's cursor; how far
+ * behind it is, only journalctl could say.  The times are checked as a
+ * file's.
+ */
+static void checkjsource (char const *name, char const *topic, unsigned int *readable, uint32_t window)
+{
+  stralloc jc = STRALLOC_ZERO ;
+  cursor c = CURSOR_ZERO ;
+  char t1[UINT64_FMT + 8], t2[UINT64_FMT + 8] ;
+  int r = jcursor_load(dir, name, &jc, &c) ;
+  (*readable)++ ;
+  stralloc_free(&jc) ;
+  if (r < 0)
+  {
+    find(WARNING, topic, "unable to read readlog's position in ", dir, ": ", errno == EPROTO ? "it is not a valid cursor" : strerror(errno)) ;
+    return ;
+  }
+  if (!r)
+  {
+    find(WARNING, topic, "readlog has no position in it: it has read none of it (is it one of readlog's sources?)") ;
+    return ;
+  }
+  ago(t1, c.line) ; ago(t2, c.login) ;
+  if (c.line && now - c.line < (int64_t)window && (!c.login || now - c.login >= (int64_t)window))
+    find(WARNING, topic, "lines read ", t1, " but no login recognised ", c.login ? "since " : "", c.login ? t2 : "ever", ", with the formats ", formats.s) ;
+  else find(OK, topic, "a journal: last entry read ", t1, ", last login ", t2) ;
+}
+
 static void checksource (char const *name, unsigned int *readable, uint32_t window)
 {
   stralloc path = STRALLOC_ZERO ;
@@ -319,6 +348,7 @@ static void checksource (char const *name, unsigned int *readable, uint32_t wind
   char bfmt[UINT64_FMT], t1[UINT64_FMT + 8], t2[UINT64_FMT + 8], t3[UINT64_FMT + 8] ;
   memcpy(topic, "source ", 7) ; strcpy(topic + 7, name) ;
   if (!strcmp(name, "-")) { find(OK, topic, "standard input: no position to check") ; (*readable)++ ; return ; }
+  if (!strncmp(name, "journal:", 8)) { checkjsource(name, topic, readable, window) ; return ; }
   if (source_abspath(&path, name) < 0) strerr_diefu1sys(111, "allocate") ;
 
   if (stat(path.s, &st) < 0)

@@ -36,6 +36,10 @@ int source_init (source *src, char const *name)
   src->status = SOURCE_OK ; src->err = 0 ; src->broken = 0 ; src->why = SOURCE_OK ;
   src->cur = (cursor)CURSOR_ZERO ;
   src->path = stralloc_zero ; src->dir = stralloc_zero ;
+  src->jargs = stralloc_zero ; src->jbuf = stralloc_zero ; src->jcur = stralloc_zero ;
+  src->jpid = 0 ; src->jmode = JOURNAL_FROMTOP ; src->jcheck = 0 ; src->jexec = 0 ;
+  src->jonce = 0 ; src->jdone = 0 ; src->lost = 0 ; src->jstarted = 0 ; src->jnext = 0 ; src->jbackoff = 1 ;
+  if (!strncmp(name, "journal:", 8)) return journal_init(src, name) ;
   if (!strcmp(name, "-"))
   {
     src->kind = SOURCE_STDIN ;
@@ -52,6 +56,7 @@ int source_init (source *src, char const *name)
 
 void source_close (source *src)
 {
+  if (src->kind == SOURCE_JOURNAL) { journal_close(src) ; return ; }
   if (src->fd >= 0 && src->kind != SOURCE_STDIN) fd_close(src->fd) ;
   src->fd = -1 ; src->len = 0 ; src->skipping = 0 ; src->fpend = 0 ;
 }
@@ -657,6 +662,7 @@ static int kind_start (source *src, source_handler const *h)
       src->fd = 0 ; src->len = 0 ; src->skipping = 0 ;
       return 0 ;
     case SOURCE_MULTILOG : return ml_start(src, h) ;
+    case SOURCE_JOURNAL : return journal_start(src, h) ;
     default : return file_start(src, h) ;
   }
 }
@@ -683,6 +689,7 @@ static int kind_step (source *src, source_handler const *h)
       return lines(src, h) ;
     }
     case SOURCE_MULTILOG : return ml_step(src, h) ;
+    case SOURCE_JOURNAL : return journal_step(src, h) ;
     default : return file_step(src, h) ;
   }
 }
@@ -699,7 +706,7 @@ static int status (source *src, int r)
   if (r >= 0)
   {
     src->status = src->why ;
-    src->err = src->why == SOURCE_MISSING || src->why == SOURCE_NOCURRENT ? ENOENT : src->why == SOURCE_NOTFILE ? src->err : 0 ;
+    src->err = src->why == SOURCE_MISSING || src->why == SOURCE_NOCURRENT ? ENOENT : src->why == SOURCE_NOTFILE || src->why == SOURCE_CHILD ? src->err : 0 ;
     return r ;
   }
   if (src->why < 0 || src->kind == SOURCE_STDIN) return -1 ;
@@ -743,6 +750,7 @@ int source_step (source *src, source_handler const *h)
 char const *source_why (source const *src)
 {
   if (src->status == SOURCE_NOCURRENT) return "it has no file current: not a multilog directory, or not yet" ;
+  if (src->status == SOURCE_CHILD) return journal_why(src) ;
   if (src->status != SOURCE_NOTFILE) return strerror(src->err) ;
   switch (src->err)
   {

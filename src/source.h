@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <skalibs/stralloc.h>
 #include "cursor.h"
+#include "jexport.h"
 
 /*
  * A followed source: standard input, a multilog directory (its @...s and
@@ -36,7 +37,7 @@
 #define SOURCE_TOOLONG 1   /* a line over SOURCE_LINEMAX */
 #define SOURCE_CUT 2       /* a piece of a line cut across files, or an end with no LF */
 
-enum source_kind_e { SOURCE_STDIN, SOURCE_MULTILOG, SOURCE_FILE } ;
+enum source_kind_e { SOURCE_STDIN, SOURCE_MULTILOG, SOURCE_FILE, SOURCE_JOURNAL } ;
 
 /*
  * What the source's name shows now (src->status).  A source that cannot
@@ -50,7 +51,8 @@ enum source_status_e
   SOURCE_MISSING,     /* it does not exist */
   SOURCE_UNREADABLE,  /* it cannot be opened or read */
   SOURCE_NOTFILE,     /* it is not a regular file (a FIFO, a device) */
-  SOURCE_NOCURRENT    /* a directory with no current: not a multilog directory, or not yet */
+  SOURCE_NOCURRENT,   /* a directory with no current: not a multilog directory, or not yet */
+  SOURCE_CHILD        /* journal: journalctl could not start (err an errno, jexec 1) or ended (err its wait status) */
 } ;
 
 typedef struct source_s source ;
@@ -75,6 +77,20 @@ struct source_s
   int why ;              /* during a step: the status found, or -1 if the handler failed */
   size_t fpend ;         /* cur's fingerprint is still to be taken from buf[..fpend) */
   cursor cur ;
+  /* journal (source_journal.c) */
+  stralloc jargs ;       /* journalctl's arguments from the name, each NUL-terminated */
+  stralloc jbuf ;        /* what journalctl wrote that is not yet a whole entry */
+  stralloc jcur ;        /* __CURSOR of the last entry handled (the position), NUL-terminated, or empty */
+  int jpid ;             /* journalctl's, or 0 */
+  int jmode ;            /* how the next journalctl starts: JOURNAL_FROMTOP, _CHECK, _AFTER */
+  int jcheck ;           /* the first entry journalctl gives must be jcur's */
+  int jexec ;            /* err is why journalctl could not start */
+  int jonce ;            /* no --follow: what is there now, then the end (readlog -1) */
+  int jdone ;            /* jonce: journalctl ended well */
+  int lost ;             /* jcur was not in the journal: reading it from its oldest entry (to be told) */
+  int64_t jstarted ;     /* when journalctl was started */
+  int64_t jnext ;        /* when it may be started again */
+  unsigned int jbackoff ;
   size_t len ;
   char buf[SOURCE_BUFSIZE] ;
 } ;
@@ -86,13 +102,40 @@ struct source_handler_s
   int (*line) (source *src, char const *s, size_t len, int what, void *data) ;
   /* every byte read, as read (pass-through), or 0 */
   int (*raw) (source *src, char const *s, size_t len, void *data) ;
+  /* journal: one entry (0, or -1 stops) */
+  int (*entry) (source *src, jentry const *e, void *data) ;
   /* what is being read now (a rotation, a truncation...), or 0 */
   void (*note) (source *src, char const *what, char const *file, void *data) ;
   void *data ;
 } ;
 
 /*
- * kind from name: "-", a directory, or else a file; 0, or -1 (errno).  A
+ * A journal source, "journal:" then ','-separated items (journal_init
+ * checks them): FIELD=VALUE, a match given to journalctl as it is (two
+ * of the same field: either; "+" between two groups: either group);
+ * dir=PATH, journalctl -D PATH; trust=..., for readlog (jtrust.h).
+ * journalctl -o export runs on a pipe (src->fd); what it writes is read
+ * entry by entry (jexport.h), each handed to h->entry, and jcur becomes
+ * its __CURSOR.  journalctl starts at jcur: with --cursor, and its first
+ * entry must be jcur's (it is skipped), or jcur is gone from the journal
+ * (vacuumed, rotated away): src->lost is set and journalctl starts again
+ * from the journal's oldest entry.  journalctl ending, or not starting,
+ * is status SOURCE_CHILD; it is started again after a delay that grows
+ * from 1 to JOURNAL_BACKOFF seconds (1 again after an entry).  An entry
+ * over JOURNAL_ENTRYMAX bytes is SOURCE_TOOLONG, and journalctl starts
+ * again after it.
+ */
+#define JOURNAL_ENTRYMAX 1048576
+#define JOURNAL_BACKOFF 60
+enum journal_mode_e { JOURNAL_FROMTOP, JOURNAL_CHECK, JOURNAL_AFTER } ;
+extern int journal_init (source *src, char const *name) ;
+extern int journal_start (source *src, source_handler const *h) ;
+extern int journal_step (source *src, source_handler const *h) ;
+extern void journal_close (source *src) ;
+extern char const *journal_why (source const *src) ;
+
+/*
+ * kind from name: "journal:...", "-", a directory, or else a file; 0, or -1 (errno).  A
  * file that turns out to be a directory (one made after readlog started)
  * becomes a multilog directory, read from its beginning: src->dir
  * changes, the caller watches the new one.

@@ -349,40 +349,26 @@ if [ -n "$SN" ]; then
 fi
 
 # ---- systemd-journald, in its own mount and pid namespaces -------------
-# Its /run a directory of the test's (the journal in run/log/journal,
-# its sockets in run/systemd/journal), its /dev a private one, its
-# settings in /run/systemd/journald.conf.d (volatile storage, no kernel
-# log, nothing forwarded, no rate limit, the kernel's audit setting left
-# as it is: "Audit=" unset; the kernel refuses it from a pid namespace
-# anyway), its own messages on stderr.
+# Started by tests/journald.sh (shared with 48-journal.t): its /run a
+# directory of the test's (the journal in run/log/journal, its sockets
+# in run/systemd/journal), its /dev a private one, its settings in
+# /run/systemd/journald.conf.d, its own messages in $J/journald.out.
 # The namespace's shell replays every capture and cuts the journal
 # after each (journalctl's cursors), in each -o form.
 J=$T/journal
 jd=/lib/systemd/systemd-journald
 if [ -x "$jd" ] && needcmd journalctl; then
-  mkdir -p "$J/run/systemd/journald.conf.d" "$J/run/log/journal" "$J/dev"
-  printf '%s\n' '[Journal]' Storage=volatile ReadKMsg=no ForwardToSyslog=no ForwardToKMsg=no \
-    ForwardToConsole=no ForwardToWall=no RateLimitBurst=0 RuntimeMaxUse=64M Audit= > "$J/run/systemd/journald.conf.d/poplock.conf"
+  mkdir -p "$J"
   n=0
   for log in "${caps[@]}"; do n=$((n + 1)); echo "$n $(nsent "$log") $log"; done > "$J/caps"
   n=0
   for log in "${ecaps[@]}"; do n=$((n + 1)); mkdir -p "$T/e$n"; echo "e$n $(grep -c . "$log") $log"; done > "$J/ecaps"
   cat > "$J/ns.sh" <<'EOF'
-J=$1 T=$2 jd=$3 ST=$4
+J=$1 T=$2 jd=$3 ST=$4 R=$5
 . "$T/fn.sh"
-mount --make-rprivate / || exit 111
-mount --bind "$J/run" /run || exit 111
-for f in null zero full random urandom; do : > "$J/dev/$f"; mount --bind "/dev/$f" "$J/dev/$f" || exit 111; done
-mount --rbind "$J/dev" /dev || exit 111
-# journald finds its own cgroup at start (systemd 257 fails without one):
-# where /sys/fs/cgroup has no cgroup file system (a chroot's fresh /sys),
-# the kernel's cgroup2 hierarchy, read-only, in this namespace only
-case $(stat -f -c %T /sys/fs/cgroup 2>/dev/null) in
-  cgroup2fs|tmpfs) ;;
-  *) mount -t cgroup2 -o ro,nosuid,nodev,noexec cgroup2 /sys/fs/cgroup || exit 111 ;;
-esac
-SYSTEMD_LOG_TARGET=console "$jd" > "$J/journald.out" 2>&1 & p=$!
-waitfor 10 test -S /run/systemd/journal/dev-log || { echo "journald did not come up: $(cat "$J/journald.out")" >&2; exit 111; }
+. "$R/tests/journald.sh"
+jd_start "$jd" || exit 111
+p=$jdpid
 jc() { journalctl --no-pager -q -D "$J/run/log/journal" SYSLOG_FACILITY=2 "$@"; }
 jnew() { kill -0 $p 2>/dev/null || return 0; [ "$(jc ${c:+"--after-cursor=$c"} -o cat | wc -l)" -ge "$1" ]; }
 # doc/install-syslog.html's service: journalctl -f (its cursor in a
@@ -409,6 +395,10 @@ while read -r n k log; do
 done < "$J/caps"
 sleep 1
 kill "$(cat "$J/follow.pid")"; wait $fp
+# readlog's own journal source on the same entries (trust=none: the
+# captures are replayed by the test's shell, not sent by the servers;
+# 48-journal.t checks the trust rules)
+"$R/readlog" -1 -n -d "$ST" "journal:dir=$J/run/log/journal,SYSLOG_FACILITY=2,trust=none" > "$J/native.out" 2> "$J/native.err"
 # restarted, it resumes after the cursor: nothing new, nothing again
 follow again $FOLLOW & fp=$!
 sleep 1
@@ -445,7 +435,7 @@ journalctl --no-pager -q -D "$J/run/log/journal" -o short-iso > "$J/uid-all"
 journalctl --no-pager -q -D "$J/run/log/journal" -o short-iso _UID=0 > "$J/uid-0"
 kill $p; wait $p
 EOF
-  timeout 300 unshare -m -p --fork --mount-proc bash "$J/ns.sh" "$J" "$T" "$jd" "$ST" 2> "$J/ns.err"
+  timeout 300 unshare -m -p --fork --mount-proc bash "$J/ns.sh" "$J" "$T" "$jd" "$ST" "$TOP" 2> "$J/ns.err"
   rc=$?
   if [ $rc = 0 ] && [ -s "$T/1/journalctl-short" ]; then
     ok "systemd-journald ran without systemd, in its own mount and pid namespaces"
@@ -458,6 +448,11 @@ EOF
     else notok "journalctl -f -o short-iso into readlog -: the grants of every capture's lines read from a file" \
       "$(diff "$J/all.sorted" "$J/follow.sorted" | head -10)" "$(cat "$J/ns.err" "$J/follow.err")"; fi
     check "and readlog said nothing else" "" "$(grep -v '^readlog: info: ' "$J/follow.err")"
+    LC_ALL=C sort "$J/native.out" > "$J/native.sorted"
+    if [ -s "$J/native.sorted" ] && cmp -s "$J/all.sorted" "$J/native.sorted"; then
+      ok "readlog journal: on the same entries: the same grants ($(wc -l < "$J/native.out")), at the same times"
+    else notok "readlog journal: on the same entries: the same grants, at the same times" \
+      "$(diff "$J/all.sorted" "$J/native.sorted" | head -10)" "$(cat "$J/native.err")"; fi
     # stopped (SIGTERM), systemd 257's journalctl saves its cursor and
     # resumes after it; 252's saves none and reads all again (-n all)
     if [ -s "$J/follow.cursor" ]; then

@@ -13,7 +13,7 @@ cd "$TOP" || exit 1
 mkdir -p "$T/b"
 cp fuzz/replay.c fuzz/*.h "$T/b/"
 ./compile -o "$T/b/replay.o" "$T/b/replay.c" 2>"$T/err" || { notok "fuzz/replay.c compiles" "$(cat "$T/err")"; exit 1; }
-targets="login mailutils logline time addr record journal snapshot control"
+targets="login mailutils logline time addr record journal snapshot control jexport"
 export TMPDIR="$T"
 for t in $targets; do
   if ! ./compile -Ifuzz -o "$T/b/$t.o" fuzz/$t.c 2>"$T/err" || ! ./load "$T/b/$t" "$T/b/replay.o" src/libpoplock.a -lskarnet 2>>"$T/err"; then
