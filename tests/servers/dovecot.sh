@@ -77,23 +77,18 @@ EOF
     if [ "$role" = proxy ] && [ -n "$V24" ]; then cat <<EOF
 auth_allow_cleartext = yes
 auth_username_format = %{user}
+passdb static {
+  fields {
+    proxy = yes
+    host = 127.0.0.1
+    port = $BIMAPPORT
+    nopassword = yes
+  }
+}
 protocol pop3 {
   passdb static {
     fields {
-      proxy = yes
-      host = 127.0.0.1
       port = $BPOP3PORT
-      nopassword = yes
-    }
-  }
-}
-protocol imap {
-  passdb static {
-    fields {
-      proxy = yes
-      host = 127.0.0.1
-      port = $BIMAPPORT
-      nopassword = yes
     }
   }
 }
