@@ -1,8 +1,8 @@
 #!/bin/bash
 # dovecot.sh OUTDIR: Debian's dovecot-pop3d and dovecot-imapd (2.3 or 2.4) on
 # loopback, in a private configuration (its own base_dir, state_dir,
-# users), run four times, once per log form (the fourth a proxy before a
-# backend, two logs):
+# users), run five times, once per log form (the last two a proxy before
+# a backend):
 #   logfile       log_path = a file
 #   syslog        log_path = syslog, through a private rsyslogd
 #                 (also syslog-iso: the same run, RSYSLOG_FileFormat)
@@ -14,9 +14,11 @@
 #   proxy-backend the backend's log_path file from the same run (its
 #                 login_trusted_networks holds the proxy's address: it
 #                 logs the client's address the proxy forwards)
-#                 (proxy-logfile.grants: the logins readlog grants there)
-# DOVECOT_FORMS, if set, names the runs to make (default: all four, in
-# the order above), e.g. DOVECOT_FORMS=proxy to capture that one alone.
+#   proxy-multilog the proxy again, log_path = /dev/stderr, dovecot -F
+#                 under multilog t (its backend's log not kept)
+#                 (proxy-*.grants: the logins readlog grants there)
+# DOVECOT_FORMS, if set, names the runs to make (default: all five, in
+# the order above), e.g. DOVECOT_FORMS="proxy-logfile proxy-multilog".
 # See common.sh for what OUTDIR gets.
 
 . "$(dirname "$0")/common.sh"
@@ -168,7 +170,7 @@ EOF
 
 started() { listening "$POP3PORT" && listening "$IMAPPORT"; }
 
-for form in ${DOVECOT_FORMS:-logfile syslog multilog proxy}; do
+for form in ${DOVECOT_FORMS:-logfile syslog multilog proxy-logfile proxy-multilog}; do
   POP3PORT=$(freeport); IMAPPORT=$(freeport $POP3PORT)
   EXPECT=$W/$form.expect; : > "$EXPECT"
   case $form in
@@ -194,17 +196,17 @@ for form in ${DOVECOT_FORMS:-logfile syslog multilog proxy}; do
       sessions
       ml_stop
       keep "$W/multilog/current" multilog ;;
-    proxy)
+    proxy-logfile|proxy-multilog)
       # the backend on ports of its own, then the proxy on the sessions'
       BPOP3PORT=$(freeport $POP3PORT $IMAPPORT); BIMAPPORT=$(freeport $POP3PORT $IMAPPORT $BPOP3PORT)
-      POP3PORT=$BPOP3PORT IMAPPORT=$BIMAPPORT conf backend "$W/proxy-backend" backend
-      conf proxy "$W/proxy-logfile" proxy
-      ml_start "$W/backend.stderr" dovecot -F -c "$W/backend.conf"
+      POP3PORT=$BPOP3PORT IMAPPORT=$BIMAPPORT conf $form.backend "$W/$form.backend.log" backend
+      if [ $form = proxy-logfile ]; then conf $form "$W/proxy-logfile" proxy; else conf $form /dev/stderr proxy; fi
+      ml_start "$W/$form.backend.stderr" dovecot -F -c "$W/$form.backend.conf"
       BACKENDPID=$MLPID BACKENDLOGPID=$MLLOGPID
       on_stop 'stop_pid $BACKENDPID'
-      waitfor 10 listening "$BPOP3PORT" && waitfor 10 listening "$BIMAPPORT" || die "the backend dovecot did not start: $(tail -5 "$W/proxy-backend" 2>/dev/null)"
-      ml_start "$W/proxy.stderr" dovecot -F -c "$W/proxy.conf"
-      waitfor 10 started || die "the proxy dovecot did not start: $(tail -5 "$W/proxy-logfile" 2>/dev/null)"
+      waitfor 10 listening "$BPOP3PORT" && waitfor 10 listening "$BIMAPPORT" || die "the backend dovecot did not start: $(tail -5 "$W/$form.backend.log" 2>/dev/null)"
+      ml_start "$W/$form.stderr" dovecot -F -c "$W/$form.conf"
+      waitfor 10 started || die "the proxy dovecot did not start: $(tail -5 "$W/proxy-logfile" "$W/$form.stderr/current" 2>/dev/null)"
       # no names with a newline, a tab or UTF-8 (ADVBYTES): the proxy
       # passes the name on in USER or LOGIN, and a newline there makes the
       # backend log a login of the name's first line that the client was
@@ -213,11 +215,15 @@ for form in ${DOVECOT_FORMS:-logfile syslog multilog proxy}; do
       ml_stop
       stop_pid $BACKENDPID
       waitfor 5 gone "$BACKENDLOGPID" || stop_pid "$BACKENDLOGPID"
-      keep "$W/proxy-logfile" proxy-logfile
-      keep "$W/proxy-backend" proxy-backend
+      if [ $form = proxy-logfile ]; then
+        keep "$W/proxy-logfile" proxy-logfile
+        keep "$W/$form.backend.log" proxy-backend
+      else
+        keep "$W/$form.stderr/current" proxy-multilog
+      fi
       # readlog reads the name in "proxy(" up to its first ',' or ')'
       # (doc/formats.html): it grants no login of a name holding one
-      awk '$3 !~ /[,)]/' "$EXPECT" > "$OUT/proxy-logfile.grants" || die "unable to write $OUT/proxy-logfile.grants" ;;
+      awk '$3 !~ /[,)]/' "$EXPECT" > "$OUT/$form.grants" || die "unable to write $OUT/$form.grants" ;;
   esac
 done
 exit 0
