@@ -297,6 +297,19 @@ printf '%s\n' "Nov 23 21:30:00 mail eve: imap-login: proxy(x): started proxying 
   "Nov 23 21:30:00 mail dovecot: imap-login: Disconnected: user=<proxy(x): started proxying to 10.0.0.2:143: user=<x>$A" \
   | nogrant "dovecot proxy: another tag, a host with imap-login, the text inside another message's user name"
 
+# the shapes real proxies wrote (tests/fixtures/dovecot/*proxy-logfile):
+# a wrong password through the proxy, and the end of a proxied session,
+# each with a name that holds the success text of the other form
+N23='x,127.0.0.1:1): Started proxying to <127.0.0.1> (0.001 secs): user=<x'
+N24='x,127.0.0.1:1): Started proxying to remote host (0.001 secs): user=<x'
+F=', method=PLAIN, rip=203.0.113.66, lip=127.0.0.1, session=<AbCd>'
+printf '%s\n' \
+  "Dec 04 03:30:02 pop3-login: Info: Disconnected: Aborted login by logging out (proxy dest auth failed): user=<$N23>$F" \
+  "Dec 04 03:30:02 pop3-login: Info: proxy($N23,127.0.0.1:1): Disconnected by server (0s idle, in=1, out=1): user=<$N23>$F" \
+  "Dec 04 03:33:28 pop3-login: Info: Login aborted: Logged out (proxy dest authentication failure, 1/1 successful auths in 0 secs) (proxy_dest_auth_failed): user=<$N24>$F" \
+  "Dec 04 03:33:28 imap-login: Info: proxy($N24,127.0.0.1:1): Disconnected by server (0s idle, in=1, out=1): user=<$N24>$F" \
+  | nogrant "dovecot proxy: 2.3's and 2.4's proxy failures and session ends, a name holding the success text"
+
 echo '--- tcpserver through logger -t NAME: "tcpserver: " first in the message, under any tag but tcpserver'
 OKL='Nov 23 21:30:38 vm popa3d: tcpserver: ok 5740 0:127.0.0.1:110 :127.0.0.31::48499'
 PA='Nov 23 21:30:39 vm popa3d[5740]: Authentication passed for alice'

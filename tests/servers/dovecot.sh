@@ -1,11 +1,24 @@
 #!/bin/bash
 # dovecot.sh OUTDIR: Debian's dovecot-pop3d and dovecot-imapd (2.3 or 2.4) on
 # loopback, in a private configuration (its own base_dir, state_dir,
-# users), run three times, once per log form:
+# users), run five times, once per log form (the last two a proxy before
+# a backend):
 #   logfile       log_path = a file
 #   syslog        log_path = syslog, through a private rsyslogd
 #                 (also syslog-iso: the same run, RSYSLOG_FileFormat)
 #   multilog      log_path = /dev/stderr, dovecot -F under multilog t
+#   proxy-logfile a proxy: a second dovecot whose passdb sends every login
+#                 to a backend dovecot (proxy=y, nopassword: the backend
+#                 checks the password); the sessions go to the proxy, and
+#                 this is its log_path file
+#   proxy-backend the backend's log_path file from the same run (its
+#                 login_trusted_networks holds the proxy's address: it
+#                 logs the client's address the proxy forwards)
+#   proxy-multilog the proxy again, log_path = /dev/stderr, dovecot -F
+#                 under multilog t (its backend's log not kept)
+#                 (proxy-*.grants: the logins readlog grants there)
+# DOVECOT_FORMS, if set, names the runs to make (default: all five, in
+# the order above), e.g. DOVECOT_FORMS="proxy-logfile proxy-multilog".
 # See common.sh for what OUTDIR gets.
 
 . "$(dirname "$0")/common.sh"
@@ -35,9 +48,12 @@ EOF
 # the syntax of the Dovecot installed here
 case $(dovecot --version) in 1.*|2.[0-3].*) V24="" ;; *) V24=1 ;; esac
 
-# conf FORM LOGPATH: the whole configuration; nothing from /etc/dovecot.
+# conf FORM LOGPATH [ROLE]: the whole configuration; nothing from
+# /etc/dovecot.  ROLE backend: also trusts the proxy's address (127.0.0.1)
+# to forward its client's; ROLE proxy: every login goes to the backend on
+# $BPOP3PORT or $BIMAPPORT of 127.0.0.1, which checks the password.
 conf() {
-  local form=$1 logpath=$2 l=address
+  local form=$1 logpath=$2 role=${3:-} l=address
   [ -n "$V24" ] && l=listen
   mkdir -p "$W/$form.run" "$W/$form.state"
   {
@@ -55,11 +71,39 @@ auth_failure_delay = 0
 log_path = $logpath
 syslog_facility = mail
 EOF
+    [ "$role" = backend ] && echo "login_trusted_networks = 127.0.0.1"
     # Debian's default %Lu (2.4: %{user | lower}) lowercases names; keep
     # them as sent, so that the adversarial names keep their capitals
     # ("Login:") in the log.  Every other name (the adversarial ones)
     # has the password $ADVPASS.
-    if [ -n "$V24" ]; then cat <<EOF
+    if [ "$role" = proxy ] && [ -n "$V24" ]; then cat <<EOF
+auth_allow_cleartext = yes
+auth_username_format = %{user}
+passdb static {
+  fields {
+    proxy = yes
+    host = 127.0.0.1
+    port = $BIMAPPORT
+    nopassword = yes
+  }
+}
+protocol pop3 {
+  passdb static {
+    fields {
+      port = $BPOP3PORT
+    }
+  }
+}
+EOF
+    elif [ "$role" = proxy ]; then cat <<EOF
+disable_plaintext_auth = no
+auth_username_format = %u
+passdb {
+  driver = static
+  args = proxy=y host=127.0.0.1 port=%{if;%s;eq;pop3;$BPOP3PORT;$BIMAPPORT} nopassword=y
+}
+EOF
+    elif [ -n "$V24" ]; then cat <<EOF
 auth_allow_cleartext = yes
 auth_username_format = %{user}
 mail_driver = maildir
@@ -126,7 +170,7 @@ EOF
 
 started() { listening "$POP3PORT" && listening "$IMAPPORT"; }
 
-for form in logfile syslog multilog; do
+for form in ${DOVECOT_FORMS:-logfile syslog multilog proxy-logfile proxy-multilog}; do
   POP3PORT=$(freeport); IMAPPORT=$(freeport $POP3PORT)
   EXPECT=$W/$form.expect; : > "$EXPECT"
   case $form in
@@ -152,6 +196,34 @@ for form in logfile syslog multilog; do
       sessions
       ml_stop
       keep "$W/multilog/current" multilog ;;
+    proxy-logfile|proxy-multilog)
+      # the backend on ports of its own, then the proxy on the sessions'
+      BPOP3PORT=$(freeport $POP3PORT $IMAPPORT); BIMAPPORT=$(freeport $POP3PORT $IMAPPORT $BPOP3PORT)
+      POP3PORT=$BPOP3PORT IMAPPORT=$BIMAPPORT conf $form.backend "$W/$form.backend.log" backend
+      if [ $form = proxy-logfile ]; then conf $form "$W/proxy-logfile" proxy; else conf $form /dev/stderr proxy; fi
+      ml_start "$W/$form.backend.stderr" dovecot -F -c "$W/$form.backend.conf"
+      BACKENDPID=$MLPID BACKENDLOGPID=$MLLOGPID
+      on_stop 'stop_pid $BACKENDPID'
+      waitfor 10 listening "$BPOP3PORT" && waitfor 10 listening "$BIMAPPORT" || die "the backend dovecot did not start: $(tail -5 "$W/$form.backend.log" 2>/dev/null)"
+      ml_start "$W/$form.stderr" dovecot -F -c "$W/$form.conf"
+      waitfor 10 started || die "the proxy dovecot did not start: $(tail -5 "$W/proxy-logfile" "$W/$form.stderr/current" 2>/dev/null)"
+      # no names with a newline, a tab or UTF-8 (ADVBYTES): the proxy
+      # passes the name on in USER or LOGIN, and a newline there makes the
+      # backend log a login of the name's first line that the client was
+      # refused (seen on 2.3.19)
+      ADVBYTES=0 sessions
+      ml_stop
+      stop_pid $BACKENDPID
+      waitfor 5 gone "$BACKENDLOGPID" || stop_pid "$BACKENDLOGPID"
+      if [ $form = proxy-logfile ]; then
+        keep "$W/proxy-logfile" proxy-logfile
+        keep "$W/$form.backend.log" proxy-backend
+      else
+        keep "$W/$form.stderr/current" proxy-multilog
+      fi
+      # readlog reads the name in "proxy(" up to its first ',' or ')'
+      # (doc/formats.html): it grants no login of a name holding one
+      awk '$3 !~ /[,)]/' "$EXPECT" > "$OUT/$form.grants" || die "unable to write $OUT/$form.grants" ;;
   esac
 done
 exit 0
