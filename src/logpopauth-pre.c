@@ -19,6 +19,7 @@
 #include "state.h"
 #include "popauth.h"
 #include "client.h"
+#include "sibling.h"
 
 #define USAGE "logpopauth-pre [ -d dir ] [ -s source ] [ -k ] prog..."
 #define dieusage() strerr_dieusage(100, USAGE)
@@ -91,13 +92,14 @@ static int arrange (int rfd, int pidfd, int st)
 }
 
 /*
- * Starts logpopauth-recorder (found in PATH, as s6-svscan finds
- * s6-supervise), detached: double fork, so that init reaps it and the
- * server's child count stays right, and a session of its own.  Returns
+ * Starts logpopauth-recorder (the one beside pre when pre was run by its
+ * path, else from PATH, as s6-svscan finds s6-supervise: sibling.h),
+ * detached: double fork, so that init reaps it and the server's child
+ * count stays right, and a session of its own.  Returns
  * the pipe's write end (not close-on-exec), once the recorder is exec'd;
  * -1 with errno set if it could not be (ENOENT: not in PATH).
  */
-static int spawn (char const *dir, char const *source, addr const *a, int keep)
+static int spawn (char const *recorder, char const *dir, char const *source, addr const *a, int keep)
 {
   int p[2] = { -1, -1 }, st[2] = { -1, -1 } ;
   int pidfd = keep ? above2(pidfd_self()) : -1 ;
@@ -123,7 +125,7 @@ static int spawn (char const *dir, char const *source, addr const *a, int keep)
     close(p[1]) ; close(st[0]) ;
     sfmt[pid_fmt(sfmt, session)] = 0 ;
     afmt[addr_fmt(afmt, a)] = 0 ;
-    argv[m++] = "logpopauth-recorder" ;
+    argv[m++] = recorder ;
     if (keep) { argv[m++] = "-k" ; argv[m++] = sfmt ; }
     if (keep && pidfd >= 0) { argv[m++] = "-P" ; argv[m++] = "3" ; }
     argv[m++] = dir ; argv[m++] = source ; argv[m++] = afmt ; argv[m++] = 0 ;
@@ -173,6 +175,7 @@ int main (int argc, char const *const *argv)
   addr ip ;
   struct stat st ;
   int fd ;
+  char const *argv0 = argv[0] ;
   PROG = "logpopauth-pre" ;
   {
     subgetopt l = SUBGETOPT_ZERO ;
@@ -211,7 +214,12 @@ int main (int argc, char const *const *argv)
     strerr_warnw3x("the state directory ", dir, " is not a directory: login not recorded") ;
     goto serve ;
   }
-  fd = spawn(dir, source, &ip, keep) ;
+  {
+    stralloc sa = STRALLOC_ZERO ;
+    char const *recorder = sibling(&sa, argv0, "logpopauth-recorder") ;
+    fd = recorder ? spawn(recorder, dir, source, &ip, keep) : -1 ;
+    stralloc_free(&sa) ;
+  }
   if (fd < 0)
   {
     strerr_warnwu1sys("start the recorder") ;

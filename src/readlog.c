@@ -29,6 +29,7 @@
 #include "cursor.h"
 #include "source.h"
 #include "follow.h"
+#include "sibling.h"
 #include "distrust.h"
 #include "jexport.h"
 #include "jtrust.h"
@@ -168,16 +169,17 @@ static void commit (void)
 }
 
 /*
- * A compaction is the job of relaycompact, which readlog runs (found in
- * PATH) and waits for: 1 if it ran and exited 0, else 0, said at most
+ * A compaction is the job of relaycompact, which readlog runs (the one
+ * beside it, or from PATH: sibling.h) and waits for: 1 if it ran and exited 0, else 0, said at most
  * once every LOCKOUT_WARN seconds (*warned).  It gets readlog's stderr,
  * the log, for its own messages, and none of readlog's trapped signals.
  */
 extern char **environ ;
+static char const *compactor = "relaycompact" ;  /* beside readlog, or in PATH (sibling.h) */
 
 static int relaycompact (int64_t now, int64_t *warned)
 {
-  char const *argv[4] = { "relaycompact", "-d", dir, 0 } ;
+  char const *argv[4] = { compactor, "-d", dir, 0 } ;
   posix_spawnattr_t a ;
   sigset_t none, def ;
   pid_t pid ;
@@ -197,7 +199,7 @@ static int relaycompact (int64_t now, int64_t *warned)
     if (now - *warned >= LOCKOUT_WARN)
     {
       errno = e ;
-      strerr_warnwu3sys("run relaycompact -d ", dir, ": the journal is not compacted") ;
+      strerr_warnwu5sys("run ", compactor, " -d ", dir, ": the journal is not compacted") ;
       *warned = now ;
     }
     return 0 ;
@@ -209,7 +211,7 @@ static int relaycompact (int64_t now, int64_t *warned)
   {
     char fmt[UINT_FMT + 1] ;
     fmt[uint_fmt(fmt, WIFEXITED(wstat) ? WEXITSTATUS(wstat) : WTERMSIG(wstat))] = 0 ;
-    strerr_warnw5x("relaycompact -d ", dir, WIFEXITED(wstat) ? " exited " : " was killed by signal ", fmt, ": the journal is not compacted") ;
+    strerr_warnw6x(compactor, " -d ", dir, WIFEXITED(wstat) ? " exited " : " was killed by signal ", fmt, ": the journal is not compacted") ;
     *warned = now ;
   }
   return 0 ;
@@ -560,6 +562,11 @@ static void enable (char const *list)
 int main (int argc, char const *const *argv)
 {
   PROG = "readlog" ;
+  {
+    static stralloc sa = STRALLOC_ZERO ;
+    compactor = sibling(&sa, argv[0], "relaycompact") ;
+    if (!compactor) strerr_diefu1sys(111, "allocate") ;
+  }
   int ifd, pfd, stop = 0 ;
   tain idle ;
   dir = auto_state ;

@@ -81,3 +81,18 @@ readlog: info: lines 5 logins 5 skipped: toolong 0 cut 0 refused 0 nologin 0" \
   env PATH="$T/norc:/usr/bin:/bin" readlog -1 -d "$d" "$T/log"
 check "readlog without relaycompact: the logins are in the journal" 5 "$(grep -c ' 127.0.13.' "$d/journal")"
 check "readlog without relaycompact: no snapshot" no "$([ -e "$d/snapshot.cdb" ] && echo yes || echo no)"
+
+# --- readlog run by its path runs the relaycompact beside it, PATH or not
+d=$(newstate)
+echo 100 > "$d/journalmax"
+checkrun "readlog run by its path, no relaycompact in PATH: exit 0, nothing said of the compaction" 0 \
+  'readlog: info: lines 5 logins 5 skipped: toolong 0 cut 0 refused 0 nologin 0' \
+  env PATH=/usr/bin:/bin "$TOP/readlog" -1 -d "$d" "$T/log"
+check "readlog run by its path: the relaycompact beside it compacted" yes "$([ -s "$d/snapshot.cdb" ] && echo yes)"
+mkdir "$T/alone"; cp "$TOP/readlog" "$T/alone/"
+d=$(newstate)
+echo 100 > "$d/journalmax"
+checkrun "readlog run by a path with no relaycompact beside it: the warning names the one it tried" 0 \
+  "readlog: warning: unable to run $T/alone/relaycompact -d $d: the journal is not compacted: No such file or directory
+readlog: info: lines 5 logins 5 skipped: toolong 0 cut 0 refused 0 nologin 0" \
+  "$T/alone/readlog" -1 -d "$d" "$T/log"

@@ -284,6 +284,10 @@ checkrun "pre: no logpopauth-recorder in PATH: a warning, the session served wit
   'logpopauth-pre: warning: unable to start the recorder: No such file or directory' \
   env -i PATH="$T/norec:/usr/bin:/bin" TCPREMOTEIP=127.0.0.68 logpopauth-pre -d "$d" sh -c "$INNER"
 check "pre: no logpopauth-recorder: the inner program ran" "inner unset" "$(cat "$T/out")"
+run env -i PATH=/usr/bin:/bin TCPREMOTEIP=127.0.0.70 "$TOP/logpopauth-pre" -d "$d" sh -c "echo \"inner \${POPLOCKFD-unset}\"; USER=zed \"$TOP/logpopauth-post\" true"
+check "pre run by its path, no recorder in PATH: the one beside it is started" "0 inner set " "$rc $(sed 's/[0-9][0-9]*$/set /' "$T/out")$(cat "$T/err")"
+waitfor 5 sh -c "grep -q ' 127.0.0.70 ' '$d/journal'" && ok "pre run by its path: the recorder beside it recorded the login" ||
+  notok "pre run by its path: the recorder beside it recorded the login" "$(cat "$d/journal" 2>&1 | tail -3)"
 
 echo "--- logpopauth-recorder run by hand"
 checkrun "recorder: -P without -k, exit 100" 100 \
