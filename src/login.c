@@ -1,6 +1,7 @@
 /* ISC license. */
 
 #include <string.h>
+#include <skalibs/gccattributes.h>
 #include "login.h"
 #include "loginparse.h"
 
@@ -138,17 +139,20 @@ static uint64_t tagmask (logline const *l)
 }
 
 /* the formats that list tcpserver in their tags */
-static uint64_t tcpservermask (void)
+static uint64_t tcpmask = 0 ;
+static int tcpmask_done = 0 ;
+
+static uint64_t tcpmask_init (void)
 {
-  static uint64_t mask = 0 ;
-  static int done = 0 ;
-  if (done) return mask ;
   for (unsigned int f = 0 ; f < login_nformats && f < 64 ; f++)
     for (char const *t = login_formats[f].tags ; *t ; t += strlen(t) + 1)
-      if (!strcmp(t, "tcpserver")) mask |= (uint64_t)1 << f ;
-  done = 1 ;
-  return mask ;
+      if (!strcmp(t, "tcpserver")) tcpmask |= (uint64_t)1 << f ;
+  tcpmask_done = 1 ;
+  return tcpmask ;
 }
+
+/* the formats that read tcpserver's lines: worked out once, then a load on every line */
+#define tcpservermask() (tcpmask_done ? tcpmask : tcpmask_init())
 
 /*
  * A source that socklog wrote and a server that logs a client's
@@ -177,17 +181,23 @@ static int distrust (logline const *l, uint64_t enabled, int every, char const *
  * other format may grant it: two readings of one line that disagree are
  * a reason for doubt, and doubt never opens the relay.
  */
-static int scanl (logline *lp, char const *s, size_t len, uint64_t enabled, int every, loginsrc const *src, pidtab *p, login *out, char const **why, unsigned int *fmt)
+/* given: a line already split (a journal entry's parts), else s is split here */
+/* inlined into each caller: it is the per-line path of readlog */
+static inline int scan (logline const *given, char const *s, size_t len, int64_t now, uint64_t enabled, int every, loginsrc const *src, pidtab *p, login *out, char const **why, unsigned int *fmt) gccattr_inline ;
+static inline int scan (logline const *given, char const *s, size_t len, int64_t now, uint64_t enabled, int every, loginsrc const *src, pidtab *p, login *out, char const **why, unsigned int *fmt)
 {
-  logline l = *lp ;
+  logline l ;
   login got = { .ip = ADDR_ZERO, .time = -1, .user = 0, .userlen = 0, .source = 0 } ;
   int granted = -1, refused = -1 ;
   char const *w0 = 0 ;
   *why = 0 ;
+  if (given) l = *given ;
+  else if (!logline_split(s, len, now, &l)) return -2 ;
   l.from = src->id ;
   l.joinhost = l.hostlen ? l.host : src->host ? src->host : "" ;
   l.joinhostlen = l.hostlen ? l.hostlen : src->host ? src->hostlen : 0 ;
-  if (src->rawnl && distrust(&l, enabled, every, src->rawnl, why, fmt)) return -1 ;
+  /* distrust's work only for a line of socklog, or a source already refused */
+  if (src->rawnl && (*src->rawnl || l.socklog) && distrust(&l, enabled, every, src->rawnl, why, fmt)) return -1 ;
   if ((enabled & tcpservermask()) && lp_tcpserver(&l, p)) return -2 ;
   if (!every) enabled &= tagmask(&l) ;
   for (unsigned int i = 0 ; enabled && i < login_nformats && i < 64 ; i++)
@@ -219,18 +229,10 @@ static int scanl (logline *lp, char const *s, size_t len, uint64_t enabled, int 
   return granted ;
 }
 
-static int scan (char const *s, size_t len, int64_t now, uint64_t enabled, int every, loginsrc const *src, pidtab *p, login *out, char const **why, unsigned int *fmt)
-{
-  logline l ;
-  *why = 0 ;
-  if (!logline_split(s, len, now, &l)) return -2 ;
-  return scanl(&l, s, len, enabled, every, src, p, out, why, fmt) ;
-}
 
 int login_scan_logline (logline const *l, uint64_t enabled, loginsrc const *src, pidtab *p, login *out, char const **why, unsigned int *fmt)
 {
-  logline x = *l ;
-  return scanl(&x, l->msg, l->msglen, enabled, 0, src, p, out, why, fmt) ;
+  return scan(l, l->msg, l->msglen, l->now, enabled, 0, src, p, out, why, fmt) ;
 }
 
 uint64_t login_tagformats (logline const *l)
@@ -240,12 +242,12 @@ uint64_t login_tagformats (logline const *l)
 
 int login_scan_fmt (char const *s, size_t len, int64_t now, uint64_t enabled, loginsrc const *src, pidtab *p, login *out, char const **why, unsigned int *fmt)
 {
-  return scan(s, len, now, enabled, 0, src, p, out, why, fmt) ;
+  return scan(0, s, len, now, enabled, 0, src, p, out, why, fmt) ;
 }
 
 int login_scan_every (char const *s, size_t len, int64_t now, uint64_t enabled, loginsrc const *src, pidtab *p, login *out, char const **why, unsigned int *fmt)
 {
-  return scan(s, len, now, enabled, 1, src, p, out, why, fmt) ;
+  return scan(0, s, len, now, enabled, 1, src, p, out, why, fmt) ;
 }
 
 int login_scan (char const *s, size_t len, int64_t now, uint64_t enabled, loginsrc const *src, pidtab *p, login *out, char const **why)

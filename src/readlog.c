@@ -16,6 +16,7 @@
 #include <skalibs/alloc.h>
 #include <skalibs/tai.h>
 #include <skalibs/iopause.h>
+#include <skalibs/gccattributes.h>
 #include <skalibs/selfpipe.h>
 #include <skalibs/sig.h>
 #include <skalibs/djbunix.h>
@@ -310,7 +311,9 @@ static void sayrefused (char const *what, char const *why, char const *line, siz
 }
 
 /* what login_scan gave for a line of s: counted, said, and a login into the batch */
-static void scanned (source *s, int r, unsigned int fmt, login const *lg, char const *why, char const *line, size_t len)
+/* inlined: it is the per-line path */
+static inline void scanned (source *s, int r, unsigned int fmt, login const *lg, char const *why, char const *line, size_t len) gccattr_inline ;
+static inline void scanned (source *s, int r, unsigned int fmt, login const *lg, char const *why, char const *line, size_t len)
 {
   if (r == -2) { count.nologin++ ; return ; }
   if (r == -1)
