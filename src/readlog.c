@@ -796,6 +796,7 @@ int main (int argc, char const *const *argv)
         if (stop) break ;
       }
     }
+    alloc_free(x) ;
   }
   for (unsigned int i = 0 ; i < nsrc ; i++)
     if (source_finishline(src + i, &handler_now) < 0) strerr_diefu1sys(111, "read stdin") ;
