@@ -21,7 +21,7 @@
 #include "client.h"
 #include "sibling.h"
 
-#define USAGE "logpopauth-pre [ -d dir ] [ -s source ] [ -k ] prog..."
+#define USAGE "logpopauth-pre [ -d dir ] [ -l source ] [ -k ] prog..."
 #define dieusage() strerr_dieusage(100, USAGE)
 
 /*
@@ -117,7 +117,7 @@ static int spawn (char const *recorder, char const *dir, char const *source, add
   {
     char sfmt[PID_FMT] ;
     char afmt[ADDR_FMT + 1] ;
-    char const *argv[9] ;  /* name, -k pid, -P 3, dir, source, address, 0 */
+    char const *argv[9] ;  /* name, -k pid, -f 3, dir, source, address, 0 */
     unsigned int m = 0 ;
     pid = fork() ;
     if (pid) _exit(pid < 0 ? 111 : 0) ;
@@ -127,7 +127,7 @@ static int spawn (char const *recorder, char const *dir, char const *source, add
     afmt[addr_fmt(afmt, a)] = 0 ;
     argv[m++] = recorder ;
     if (keep) { argv[m++] = "-k" ; argv[m++] = sfmt ; }
-    if (keep && pidfd >= 0) { argv[m++] = "-P" ; argv[m++] = "3" ; }
+    if (keep && pidfd >= 0) { argv[m++] = "-f" ; argv[m++] = "3" ; }
     argv[m++] = dir ; argv[m++] = source ; argv[m++] = afmt ; argv[m++] = 0 ;
     if (!arrange(p[0], pidfd, st[1]))
     {
@@ -181,12 +181,12 @@ int main (int argc, char const *const *argv)
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)
     {
-      int opt = usage_getopt(argc, argv, "d:s:k", &l, USAGE) ;
+      int opt = usage_getopt(argc, argv, "d:l:k", &l, USAGE) ;
       if (opt == -1) break ;
       switch (opt)
       {
         case 'd' : dir = l.arg ; break ;
-        case 's' : if (!record_sourceok(l.arg)) usage_badvalue(USAGE, 's', l.arg) ; source = l.arg ; break ;
+        case 'l' : if (!record_sourceok(l.arg)) usage_badvalue(USAGE, 'l', l.arg) ; source = l.arg ; break ;
         case 'k' : keep = 1 ; break ;
         default : dieusage() ;
       }

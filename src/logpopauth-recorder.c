@@ -19,7 +19,7 @@
 #include "state.h"
 #include "popauth.h"
 
-#define USAGE "logpopauth-recorder [ -k pid [ -P pidfd ] ] dir source address"
+#define USAGE "logpopauth-recorder [ -k pid [ -f pidfd ] ] dir source address"
 
 /*
  * logpopauth-pre's recorder, the program pre starts for each connection
@@ -29,7 +29,7 @@
  * dir as the directory's owner.  The user's programs hold the pipe's
  * other end, never the state directory.  With -k, the grant is renewed
  * while process pid (the session) lives, and once more when it ends;
- * -P names a pidfd of that process to wait on (else pid is looked at
+ * -f names a pidfd of that process to wait on (else pid is looked at
  * every second).  It lives at most POPAUTH_LIFE seconds.
  */
 
@@ -110,18 +110,18 @@ int main (int argc, char const *const *argv)
     unsigned int u ;
     for (;;)
     {
-      int opt = usage_getopt(argc, argv, "k:P:", &l, USAGE) ;
+      int opt = usage_getopt(argc, argv, "k:f:", &l, USAGE) ;
       if (opt == -1) break ;
       switch (opt)
       {
         case 'k' : if (!uint0_scan(l.arg, &u) || !u) usage_badvalue(USAGE, 'k', l.arg) ; session = u ; break ;
-        case 'P' : if (!uint0_scan(l.arg, &u) || fcntl(u, F_GETFD) < 0) usage_badvalue(USAGE, 'P', l.arg) ; pidfd = u ; break ;
+        case 'f' : if (!uint0_scan(l.arg, &u) || fcntl(u, F_GETFD) < 0) usage_badvalue(USAGE, 'f', l.arg) ; pidfd = u ; break ;
         default : strerr_dieusage(100, USAGE) ;
       }
     }
     argc -= l.ind ; argv += l.ind ;
   }
-  if (pidfd >= 0 && !session) usage_die(USAGE, "-P without -k", "") ;
+  if (pidfd >= 0 && !session) usage_die(USAGE, "-f without -k", "") ;
   if (argc < 3) usage_die(USAGE, "dir, source and address needed", "") ;
   if (argc > 3) usage_die(USAGE, "unexpected argument: ", argv[3]) ;
   dir = argv[0] ; source = argv[1] ;

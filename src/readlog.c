@@ -36,7 +36,7 @@
 #include "jtrust.h"
 #include "loginparse.h"
 
-#define USAGE "readlog [ -1 ] [ -n ] [ -v ] [ -t ] [ -P ] [ -d dir ] [ -g seconds ] [ -F formats ] [ -j host ] source..."
+#define USAGE "readlog [ -1 ] [ -n ] [ -v ] [ -o ] [ -P ] [ -d dir ] [ -s seconds ] [ -F formats ] [ -j host ] source..."
 #define dieusage() strerr_dieusage(100, USAGE)
 
 #define BATCH 1024         /* grants per journal write (about 150 bytes each) */
@@ -577,17 +577,17 @@ int main (int argc, char const *const *argv)
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)
     {
-      int opt = usage_getopt(argc, argv, "1nvtPd:g:F:j:", &l, USAGE) ;
+      int opt = usage_getopt(argc, argv, "1nvoPd:s:F:j:", &l, USAGE) ;
       if (opt == -1) break ;
       switch (opt)
       {
         case '1' : oneshot = 1 ; break ;
         case 'n' : dryrun = 1 ; break ;
         case 'v' : verbose = 1 ; break ;
-        case 't' : passthru = 1 ; break ;
+        case 'o' : passthru = 1 ; break ;
         case 'P' : polling = 1 ; break ;
         case 'd' : dir = l.arg ; break ;
-        case 'g' : if (!l.arg[0] || l.arg[uint320_scan(l.arg, &dur)] || !dur || dur > GRANT_MAX) usage_badvalue(USAGE, 'g', l.arg) ; break ;
+        case 's' : if (!l.arg[0] || l.arg[uint320_scan(l.arg, &dur)] || !dur || dur > GRANT_MAX) usage_badvalue(USAGE, 's', l.arg) ; break ;
         case 'F' : enable(l.arg) ; break ;
         case 'j' : joinhost = l.arg ; break ;
         default : dieusage() ;
@@ -596,7 +596,7 @@ int main (int argc, char const *const *argv)
     argc -= l.ind ; argv += l.ind ;
   }
   if (!argc) usage_die(USAGE, "no source given", "") ;
-  if (dryrun && passthru) strerr_dief1x(100, "-n and -t both write to stdout") ;
+  if (dryrun && passthru) strerr_dief1x(100, "-n and -o both write to stdout") ;
   if (joinhost && (strlen(joinhost) > PIDTAB_HOSTMAX || !logline_ishost(joinhost, strlen(joinhost)))) strerr_dief2x(100, "invalid host name for -j: ", joinhost) ;
   handler_now = handler ;
   if (!passthru) handler_now.raw = 0 ;

@@ -31,7 +31,7 @@
 #include "export.h"
 #include "replace.h"
 
-#define USAGE "relayexport [-v] [-1] [-d dir] [-g seconds] [-r persecond] [-c cdb] [-t rules -x rulescdb [-6]]"
+#define USAGE "relayexport [-v] [-1] [-d dir] [-g seconds] [-q persecond] [-c cdb] [-R rules -x rulescdb [-6]]"
 #define dieusage() strerr_dieusage(100, USAGE)
 
 /*
@@ -303,7 +303,7 @@ int main (int argc, char const *const *argv)
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)
     {
-      int opt = usage_getopt(argc, argv, "v16d:g:r:c:t:x:", &l, USAGE) ;
+      int opt = usage_getopt(argc, argv, "v16d:g:q:c:R:x:", &l, USAGE) ;
       if (opt == -1) break ;
       switch (opt)
       {
@@ -312,9 +312,9 @@ int main (int argc, char const *const *argv)
         case '6' : rules6 = 1 ; break ;
         case 'd' : dir = l.arg ; break ;
         case 'g' : if (!l.arg[0] || l.arg[uint320_scan(l.arg, &gopt)] || gopt > GRANT_MAX) usage_badvalue(USAGE, 'g', l.arg) ; hasg = 1 ; break ;
-        case 'r' : if (!l.arg[0] || l.arg[uint0_scan(l.arg, &persecond)] || !persecond || persecond > 1000) usage_badvalue(USAGE, 'r', l.arg) ; break ;
+        case 'q' : if (!l.arg[0] || l.arg[uint0_scan(l.arg, &persecond)] || !persecond || persecond > 1000) usage_badvalue(USAGE, 'q', l.arg) ; break ;
         case 'c' : cdbpath = l.arg ; break ;
-        case 't' : rulespath = l.arg ; break ;
+        case 'R' : rulespath = l.arg ; break ;
         case 'x' : rulescdb = l.arg ; break ;
         default : dieusage() ;
       }
@@ -322,9 +322,9 @@ int main (int argc, char const *const *argv)
     argc -= l.ind ; argv += l.ind ;
   }
   if (argc) usage_die(USAGE, "unexpected argument: ", argv[0]) ;
-  if (!rulespath != !rulescdb) usage_die(USAGE, "-t and -x go together", "") ;
-  if (rules6 && !rulespath) usage_die(USAGE, "-6 is about the rules: it goes with -t and -x", "") ;
-  if (!cdbpath && !rulespath) usage_die(USAGE, "nothing to export: give -c or -t and -x", "") ;
+  if (!rulespath != !rulescdb) usage_die(USAGE, "-R and -x go together", "") ;
+  if (rules6 && !rulespath) usage_die(USAGE, "-6 is about the rules: it goes with -R and -x", "") ;
+  if (!cdbpath && !rulespath) usage_die(USAGE, "nothing to export: give -c or -R and -x", "") ;
   if (rulescdb && (!stralloc_cats(&rulessrc, rulescdb) || !stralloc_cats(&rulessrc, ".rules") || !stralloc_0(&rulessrc)))
     strerr_diefusys(111, "allocate memory") ;
   if (!sig_ignore(SIGPIPE)) strerr_diefusys(111, "ignore SIGPIPE") ;

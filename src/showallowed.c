@@ -27,7 +27,7 @@
 #include "timescan.h"
 #include "escape.h"
 
-#define USAGE "showallowed [ -d dir ] [ -g seconds ] [ -a ] [ -x ] [ -m ] [ -t time ]"
+#define USAGE "showallowed [ -d dir ] [ -g seconds ] [ -a ] [ -e ] [ -m ] [ -t time ]"
 #define dieusage() strerr_dieusage(100, USAGE)
 
 /* one output line: a host (a /32 or /128) with its grant, or a static network */
@@ -247,7 +247,7 @@ int main (int argc, char const *const *argv)
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)
     {
-      int opt = usage_getopt(argc, argv, "d:g:axmt:", &l, USAGE) ;
+      int opt = usage_getopt(argc, argv, "d:g:aemt:", &l, USAGE) ;
       if (opt == -1) break ;
       switch (opt)
       {
@@ -256,7 +256,7 @@ int main (int argc, char const *const *argv)
           if (!l.arg[0] || l.arg[uint320_scan(l.arg, &c.grace)] || c.grace > GRANT_MAX) usage_badvalue(USAGE, 'g', l.arg) ;
           hasgrace = 1 ; break ;
         case 'a' : statics = 1 ; break ;
-        case 'x' : c.expired = 1 ; break ;
+        case 'e' : c.expired = 1 ; break ;
         case 'm' : mach = 1 ; break ;
         case 't' : c.now = scantime(l.arg) ; c.asof = 1 ; break ;
         default : dieusage() ;

@@ -6,18 +6,18 @@
 
 V=$(head -1 "$TOP/package/version")
 declare -A U=(
-  [readlog]='readlog [ -1 ] [ -n ] [ -v ] [ -t ] [ -P ] [ -d dir ] [ -g seconds ] [ -F formats ] [ -j host ] source...'
+  [readlog]='readlog [ -1 ] [ -n ] [ -v ] [ -o ] [ -P ] [ -d dir ] [ -s seconds ] [ -F formats ] [ -j host ] source...'
   [relaylock]='relaylock [ -v ] [ -d dir ] [ -g seconds ] [ -r value ] prog...'
-  [logpopauth-pre]='logpopauth-pre [ -d dir ] [ -s source ] [ -k ] prog...'
+  [logpopauth-pre]='logpopauth-pre [ -d dir ] [ -l source ] [ -k ] prog...'
   [logpopauth-post]='logpopauth-post [ -D ] prog...'
-  [logpopauth-recorder]='logpopauth-recorder [ -k pid [ -P pidfd ] ] dir source address'
-  [showallowed]='showallowed [ -d dir ] [ -g seconds ] [ -a ] [ -x ] [ -m ] [ -t time ]'
+  [logpopauth-recorder]='logpopauth-recorder [ -k pid [ -f pidfd ] ] dir source address'
+  [showallowed]='showallowed [ -d dir ] [ -g seconds ] [ -a ] [ -e ] [ -m ] [ -t time ]'
   [relaygrant]='relaygrant [ -d dir ] [ -s seconds ] [ -u user ] address'
   [relayrevoke]='relayrevoke [ -d dir ] address'
   [relaypolicy]='relaypolicy [-v] [-d dir] [-g seconds]'
   [relaycompact]='relaycompact [ -v ] [ -d dir ]'
   [relaycheck]='relaycheck [ -d dir ] [ -S servicedir ] [ -F formats ] [ -w seconds ] [ source... ]'
-  [relayexport]='relayexport [-v] [-1] [-d dir] [-g seconds] [-r persecond] [-c cdb] [-t rules -x rulescdb [-6]]'
+  [relayexport]='relayexport [-v] [-1] [-d dir] [-g seconds] [-q persecond] [-c cdb] [-R rules -x rulescdb [-6]]'
 )
 progs=$(sed -n 's|^f 755 bin/\([^ ]*\) .*|\1|p' "$TOP/package/hier")
 check "the test knows every program package/hier installs" "$(printf '%s\n' "${!U[@]}" | sort)" "$(printf '%s\n' $progs | sort)"
@@ -40,7 +40,7 @@ for p in $progs; do
     run "$TOP/$p" $v
     check "$p $v: exit 0, the version on stdout" "0|$p (smtp-poplock) $V|" "$rc|$(cat "$T/out")|$(cat "$T/err")"
   done
-  usageerr $p "unknown option -q" -q true
+  usageerr $p "unknown option -z" -z true
   usageerr $p "unknown option --frob" --frob true
 done
 for p in readlog relaylock logpopauth-pre showallowed relaygrant relayrevoke relaypolicy relayexport relaycheck relaycompact; do
@@ -48,18 +48,19 @@ for p in readlog relaylock logpopauth-pre showallowed relaygrant relayrevoke rel
 done
 usageerr logpopauth-recorder "option -k needs an argument" -k
 usageerr logpopauth-recorder 'invalid value for -k: "0"' -k 0 d s 127.0.0.1
-usageerr logpopauth-recorder 'invalid value for -P: "99"' -k 1 -P 99 d s 127.0.0.1
-for p in readlog relaylock showallowed relaypolicy relayexport; do
+usageerr logpopauth-recorder 'invalid value for -f: "99"' -k 1 -f 99 d s 127.0.0.1
+for p in relaylock showallowed relaypolicy relayexport; do
   usageerr $p 'invalid value for -g: "abc"' -g abc x
   usageerr $p 'invalid value for -g: "12x"' -g 12x x
 done
-usageerr readlog 'invalid value for -g: "0"' -g 0 x
+usageerr readlog 'invalid value for -s: "0"' -s 0 x
+usageerr readlog 'invalid value for -s: "12x"' -s 12x x
 usageerr relaycheck 'invalid value for -w: "0"' -w 0
 usageerr relaycheck 'invalid value for -w: "1d"' -w 1d
 usageerr relaycheck "option -S needs an argument" -S
 usageerr relaygrant 'invalid value for -s: "abc"' -s abc 127.0.0.1
-usageerr relayexport 'invalid value for -r: "0"' -r 0 -c x
-usageerr logpopauth-pre 'invalid value for -s: "a b"' -s 'a b' true
+usageerr relayexport 'invalid value for -q: "0"' -q 0 -c x
+usageerr logpopauth-pre 'invalid value for -l: "a b"' -l 'a b' true
 usageerr showallowed 'invalid value for -t: "yesterday"' -t yesterday
 usageerr readlog "no source given"
 usageerr relaylock "no program given"
@@ -72,9 +73,9 @@ usageerr relayrevoke "no address given"
 usageerr showallowed "unexpected argument: x" x
 usageerr relaypolicy "unexpected argument: x" x
 usageerr relayexport "unexpected argument: x" -c y x
-usageerr relayexport "-t and -x go together" -t rules
-usageerr relayexport "-6 is about the rules: it goes with -t and -x" -6 -c x
-usageerr relayexport "nothing to export: give -c or -t and -x"
+usageerr relayexport "-R and -x go together" -R rules
+usageerr relayexport "-6 is about the rules: it goes with -R and -x" -6 -c x
+usageerr relayexport "nothing to export: give -c or -R and -x"
 
 # the chainloaders: options come before the program, whose own are its own
 run logpopauth-post -D --help
@@ -99,3 +100,27 @@ if needcmd nm && [ -f "$TOP/src/libpoplock.a" ] && [ -f "$TOP/src/libprint.a" ];
 else
   skip "the library never prints" "nm, or the built libraries, missing"
 fi
+
+# --- one letter, one meaning (doc/index.html#letters): every option of
+# every usage line is in the list, with its argument, for that program,
+# and the rows of one letter mean one thing
+docpre index.html letters-list > "$T/letters"
+check "the list of option letters is in doc/index.html" 0 "$([ -s "$T/letters" ]; echo $?)"
+check "each letter of the list means one thing" "" \
+  "$(awk '{ m = $4; for (i = 5; i <= NF; i++) m = m " " $i; if (($1 in mean) && mean[$1] != m) print $1; mean[$1] = m }' "$T/letters")"
+for p in $progs; do
+  # the options of the usage line: -X, and its argument if one follows within its brackets
+  opts=$(printf '%s\n' "${U[$p]}" | sed 's/\[/ [ /g; s/\]/ ] /g' |
+    awk '{ for (i = 2; i <= NF; i++) if ($i ~ /^-[A-Za-z0-9]$/) { a = "-"; if (i < NF && $(i+1) !~ /^[-\[\]]/) a = $(i+1); print $i, a } }')
+  bad=$(printf '%s\n' "$opts" | while read -r o a; do
+    [ -n "$o" ] || continue
+    awk -v o="$o" -v a="$a" -v p="$p" '$1 == o && $2 == a && ($3 == "(any)" || index("," $3 ",", "," p ",")) { f = 1 } END { exit !f }' "$T/letters" || echo "$o $a"
+  done)
+  check "$p: every option of its usage line is in doc/index.html#letters, with that meaning" "" "$bad"
+done
+# and a program the list names for a letter has it
+missing=$(awk '$3 != "(any)" { n = split($3, ps, ","); for (i = 1; i <= n; i++) print ps[i], $1, $2 }' "$T/letters" | while read -r p o a; do
+  printf '%s\n' "${U[$p]:-}" | sed 's/\[/ [ /g; s/\]/ ] /g' | grep -qE -- "(^| )$o( |$)" || echo "$p $o"
+done)
+check "every program doc/index.html#letters names for a letter has it" "" "$missing"
+

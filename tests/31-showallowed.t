@@ -1,5 +1,5 @@
 #!/bin/bash
-# showallowed: who may relay, in both formats, with -a -x -t -g, and its
+# showallowed: who may relay, in both formats, with -a -e -t -g, and its
 # errors.  Records are written with tests/smtp/record at chosen times, and
 # every run uses -t, so "now" is fixed and the expected output is exact.
 . "$(dirname "$0")/lib.sh"
@@ -43,8 +43,8 @@ check "-m: address status login until left source user, tab-separated, Unix time
 ::1	allowed	$((now - 50))	$((now + 1750))	1750	-	-
 2001:db8::1	allowed	$((now - 100))	$((now + 1700))	1700	dovecot/pop3	bob" "$(cat "$T/out")"
 
-run showallowed -d "$d" -m -x -t $now
-check "-x adds the expired and the revoked grants, marked" \
+run showallowed -d "$d" -m -e -t $now
+check "-e adds the expired and the revoked grants, marked" \
 "10.0.0.5	allowed
 127.0.0.21	allowed
 127.0.0.23	expired
@@ -52,11 +52,11 @@ check "-x adds the expired and the revoked grants, marked" \
 127.0.0.100	allowed
 ::1	allowed
 2001:db8::1	allowed" "$(cut -f1,2 "$T/out")"
-check "-x: the expired grant's end is login + grace" "$((now - 4000))	$((now - 2200))	0" "$(grep '^127\.0\.0\.23	' "$T/out" | cut -f3-5)"
-check "-x: the revoked grant ended at the revocation" "$((now - 200))	$((now - 30))	0" "$(grep '^127\.0\.0\.24	' "$T/out" | cut -f3-5)"
-run showallowed -d "$d" -x -t $now
-checkgrep "-x, human format: expired marked" "^127\\.0\\.0\\.23   $(when $((now - 4000)))  expired  dovecot/imap  olduser\$" "$T/out"
-checkgrep "-x, human format: revoked marked" "^127\\.0\\.0\\.24   $(when $((now - 200)))  revoked  dovecot/imap  carol\$" "$T/out"
+check "-e: the expired grant's end is login + grace" "$((now - 4000))	$((now - 2200))	0" "$(grep '^127\.0\.0\.23	' "$T/out" | cut -f3-5)"
+check "-e: the revoked grant ended at the revocation" "$((now - 200))	$((now - 30))	0" "$(grep '^127\.0\.0\.24	' "$T/out" | cut -f3-5)"
+run showallowed -d "$d" -e -t $now
+checkgrep "-e, human format: expired marked" "^127\\.0\\.0\\.23   $(when $((now - 4000)))  expired  dovecot/imap  olduser\$" "$T/out"
+checkgrep "-e, human format: revoked marked" "^127\\.0\\.0\\.24   $(when $((now - 200)))  revoked  dovecot/imap  carol\$" "$T/out"
 
 run showallowed -d "$d" -a -m -t $now
 check "-a adds the static networks of DIR/allow, in address order" \
@@ -120,12 +120,12 @@ printf '# all\n::ffff:0.0.0.0/96\n' > "$a/allow"
 checkrun "a wide network: valid, the grants listed, and a warning naming line, text and addresses" 0 "^showallowed: warning: $a/allow line 2: ::ffff:0\.0\.0\.0/96 covers all of IPv4: every IPv4 client may relay\$" showallowed -d "$a"
 check "  ... the same listing as without allow" "$(showallowed -d "$d")" "$(cat "$T/out")"
 checkrun "-t beyond 9999-12-31 (would overflow): 100" 100 '^showallowed: fatal: invalid value for -t: "9223372036854775807"$' showallowed -d "$d" -t 9223372036854775807
-checkrun "-t 253402300799 (the last second of 9999): fine" 0 '' showallowed -x -m -d "$d" -t 253402300799
+checkrun "-t 253402300799 (the last second of 9999): fine" 0 '' showallowed -e -m -d "$d" -t 253402300799
 checkrun "-g above GRANT_MAX: usage, 100" 100 '^showallowed: usage: showallowed .*$' showallowed -d "$d" -g 31622401
 h=$(newstate)
 "$TOP/tests/storetool" fmt + 9223372036854775000 4294967295 192.0.2.70 dovecot/imap huge >> "$h/journal"
 "$TOP/tests/storetool" fmt + 253402300799 4294967295 192.0.2.71 dovecot/imap last >> "$h/journal"
-checkrun "a journal record with a TIME near INT64_MAX is no record: -x does not overflow" 0 '' showallowed -x -m -d "$h" -t 253402300799
+checkrun "a journal record with a TIME near INT64_MAX is no record: -e does not overflow" 0 '' showallowed -e -m -d "$h" -t 253402300799
 check "  ... only the record at TIME_MAX is listed, its end bounded by GRANT_MAX" "192.0.2.71	allowed	253402300799	253433923199	31622400	dovecot/imap	last" "$(cat "$T/out")"
 checkrun "bad -t: 100" 100 '^showallowed: fatal: invalid value for -t: "yesterday"$' showallowed -d "$d" -t yesterday
 checkrun "bad -g: usage, 100" 100 '^showallowed: usage: showallowed .*$' showallowed -d "$d" -g x

@@ -49,7 +49,7 @@ check "the revocation: type -, dur 0, source relayrevoke" "- 0 127.0.0.21 relayr
 check "  ... and the CRC agrees" "$(rec - $2 0 127.0.0.21 relayrevoke '')" "$l"
 check "relaylock no longer allows 127.0.0.21" "" "$(relayset 127.0.0.21 "$d")"
 check "showallowed no longer lists it" "" "$(showallowed -d "$d" -m | cut -f1 | grep -x 127.0.0.21)"
-check "showallowed -x lists it as revoked" "127.0.0.21	revoked" "$(showallowed -d "$d" -x -m | grep '^127\.0\.0\.21	' | cut -f1,2)"
+check "showallowed -e lists it as revoked" "127.0.0.21	revoked" "$(showallowed -d "$d" -e -m | grep '^127\.0\.0\.21	' | cut -f1,2)"
 check "the others are still allowed" "set set" "$(relayset 192.0.2.7 "$d") $(relayset 2001:db8::7 "$d")"
 # a grant counts only if newer than the revocation, to the second: relaygrant waits for it
 relaygrant -d "$d" 127.0.0.21

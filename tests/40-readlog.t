@@ -81,10 +81,10 @@ fi
 # --- pass-through
 { cat "$F/logfile"; printf 'binary \001\002\377 line\n'; head -c 9000 /dev/zero | tr '\0' x; echo; printf 'no newline at the end'; } > "$T/raw"
 S=$(longgrace)
-readlog -t -d "$S" - < "$T/raw" > "$T/raw.out" 2> "$T/raw.err"
+readlog -o -d "$S" - < "$T/raw" > "$T/raw.out" 2> "$T/raw.err"
 cmp -s "$T/raw" "$T/raw.out" && ok "-t: standard output is the input, byte for byte" || notok "-t: output differs" "$(cmp "$T/raw" "$T/raw.out")"
 check "-t: the logins are recorded all the same" "$(cut -d' ' -f2 "$F/logfile.expect" | sort -u)" "$(addrs "$S")"
-checkrun "-n and -t together: usage" 100 'readlog: fatal: -n and -t both write to stdout' readlog -n -t -
+checkrun "-n and -o together: usage" 100 'readlog: fatal: -n and -o both write to stdout' readlog -n -o -
 
 # --- long lines: skipped whole, never cut into something that parses
 pad() { head -c "$1" /dev/zero | tr '\0' "$2"; }
@@ -141,7 +141,7 @@ checkgrep "the cursor names its source" " $log\$" "$(ls "$S"/cursor.* | head -1)
 S=$(newstate)
 mkfifo "$T/pipe"
 exec 4<> "$T/pipe"
-readlog -t -d "$S" - < "$T/pipe" > "$T/pass" 2> "$T/p.err" & pid=$!
+readlog -o -d "$S" - < "$T/pipe" > "$T/pass" 2> "$T/p.err" & pid=$!
 on_exit "kill $pid 2>/dev/null"
 full=$(login 127.0.9.40 half)
 printf '%s' "${full:0:40}" >&4
@@ -189,8 +189,8 @@ checkrun "-j with a bad host name: exit 100" 100 'readlog: fatal: invalid host n
 # --- usage and fatal errors
 checkrun "no source: usage" 100 'readlog: usage: readlog .*' readlog -d "$S"
 checkrun "unknown option: usage" 100 'readlog: usage: readlog .*' readlog -x -
-checkrun "-g 0: usage" 100 'readlog: usage: readlog .*' readlog -g 0 -
-checkrun "-g abc: usage" 100 'readlog: usage: readlog .*' readlog -g abc -
+checkrun "-s 0: usage" 100 'readlog: usage: readlog .*' readlog -s 0 -
+checkrun "-s abc: usage" 100 'readlog: usage: readlog .*' readlog -s abc -
 checkrun "unknown format: exit 100" 100 'readlog: fatal: unknown format: nosuch' readlog -F dovecot,nosuch -
 checkrun "missing state directory: exit 111 and why" 111 \
   "readlog: fatal: unable to open the state directory $T/missing: No such file or directory" readlog -d "$T/missing" -
@@ -238,7 +238,7 @@ checkrun "stdout on a full disk (-n): exit 111 and why" 111 \
 login 127.0.9.50 gone > "$T/one"
 checkrun "-t to a reader that is gone: exit 111 and why" 111 \
   'readlog: fatal: unable to write to stdout: Broken pipe' \
-  bash -c "{ sleep 0.3; exec readlog -t -d '$(newstate)' - < '$T/one'; } | true; exit \${PIPESTATUS[0]}"
+  bash -c "{ sleep 0.3; exec readlog -o -d '$(newstate)' - < '$T/one'; } | true; exit \${PIPESTATUS[0]}"
 cat > "$T/failsys.c" <<'EOC'
 #define _GNU_SOURCE
 #include <dlfcn.h>

@@ -59,7 +59,7 @@ lt=$(logintime 10.43.3.1)
 
 # -g: grants written with their own duration
 S=$(newstate)
-lines $t 10.43.4 | readlog -g 60 -d "$S" - 2> /dev/null
+lines $t 10.43.4 | readlog -s 60 -d "$S" - 2> /dev/null
 check "-g 60: allowed at time + 59" allowed "$(allowed 10.43.4.1 $((t + 59)))"
 check "-g 60: denied at time + 61" denied "$(allowed 10.43.4.1 $((t + 61)))"
 

@@ -158,7 +158,7 @@ else
   skip "pre+post: relaylock allows 127.0.0.41" "relaylock is not built yet"
 fi
 
-prerun src e PROTO=TCP6 TCP6REMOTEIP=::1 logpopauth-pre -s courier/pop3 -d "$d" \
+prerun src e PROTO=TCP6 TCP6REMOTEIP=::1 logpopauth-pre -l courier/pop3 -d "$d" \
   sh -c "USER='x y' logpopauth-post true"
 check "pre -s, PROTO=TCP6: exit 0, quiet" "0:" "$(cat "$T/src.rc"):$(cat "$T/src.err")"
 check "pre -s: the grant has the source, the user escaped" "x%20y courier/pop3" "$(records ::1 "$d")"
@@ -273,8 +273,8 @@ rc_=$T/rec-k; mkdir -m 700 "$rc_"
 ( cd "$rc_" && e TCPREMOTEIP=127.0.0.67 logpopauth-pre -k -d "$rc_" sh -c 'sleep 5' 2> "$rc_/err" ) &
 waitfor 5 hasexec1 "$rc_"
 rp=$(exec1 "$rc_")
-check "pre -k: the recorder gets -k with the session's pid and -P 3" \
-  "logpopauth-recorder -k PID -P 3 $rc_ logpopauth/pop3 127.0.0.67" \
+check "pre -k: the recorder gets -k with the session's pid and -f 3" \
+  "logpopauth-recorder -k PID -f 3 $rc_ logpopauth/pop3 127.0.0.67" \
   "$(tr '\0' ' ' < "/proc/$rp/cmdline" 2>&1 | sed -E 's/ $//; s/-k [1-9][0-9]*/-k PID/')"
 check "pre -k: descriptor 3 is a pidfd" "anon_inode:[pidfd]" "$(readlink "/proc/$rp/fd/3")"
 wait
@@ -290,10 +290,10 @@ waitfor 5 sh -c "grep -q ' 127.0.0.70 ' '$d/journal'" && ok "pre run by its path
   notok "pre run by its path: the recorder beside it recorded the login" "$(cat "$d/journal" 2>&1 | tail -3)"
 
 echo "--- logpopauth-recorder run by hand"
-checkrun "recorder: -P without -k, exit 100" 100 \
-  'logpopauth-recorder: fatal: -P without -k
-logpopauth-recorder: usage: logpopauth-recorder \[ -k pid \[ -P pidfd \] \] dir source address' \
-  logpopauth-recorder -P 0 "$d" s 127.0.0.1
+checkrun "recorder: -f without -k, exit 100" 100 \
+  'logpopauth-recorder: fatal: -f without -k
+logpopauth-recorder: usage: logpopauth-recorder \[ -k pid \[ -f pidfd \] \] dir source address' \
+  logpopauth-recorder -f 0 "$d" s 127.0.0.1
 checkrun "recorder: an invalid address, exit 100" 100 \
   'logpopauth-recorder: fatal: invalid address: 127.0.0.300
 logpopauth-recorder: usage: .*' logpopauth-recorder "$d" s 127.0.0.300
@@ -308,17 +308,17 @@ check "recorder by hand: a user name on stdin, exit 0, the grant" "0 bob by/hand
 
 echo "--- pre: usage"
 checkrun "pre: no program: usage, exit 100" 100 \
-  'logpopauth-pre: usage: logpopauth-pre \[ -d dir \] \[ -s source \] \[ -k \] prog\.\.\.' \
+  'logpopauth-pre: usage: logpopauth-pre \[ -d dir \] \[ -l source \] \[ -k \] prog\.\.\.' \
   e TCPREMOTEIP=127.0.0.5 logpopauth-pre -d "$d"
 checkrun "pre: unknown option: usage, exit 100" 100 \
-  'logpopauth-pre: usage: logpopauth-pre \[ -d dir \] \[ -s source \] \[ -k \] prog\.\.\.' \
+  'logpopauth-pre: usage: logpopauth-pre \[ -d dir \] \[ -l source \] \[ -k \] prog\.\.\.' \
   e TCPREMOTEIP=127.0.0.5 logpopauth-pre -x true
 checkrun "pre: a source with a space: usage, exit 100" 100 \
-  'logpopauth-pre: usage: logpopauth-pre \[ -d dir \] \[ -s source \] \[ -k \] prog\.\.\.' \
-  e TCPREMOTEIP=127.0.0.5 logpopauth-pre -s 'a b' true
+  'logpopauth-pre: usage: logpopauth-pre \[ -d dir \] \[ -l source \] \[ -k \] prog\.\.\.' \
+  e TCPREMOTEIP=127.0.0.5 logpopauth-pre -l 'a b' true
 checkrun "pre: a source longer than 32: usage, exit 100" 100 \
-  'logpopauth-pre: usage: logpopauth-pre \[ -d dir \] \[ -s source \] \[ -k \] prog\.\.\.' \
-  e TCPREMOTEIP=127.0.0.5 logpopauth-pre -s "$(printf 'a%.0s' $(seq 33))" true
+  'logpopauth-pre: usage: logpopauth-pre \[ -d dir \] \[ -l source \] \[ -k \] prog\.\.\.' \
+  e TCPREMOTEIP=127.0.0.5 logpopauth-pre -l "$(printf 'a%.0s' $(seq 33))" true
 checkrun "pre: a missing program: exit 127" 127 \
   'logpopauth-pre: fatal: unable to exec /nonexistent/prog: No such file or directory' \
   e TCPREMOTEIP=127.0.0.5 logpopauth-pre -d "$T/nonexistent2" /nonexistent/prog

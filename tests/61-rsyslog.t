@@ -39,7 +39,7 @@ chown nobody:nogroup "$T/st-file" "$T/st-prog"
 # poplock): imtcp on P1, the forwarded lines in rsyslog's default file
 # format (RSYSLOG_FileFormat, RFC 3339 stamps) in a file of their own, for
 # readlog; also in the traditional format, and through omprog into
-# "readlog -t -", whose copy goes to omprog's output file; P2 takes what
+# "readlog -o -", whose copy goes to omprog's output file; P2 takes what
 # a sender forwards in omfwd's default RFC 3164 form (for the time zone
 # check below).
 cat > "$T/recv/rsyslog.conf" <<EOF
@@ -55,7 +55,7 @@ ruleset(name="poplock") {
                 dirCreateMode="0755")
   mail.* action(type="omfile" file="$T/recv/log/mail-trad.log" template="RSYSLOG_TraditionalFileFormat")
   mail.* action(type="omprog" template="RSYSLOG_FileFormat"
-                binary="$(command -v setuidgid) nobody $TOP/readlog -d $T/st-prog -t -"
+                binary="$(command -v setuidgid) nobody $TOP/readlog -d $T/st-prog -o -"
                 output="$T/recv/log/omprog.out")
 }
 ruleset(name="legacy") {
@@ -144,7 +144,7 @@ for f in smtp-poplock/pop.log:RSYSLOG_FileFormat mail-trad.log:RSYSLOG_Tradition
 done
 check "rsyslogd gave the file to the group readlog runs in, mode 0640" "640 root nogroup" \
   "$(stat -c '%a %U %G' "$T/recv/log/smtp-poplock/pop.log")"
-checkgrep "readlog -t under omprog copied what it read to omprog's output file" \
+checkgrep "readlog -o under omprog copied what it read to omprog's output file" \
   "^$iso [^ ]+ dovecot: pop3-login: Login: user=<alice>, .*rip=127\.0\.0\.71, " "$T/recv/log/omprog.out"
 
 # The traditional format drops the zone: written on a host five hours

@@ -18,8 +18,8 @@ atleast() { [ "$(writes)" -ge "$1" ]; }
 
 echo '--- usage and errors'
 checkrun "nothing to export is a usage error (100)" 100 'relayexport: usage: relayexport .*' relayexport -1 -d "$state"
-checkrun "-t without -x is a usage error" 100 'relayexport: usage: .*' relayexport -1 -d "$state" -t "$T/rules"
-checkrun "-r 0 is a usage error" 100 'relayexport: usage: .*' relayexport -1 -d "$state" -r 0 -c "$out/x.cdb"
+checkrun "-R without -x is a usage error" 100 'relayexport: usage: .*' relayexport -1 -d "$state" -R "$T/rules"
+checkrun "-q 0 is a usage error" 100 'relayexport: usage: .*' relayexport -1 -d "$state" -q 0 -c "$out/x.cdb"
 checkrun "a missing state directory is a system failure (111)" 111 \
   "relayexport: fatal: unable to read the state directory $T/nonexistent: No such file or directory" relayexport -1 -d "$T/nonexistent" -c "$out/x.cdb"
 checkrun "an unwritable export is a system failure (111)" 111 \
@@ -72,7 +72,7 @@ EOR
 relaygrant -d "$state" -s 600 10.2.0.1
 relaygrant -d "$state" -s 600 10.3.3.3
 relaygrant -d "$state" -s 600 192.0.2.8
-checkrun "relayexport -1 with -t and -x" 0 '' relayexport -1 -d "$state" -t "$T/rules" -x "$out/tcp.cdb"
+checkrun "relayexport -1 with -R and -x" 0 '' relayexport -1 -d "$state" -R "$T/rules" -x "$out/tcp.cdb"
 check "the source it compiled: the admin's lines, then the grants" "$(cat "$T/rules"; cat <<'EOR'
 # relayexport: the addresses allowed now, after the rules above
 # 10.1.2.3: not added: line 3 denies it: 10.1.:deny
@@ -91,18 +91,18 @@ set environment variable FOO=bar
 set environment variable RELAYCLIENT=
 allow connection" "$(TCPREMOTEIP=10.2.0.1 tcprulescheck "$out/tcp.cdb")"
 before=$(stamp "$out/tcp.cdb")
-checkrun "built again with nothing changed" 0 '' relayexport -1 -d "$state" -t "$T/rules" -x "$out/tcp.cdb"
+checkrun "built again with nothing changed" 0 '' relayexport -1 -d "$state" -R "$T/rules" -x "$out/tcp.cdb"
 check "the rules cdb is not rewritten" "$before" "$(stamp "$out/tcp.cdb")"
 echo '10.9.:allow,X' >> "$T/rules"
 checkrun "a line tcprules would refuse: a warning, exit 100" 100 \
   "relayexport: warning: invalid line 6 in $T/rules: tcprules would refuse it; $out/tcp.cdb is left as it was" \
-  relayexport -1 -d "$state" -t "$T/rules" -x "$out/tcp.cdb" -c "$out/relay.cdb"
+  relayexport -1 -d "$state" -R "$T/rules" -x "$out/tcp.cdb" -c "$out/relay.cdb"
 check "the rules cdb is left as it was" "$before" "$(stamp "$out/tcp.cdb")"
 check "and the cdb is written all the same" "10.1.2.3 10.2.0.1 10.3.3.3 127.0.0.5 127.0.0.9 192.0.2.8 2001:db8::1" "$(keys "$out/relay.cdb")"
 sed -i '$d' "$T/rules"
 
 echo '--- supervised: inotify, the expiry timer, revocation, SIGHUP, SIGTERM'
-relayexport -v -r 50 -d "$state" -c "$out/relay.cdb" -t "$T/rules" -x "$out/tcp.cdb" 2> "$T/daemon.log" &
+relayexport -v -q 50 -d "$state" -c "$out/relay.cdb" -R "$T/rules" -x "$out/tcp.cdb" 2> "$T/daemon.log" &
 daemon=$!
 on_exit "kill $daemon 2>/dev/null"
 w0=$(writes)
@@ -146,7 +146,7 @@ if waitfor 10 eval 'cdb -q "$out/empty.cdb" 127.0.0.79 >/dev/null'; then ok "the
 else notok "the first grant after an empty export reaches the cdb" "$(cat "$T/empty.log")"; fi
 kill $daemon; wait $daemon; rc=$?
 check "and relayexport was still running to be stopped (exit 0)" 0 "$rc"
-relayexport -v -r 4 -d "$state" -c "$out/relay.cdb" 2> "$T/storm.log" &
+relayexport -v -q 4 -d "$state" -c "$out/relay.cdb" 2> "$T/storm.log" &
 daemon=$!
 on_exit "kill $daemon 2>/dev/null"
 ( while [ ! -e "$T/stop" ]; do cdb -q "$out/relay.cdb" 127.0.0.78 >/dev/null; echo $? >> "$T/reads"; done ) &

@@ -21,7 +21,7 @@ EOR
 
 docblock() { docpre tcprules.html "$1" | sed -e "s|/var/lib/smtp-poplock|$state|g" -e "s|/etc/|$etc/|g"; }
 docblock tcprules-run | grep '^exec relayexport ' > "$T/export.sh"
-grep -q '^exec relayexport .* -t .* -x ' "$T/export.sh" || { notok "the run script of doc/tcprules.html runs relayexport -t -x" "$(cat "$T/export.sh")"; exit 1; }
+grep -q '^exec relayexport .* -R .* -x ' "$T/export.sh" || { notok "the run script of doc/tcprules.html runs relayexport -R -x" "$(cat "$T/export.sh")"; exit 1; }
 sh "$T/export.sh" 2> "$T/export.log" &
 export=$!
 on_exit "kill $export 2>/dev/null"

@@ -35,7 +35,7 @@ EOR
 
 docblock() { docpre tcprules.html "$1" | sed -e "s|/var/lib/smtp-poplock|$state|g" -e "s|/etc/|$etc/|g"; }
 docblock tcprules6-run | grep '^exec relayexport ' > "$T/export.sh"
-grep -q '^exec relayexport .* -6 .* -t .* -x ' "$T/export.sh" || { notok "the IPv6 run script of doc/tcprules.html runs relayexport -6 -t -x" "$(cat "$T/export.sh")"; exit 1; }
+grep -q '^exec relayexport .* -6 .* -R .* -x ' "$T/export.sh" || { notok "the IPv6 run script of doc/tcprules.html runs relayexport -6 -R -x" "$(cat "$T/export.sh")"; exit 1; }
 # ucspi-tcp-ipv6's tcprules first in PATH, as the package puts it in /usr/bin
 PATH="$V6:$PATH" sh "$T/export.sh" 2> "$T/export.log" &
 export=$!
@@ -114,7 +114,7 @@ echo '--- a line ucspi-tcp-ipv6'"'"'s tcprules would loop on'
 kill $export; wait $export 2>/dev/null
 cp "$etc/tcp.smtp.cdb" "$T/cdb.before"
 echo '10.1.,deny' >> "$etc/tcp.smtp"
-run env PATH="$V6:$PATH" timeout 20 relayexport -1 -6 -d "$state" -t "$etc/tcp.smtp" -x "$etc/tcp.smtp.cdb"
+run env PATH="$V6:$PATH" timeout 20 relayexport -1 -6 -d "$state" -R "$etc/tcp.smtp" -x "$etc/tcp.smtp.cdb"
 check "relayexport -1 -6: refused before tcprules runs, exit 100 (not a hang)" 100 "$rc"
 check "one warning naming the line" "relayexport: warning: invalid line 4 in $etc/tcp.smtp: tcprules would refuse it; $etc/tcp.smtp.cdb is left as it was" "$(cat "$T/err")"
 check "the rules cdb is left as it was" same "$(cmp -s "$T/cdb.before" "$etc/tcp.smtp.cdb" && echo same)"
@@ -124,7 +124,7 @@ echo '--- -6 with ucspi-tcp'"'"'s own tcprules'
 mkdir "$T/plain"
 if needcmd tcprules && ! printf '::1:allow\n' | tcprules "$T/plain/x.cdb" "$T/plain/x.tmp" 2>/dev/null; then
   relaygrant -d "$state" -s 600 2001:db8::7
-  run timeout 20 relayexport -1 -6 -d "$state" -t "$etc/tcp.smtp" -x "$etc/tcp.smtp.cdb"
+  run timeout 20 relayexport -1 -6 -d "$state" -R "$etc/tcp.smtp" -x "$etc/tcp.smtp.cdb"
   check "a new IPv6 grant: tcprules refuses, exit 100" 100 "$rc"
   check "tcprules's line, then relayexport's warning: -6 needs ucspi-tcp-ipv6's tcprules" 'tcprules: fatal: unable to parse this line: ::1:allow,RELAYCLIENT=""'"
 relayexport: warning: tcprules refused the rules made from $etc/tcp.smtp; $etc/tcp.smtp.cdb is left as it was (with -6, tcprules must be ucspi-tcp-ipv6's)" \

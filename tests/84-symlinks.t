@@ -72,17 +72,17 @@ victims "relayexport -c"
 regular "relayexport: relay.cdb is a file of its own" "$S/relay.cdb"
 check "relayexport: no temp file left" "" "$(ls "$S" | grep '\.tmp$')"
 
-echo '--- relayexport -t -x: tcprules writes rules.cdb.tmp, relayexport rules.cdb.rules'
+echo '--- relayexport -R -x: tcprules writes rules.cdb.tmp, relayexport rules.cdb.rules'
 if ! needcmd tcprules; then
-  skip "relayexport -t -x with planted links" "tcprules is not installed (ucspi-tcp)"
+  skip "relayexport -R -x with planted links" "tcprules is not installed (ucspi-tcp)"
 else
   rm -f "$V"/*
   R="$T/rules"; mkdir -m 755 "$R"
   echo '127.:allow' > "$R/tcp.smtp"
   plant "$R/tcp.smtp.cdb.tmp" "$R/tcp.smtp.cdb" "$R/tcp.smtp.cdb.rules" "$R/tcp.smtp.cdb.rules.tmp"
-  checkrun "relayexport -t -x in root's directory, every name planted: exit 0" 0 '' \
-    relayexport -1 -d "$S" -t "$R/tcp.smtp" -x "$R/tcp.smtp.cdb"
-  victims "relayexport -t -x"
+  checkrun "relayexport -R -x in root's directory, every name planted: exit 0" 0 '' \
+    relayexport -1 -d "$S" -R "$R/tcp.smtp" -x "$R/tcp.smtp.cdb"
+  victims "relayexport -R -x"
   regular "relayexport: tcp.smtp.cdb is a file of its own" "$R/tcp.smtp.cdb"
   regular "relayexport: tcp.smtp.cdb.rules is a file of its own" "$R/tcp.smtp.cdb.rules"
   # another account's directory: it could plant the link again while tcprules runs
@@ -90,15 +90,15 @@ else
   O="$T/other"; mkdir -m 755 "$O"; chown nobody "$O"
   echo '127.:allow' > "$O/tcp.smtp"
   plant "$O/tcp.smtp.cdb.tmp"
-  checkrun "relayexport -t -x in another account's directory: refused, 100" 100 \
+  checkrun "relayexport -R -x in another account's directory: refused, 100" 100 \
     "relayexport: fatal: unable to write $O/tcp.smtp.cdb: its directory may be written by another account, and tcprules would follow a link planted there" \
-    relayexport -1 -d "$S" -t "$O/tcp.smtp" -x "$O/tcp.smtp.cdb"
-  victims "relayexport -t -x, refused"
+    relayexport -1 -d "$S" -R "$O/tcp.smtp" -x "$O/tcp.smtp.cdb"
+  victims "relayexport -R -x, refused"
   G="$T/group"; mkdir -m 775 "$G"
   echo '127.:allow' > "$G/tcp.smtp"
-  checkrun "relayexport -t -x in a group-writable directory: refused, 100" 100 \
+  checkrun "relayexport -R -x in a group-writable directory: refused, 100" 100 \
     "relayexport: fatal: unable to write $G/tcp.smtp.cdb: its directory may be written by another account, .*" \
-    relayexport -1 -d "$S" -t "$G/tcp.smtp" -x "$G/tcp.smtp.cdb"
+    relayexport -1 -d "$S" -R "$G/tcp.smtp" -x "$G/tcp.smtp.cdb"
 fi
 
 echo '--- the state library: journal, snapshot.tmp, lock'

@@ -397,7 +397,7 @@ static int do_revoked (char const *const *argv)
     switch (rnd(8))
     {
       case 0 : case 1 :  /* a login, maybe read late */
-      case 2 : case 3 :  /* a timed grant (readlog -g, relaygrant -s), maybe read late */
+      case 2 : case 3 :  /* a timed grant (readlog -s, relaygrant -s), maybe read late */
         r.type = '+' ;
         r.time = t - rnd(4) * rnd(3000) ;
         r.dur = rnd(2) ? rnd(86400) + 1 : 0 ;
