@@ -17,8 +17,6 @@
  *    "ip=[", "from "), followed by the same byte;
  *  - the user name is not what decides: with the user's bytes replaced
  *    by a plain name, the line still grants the same address;
- *  - login_scan, which hands a line only to the formats that list its
- *    tag, answers as login_scan_every, which hands it to all of them;
  *  - a join never crosses readers or hosts: with the earlier lines read
  *    as another reader's, or (for a line without a host) with their
  *    hostless lines another host's, the line grants what it grants
@@ -408,20 +406,6 @@ int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
       CHECK(r3 < 0, "a distrusted source grants", s + pos, len) ;
       if (r3 == -1) CHECK(why3, "a refusal without a reason", s + pos, len) ;
       CHECK(q.n == before.n && q.gen == before.gen, "a distrusted source changes the pid table", s + pos, len) ;
-    }
-    /* the formats the line's tag selects answer as all formats would */
-    {
-      pidtab q = before ;
-      char const *why2 = 0 ;
-      login h ;
-      int r2 = login_scan_every(s + pos, len, FUZZ_NOW, mask, &fuzzsrc, &q, &h, &why2, 0) ;
-      CHECK(r2 == r, "the formats the tag selects and all formats disagree", s + pos, len) ;
-      if (r >= 0 && r2 == r)
-        CHECK(addr_equal(&h.ip, &g.ip) && h.time == g.time && h.source == g.source, "all formats grant otherwise", s + pos, len) ;
-      CHECK(q.n == p.n, "all formats leave another pid table", s + pos, len) ;
-      for (unsigned int i = 0 ; i < q.n ; i++)
-        CHECK(q.e[i].id == p.e[i].id && q.e[i].fmt == p.e[i].fmt && q.e[i].start == p.e[i].start && q.e[i].end == p.e[i].end && addr_equal(&q.e[i].ip, &p.e[i].ip),
-          "all formats leave another pid table", s + pos, len) ;
     }
     pos += len + 1 ;
   }

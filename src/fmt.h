@@ -10,7 +10,7 @@
 #define FMT_DECLARE(name) \
   extern login_parse_fn fmt_##name ; \
   extern char const fmt_##name##_sample[] ; \
-  extern char const fmt_##name##_tags[]
+  extern login_tag const fmt_##name##_tags[]
 
 FMT_DECLARE(dovecot) ;
 FMT_DECLARE(courier) ;

@@ -22,15 +22,18 @@
  * and the address is what stands between the last ", ip=[" and that.  "LOGIN FAILED, ..." is never a login.
  */
 
-static int tagok (logline const *l, char const **proto)
+enum { POP3 = 1, IMAP, LOGGER } ;
+
+static int tagok (logline const *l, unsigned int fmt, unsigned int *kind, char const **proto)
 {
-  static char const *const pop3[] = { "pop3d", "pop3d-ssl", "courierpop3login", "courierpop3d", "pop3login", 0 } ;
-  static char const *const imap[] = { "imapd", "imapd-ssl", "imaplogin", "courierimaplogin", "courierimapd", 0 } ;
-  for (unsigned int i = 0 ; pop3[i] ; i++) if (lp_tag(l, pop3[i])) { *proto = "courier/pop3" ; return 1 ; }
-  for (unsigned int i = 0 ; imap[i] ; i++) if (lp_tag(l, imap[i])) { *proto = "courier/imap" ; return 1 ; }
-  /* stderr under multilog: the level is the only tag, and there is no host */
-  if (lp_tag(l, "INFO") && !l->host && !l->haspid) { *proto = "courier" ; return 1 ; }
-  return 0 ;
+  switch (*kind = lp_tagkind(l, fmt))
+  {
+    case POP3 : *proto = "courier/pop3" ; return 1 ;
+    case IMAP : *proto = "courier/imap" ; return 1 ;
+    /* stderr under multilog: the level is the only tag, and there is no host */
+    case LOGGER : *proto = "courier" ; return !l->host && !l->haspid ;
+    default : return 0 ;
+  }
 }
 
 /* ", protocol=PROTO" ends s: its offset, or -1 */
@@ -65,11 +68,12 @@ int fmt_courier (logline const *l, unsigned int fmt, pidtab *p, login *out, char
   char const *source ;
   long ip, pt, end ;
   int tls = 0 ;
+  unsigned int kind ;
   addr a ;
-  (void)fmt ; (void)p ;
+  (void)p ;
 
-  if (!tagok(l, &source)) return 0 ;
-  if (!lp_tag(l, "INFO")) { n = lp_prefix(s, len, "INFO: ") ; s += n ; len -= n ; }
+  if (!tagok(l, fmt, &kind, &source)) return 0 ;
+  if (kind != LOGGER) { n = lp_prefix(s, len, "INFO: ") ; s += n ; len -= n ; }
   if (lp_prefix(s, len, "LOGIN FAILED")) return lp_refuse(why, "not a successful login") ;
   if (!(n = lp_prefix(s, len, "LOGIN, user="))) return 0 ;
   s += n ; len -= n ;
@@ -80,7 +84,7 @@ int fmt_courier (logline const *l, unsigned int fmt, pidtab *p, login *out, char
   end = protocol(s, len, &source) ;
   if (end >= 0) len = end ;
   /* Courier's IMAP login always names its protocol; its POP3 one may not */
-  else if (lp_tag(l, "INFO")) source = "courier/pop3" ;
+  else if (kind == LOGGER) source = "courier/pop3" ;
   pt = port(s, len) ;
   if (pt >= 0)
   {
@@ -104,7 +108,21 @@ int fmt_courier (logline const *l, unsigned int fmt, pidtab *p, login *out, char
 }
 
 /* every tag this format reads: login_scan tries it on these lines only */
-char const fmt_courier_tags[] = "pop3d\0pop3d-ssl\0courierpop3login\0courierpop3d\0pop3login\0imapd\0imapd-ssl\0imaplogin\0courierimaplogin\0courierimapd\0INFO\0" ;
+login_tag const fmt_courier_tags[] =
+{
+  LOGIN_TAG("pop3d", POP3),
+  LOGIN_TAG("pop3d-ssl", POP3),
+  LOGIN_TAG("courierpop3login", POP3),
+  LOGIN_TAG("courierpop3d", POP3),
+  LOGIN_TAG("pop3login", POP3),
+  LOGIN_TAG("imapd", IMAP),
+  LOGIN_TAG("imapd-ssl", IMAP),
+  LOGIN_TAG("imaplogin", IMAP),
+  LOGIN_TAG("courierimaplogin", IMAP),
+  LOGIN_TAG("courierimapd", IMAP),
+  LOGIN_TAG("INFO", LOGGER),
+  LOGIN_TAG_END
+} ;
 
 char const fmt_courier_sample[] =
   "Nov 23 21:30:00 mail imapd: LOGIN, user=alice, ip=[::ffff:192.0.2.7], port=[41234], protocol=IMAP" ;

@@ -24,7 +24,6 @@ int fmt_cucipop (logline const *l, unsigned int fmt, pidtab *p, login *out, char
   addr a ;
   (void)fmt ; (void)p ;
 
-  if (!lp_tag(l, "cucipop")) return 0 ;
   for (unsigned int k = 0 ; k < 6 ; k++)
   {
     long sp = lp_rfind(s, end, " ") ;
@@ -42,7 +41,11 @@ int fmt_cucipop (logline const *l, unsigned int fmt, pidtab *p, login *out, char
 }
 
 /* every tag this format reads: login_scan tries it on these lines only */
-char const fmt_cucipop_tags[] = "cucipop\0" ;
+login_tag const fmt_cucipop_tags[] =
+{
+  LOGIN_TAG("cucipop", 0),
+  LOGIN_TAG_END
+} ;
 
 char const fmt_cucipop_sample[] =
   "Nov 23 21:30:00 mail cucipop[4242]: alice 192.0.2.7 3, 0 (0), 2 (4711)" ;

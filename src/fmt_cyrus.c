@@ -1,6 +1,5 @@
 /* ISC license. */
 
-#include <string.h>
 #include "login.h"
 #include "loginparse.h"
 #include "fmt.h"
@@ -26,29 +25,24 @@
  * A failure is "badlogin: ...", never a login.
  */
 
-static char const *const imapnames[] = { "imap", "imaps", "imapd", 0 } ;
-static char const *const popnames[] = { "pop3", "pop3s", "pop3d", 0 } ;
+enum { IMAP = 1, POP3, NAMED } ;
 
-static int named (char const *s, size_t len, char const *const *names)
+static char const *service (logline const *l, unsigned int fmt)
 {
-  for (unsigned int i = 0 ; names[i] ; i++)
-    if (strlen(names[i]) == len && !memcmp(s, names[i], len)) return 1 ;
-  return 0 ;
-}
-
-static char const *service (logline const *l)
-{
-  long k = lp_rfind(l->tag, l->taglen, "/") ;
-  char const *name = l->tag + k + 1 ;
-  size_t len = l->taglen - (k + 1) ;
-  int prefixed = k >= 0 ;
-  if (prefixed && !k) return 0 ;
-  if (named(name, len, imapnames)) return "cyrus/imap" ;
-  if (named(name, len, popnames)) return "cyrus/pop3" ;
-  if (!prefixed || !len || k != 5 || memcmp(l->tag, "cyrus", 5)) return 0 ;
-  if (lp_prefix(name, len, "imap")) return "cyrus/imap" ;
-  if (lp_prefix(name, len, "pop")) return "cyrus/pop3" ;
-  return "cyrus/other" ;
+  char const *name = l->tag + 6 ;
+  size_t len = l->taglen - 6 ;
+  switch (lp_tagkind(l, fmt))
+  {
+    case IMAP : return "cyrus/imap" ;
+    case POP3 : return "cyrus/pop3" ;
+    case NAMED :
+      /* "cyrus/" and the name cyrus.conf gives the listener */
+      if (lp_find(name, len, '/') >= 0) return 0 ;
+      if (lp_prefix(name, len, "imap")) return "cyrus/imap" ;
+      if (lp_prefix(name, len, "pop")) return "cyrus/pop3" ;
+      return "cyrus/other" ;
+    default : return 0 ;
+  }
 }
 
 static int hostchar (char c)
@@ -61,10 +55,10 @@ int fmt_cyrus (logline const *l, unsigned int fmt, pidtab *p, login *out, char c
 {
   char const *s = l->msg ;
   size_t len = l->msglen, n, i = 0 ;
-  char const *source = service(l) ;
+  char const *source = service(l, fmt) ;
   long k, sp ;
   addr a ;
-  (void)fmt ; (void)p ;
+  (void)p ;
 
   if (!source) return 0 ;
   if (lp_prefix(s, len, "badlogin: ")) return lp_refuse(why, "not a successful login") ;
@@ -84,8 +78,25 @@ int fmt_cyrus (logline const *l, unsigned int fmt, pidtab *p, login *out, char c
   return lp_grant(out, l, &a, s, sp, source) ;
 }
 
-/* every tag this format reads: login_scan tries it on these lines only */
-char const fmt_cyrus_tags[] = "imap\0imaps\0imapd\0pop3\0pop3s\0pop3d\0cyrus/*\0*/imap\0*/imaps\0*/imapd\0*/pop3\0*/pop3s\0*/pop3d\0" ;
+/* every tag this format reads: login_scan tries it on these lines only;
+   the first entry a tag matches is its kind, so the rule "cyrus/" "*" comes last */
+login_tag const fmt_cyrus_tags[] =
+{
+  LOGIN_TAG("imap", IMAP),
+  LOGIN_TAG("imaps", IMAP),
+  LOGIN_TAG("imapd", IMAP),
+  LOGIN_TAG("pop3", POP3),
+  LOGIN_TAG("pop3s", POP3),
+  LOGIN_TAG("pop3d", POP3),
+  LOGIN_TAG("*/imap", IMAP),
+  LOGIN_TAG("*/imaps", IMAP),
+  LOGIN_TAG("*/imapd", IMAP),
+  LOGIN_TAG("*/pop3", POP3),
+  LOGIN_TAG("*/pop3s", POP3),
+  LOGIN_TAG("*/pop3d", POP3),
+  LOGIN_TAG("cyrus/*", NAMED),
+  LOGIN_TAG_END
+} ;
 
 char const fmt_cyrus_sample[] =
   "Nov 23 21:30:00 mail cyrus/imap[4242]: login: client.example.org [192.0.2.7] alice plaintext User logged in SESSIONID=<cyrus-4242-1700000000-1-123>" ;

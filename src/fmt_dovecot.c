@@ -130,6 +130,8 @@ static int proxy (logline const *l, char const *s, size_t len, char const *sourc
   return lp_grant(out, l, &a, s + 6, ulen, source) ;
 }
 
+enum { DOVECOT = 1, LOGINPROC } ;
+
 static char const *process (char const *s, size_t len, size_t *n)
 {
   if ((*n = lp_prefix(s, len, "imap-login"))) return "dovecot/imap" ;
@@ -145,9 +147,9 @@ int fmt_dovecot (logline const *l, unsigned int fmt, pidtab *p, login *out, char
   logline ll = *l ;
   long gt ;
   addr a ;
-  (void)fmt ; (void)p ;
+  (void)p ;
 
-  if (lp_tag(l, "dovecot"))
+  if (lp_tagkind(l, fmt) == DOVECOT)
   {
     int64_t t ;
     /* 1.x writes its own stamp after the tag */
@@ -188,7 +190,13 @@ int fmt_dovecot (logline const *l, unsigned int fmt, pidtab *p, login *out, char
 }
 
 /* every tag this format reads: login_scan tries it on these lines only */
-char const fmt_dovecot_tags[] = "dovecot\0imap-login\0pop3-login\0" ;
+login_tag const fmt_dovecot_tags[] =
+{
+  LOGIN_TAG("dovecot", DOVECOT),
+  LOGIN_TAG("imap-login", LOGINPROC),
+  LOGIN_TAG("pop3-login", LOGINPROC),
+  LOGIN_TAG_END
+} ;
 
 char const fmt_dovecot_sample[] =
   "Nov 23 21:30:00 imap-login: Info: Login: user=<alice>, method=PLAIN, rip=192.0.2.7, lip=192.0.2.1, mpid=4242, secured, session=<AbCdEf0123456789>" ;

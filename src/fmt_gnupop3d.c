@@ -29,7 +29,6 @@ int fmt_gnupop3d (logline const *l, unsigned int fmt, pidtab *p, login *out, cha
   addr a ;
   (void)fmt ; (void)p ;
 
-  if (!lp_tag(l, "gnu-pop3d")) return 0 ;
   if (!lp_prefix(s, len, "User ")) return 0 ;
   while (pos <= len && k < 10)
   {
@@ -50,7 +49,11 @@ int fmt_gnupop3d (logline const *l, unsigned int fmt, pidtab *p, login *out, cha
 }
 
 /* every tag this format reads: login_scan tries it on these lines only */
-char const fmt_gnupop3d_tags[] = "gnu-pop3d\0" ;
+login_tag const fmt_gnupop3d_tags[] =
+{
+  LOGIN_TAG("gnu-pop3d", 0),
+  LOGIN_TAG_END
+} ;
 
 char const fmt_gnupop3d_sample[] =
   "Nov 23 21:30:00 mail gnu-pop3d[4242]: User alice logged in with mailbox /var/spool/mail/alice from 192.0.2.7" ;

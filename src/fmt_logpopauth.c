@@ -25,7 +25,6 @@ int fmt_logpopauth (logline const *l, unsigned int fmt, pidtab *p, login *out, c
   addr a ;
   (void)fmt ; (void)p ;
 
-  if (!lp_tag(l, "logpopauth-post")) return 0 ;
   if (!(n = lp_prefix(s, len, "info: login "))) return 0 ;
   s += n ; len -= n ;
   n = lp_addr(s, len, " ", &a) ;
@@ -39,7 +38,11 @@ int fmt_logpopauth (logline const *l, unsigned int fmt, pidtab *p, login *out, c
 }
 
 /* every tag this format reads: login_scan tries it on these lines only */
-char const fmt_logpopauth_tags[] = "logpopauth-post\0" ;
+login_tag const fmt_logpopauth_tags[] =
+{
+  LOGIN_TAG("logpopauth-post", 0),
+  LOGIN_TAG_END
+} ;
 
 char const fmt_logpopauth_sample[] =
   "@400000006923a1b20c3d1e2f logpopauth-post: info: login 192.0.2.7 alice" ;

@@ -89,11 +89,16 @@ static int sid_scan (char const *s, size_t len, int imap, uint64_t *key)
   return 1 ;
 }
 
-static char const *service (logline const *l)
+enum { POP3 = 1, IMAP } ;
+
+static char const *service (logline const *l, unsigned int fmt)
 {
-  if (lp_tag(l, "pop3d") || lp_tag(l, "gnu-pop3d")) return "mailutils/pop3" ;
-  if (lp_tag(l, "imap4d") || lp_tag(l, "gnu-imap4d")) return "mailutils/imap" ;
-  return 0 ;
+  switch (lp_tagkind(l, fmt))
+  {
+    case POP3 : return "mailutils/pop3" ;
+    case IMAP : return "mailutils/imap" ;
+    default : return 0 ;
+  }
 }
 
 enum { OTHER, LOGIN, FAILED, ENDED } ;
@@ -160,7 +165,7 @@ int fmt_mailutils (logline const *l, unsigned int fmt, pidtab *p, login *out, ch
   int imap, hassid, what ;
   addr a ;
 
-  if (!(source = service(l))) return 0 ;
+  if (!(source = service(l, fmt))) return 0 ;
   imap = source[10] == 'i' ;
   hassid = sid_scan(s, len, imap, &key) ;
   if (hassid)
@@ -208,7 +213,15 @@ int fmt_mailutils (logline const *l, unsigned int fmt, pidtab *p, login *out, ch
 }
 
 /* every tag this format reads: login_scan tries it on these lines only */
-char const fmt_mailutils_tags[] = "pop3d\0gnu-pop3d\0imap4d\0gnu-imap4d\0tcpserver\0" ;
+login_tag const fmt_mailutils_tags[] =
+{
+  LOGIN_TAG("pop3d", POP3),
+  LOGIN_TAG("gnu-pop3d", POP3),
+  LOGIN_TAG("imap4d", IMAP),
+  LOGIN_TAG("gnu-imap4d", IMAP),
+  LOGIN_TAG_TCPSERVER,
+  LOGIN_TAG_END
+} ;
 
 char const fmt_mailutils_sample[] =
   "Nov 23 21:30:00 mail pop3d[4241]: 2ANLbhI0 192.0.2.7\n"

@@ -34,13 +34,6 @@ static int from (char const *s, size_t len, addr *a)
   return addr_parse(s, c, a) ;
 }
 
-static int tagok (logline const *l)
-{
-  static char const *const tags[] = { "perdition", "perdition.pop3", "perdition.pop3s", "perdition.imap4", "perdition.imap4s", "perdition.imaps", 0 } ;
-  for (unsigned int i = 0 ; tags[i] ; i++) if (lp_tag(l, tags[i])) return 1 ;
-  return 0 ;
-}
-
 int fmt_perdition (logline const *l, unsigned int fmt, pidtab *p, login *out, char const **why)
 {
   char const *s = l->msg ;
@@ -50,7 +43,6 @@ int fmt_perdition (logline const *l, unsigned int fmt, pidtab *p, login *out, ch
   addr a ;
   (void)fmt ; (void)p ;
 
-  if (!tagok(l)) return 0 ;
   /* perdition writes "Auth: " and one space, whatever the version */
   if (!(n = lp_prefix(s, len, "Auth: "))) return 0 ;
   s += n ; len -= n ;
@@ -74,7 +66,16 @@ int fmt_perdition (logline const *l, unsigned int fmt, pidtab *p, login *out, ch
 }
 
 /* every tag this format reads: login_scan tries it on these lines only */
-char const fmt_perdition_tags[] = "perdition\0perdition.pop3\0perdition.pop3s\0perdition.imap4\0perdition.imap4s\0perdition.imaps\0" ;
+login_tag const fmt_perdition_tags[] =
+{
+  LOGIN_TAG("perdition", 0),
+  LOGIN_TAG("perdition.pop3", 0),
+  LOGIN_TAG("perdition.pop3s", 0),
+  LOGIN_TAG("perdition.imap4", 0),
+  LOGIN_TAG("perdition.imap4s", 0),
+  LOGIN_TAG("perdition.imaps", 0),
+  LOGIN_TAG_END
+} ;
 
 char const fmt_perdition_sample[] =
   "Nov 23 21:30:00 mail perdition.pop3[4242]: Auth: 192.0.2.7:41234->192.0.2.1:110 client-secure=plaintext authorisation_id=NONE authentication_id=\"alice\" server=\"10.0.0.5:110\" protocol=POP3 server-secure=plaintext status=\"ok\"" ;

@@ -25,7 +25,6 @@ int fmt_popa3d (logline const *l, unsigned int fmt, pidtab *p, login *out, char 
   size_t len = l->msglen, n ;
   addr a ;
 
-  if (!lp_tag(l, "popa3d")) return 0 ;
   if ((n = lp_prefix(s, len, "Session from ")))
   {
     if (!l->haspid) return 0 ;
@@ -55,7 +54,12 @@ int fmt_popa3d (logline const *l, unsigned int fmt, pidtab *p, login *out, char 
 }
 
 /* every tag this format reads: login_scan tries it on these lines only */
-char const fmt_popa3d_tags[] = "popa3d\0tcpserver\0" ;
+login_tag const fmt_popa3d_tags[] =
+{
+  LOGIN_TAG("popa3d", 0),
+  LOGIN_TAG_TCPSERVER,
+  LOGIN_TAG_END
+} ;
 
 char const fmt_popa3d_sample[] =
   "Nov 23 21:30:00 mail popa3d[4242]: Authentication passed for alice -- [192.0.2.7]" ;

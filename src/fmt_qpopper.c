@@ -16,11 +16,6 @@
  * "[file.c:line]" if there), and what precedes it is qpopper's.
  */
 
-static int tagok (logline const *l)
-{
-  return lp_tag(l, "popper") || lp_tag(l, "qpopper") || lp_tag(l, "in.qpopper") || lp_tag(l, "in.popper") ;
-}
-
 static int isnum (char const *s, size_t len) { return len && lp_digits(s, len) == len ; }
 
 int fmt_qpopper (logline const *l, unsigned int fmt, pidtab *p, login *out, char const **why)
@@ -31,7 +26,6 @@ int fmt_qpopper (logline const *l, unsigned int fmt, pidtab *p, login *out, char
   addr a ;
   (void)fmt ; (void)p ;
 
-  if (!tagok(l)) return 0 ;
   if ((n = lp_prefix(s, len, "Stats: ")))
   {
     /* the last six words, from the end: ws[i]..we[i] */
@@ -75,7 +69,14 @@ int fmt_qpopper (logline const *l, unsigned int fmt, pidtab *p, login *out, char
 }
 
 /* every tag this format reads: login_scan tries it on these lines only */
-char const fmt_qpopper_tags[] = "popper\0qpopper\0in.qpopper\0in.popper\0" ;
+login_tag const fmt_qpopper_tags[] =
+{
+  LOGIN_TAG("popper", 0),
+  LOGIN_TAG("qpopper", 0),
+  LOGIN_TAG("in.qpopper", 0),
+  LOGIN_TAG("in.popper", 0),
+  LOGIN_TAG_END
+} ;
 
 char const fmt_qpopper_sample[] =
   "Nov 23 21:30:00 mail in.qpopper[4242]: (v4.0.9) POP login by user \"alice\" at (client.example.org) 192.0.2.7 [pop_log.c:244]" ;

@@ -24,11 +24,6 @@
  * ended" and "autologout" forget it.
  */
 
-static int tagok (logline const *l)
-{
-  return lp_tag(l, "solid-pop3d") || lp_tag(l, "spop3d") ;
-}
-
 int fmt_solidpop3d (logline const *l, unsigned int fmt, pidtab *p, login *out, char const **why)
 {
   char const *s = l->msg ;
@@ -36,7 +31,6 @@ int fmt_solidpop3d (logline const *l, unsigned int fmt, pidtab *p, login *out, c
   long k ;
   addr a ;
 
-  if (!tagok(l)) return 0 ;
   if ((n = lp_prefix(s, len, "connect from ")))
   {
     if (l->haspid && lp_addr(s + n, len - n, "", &a)) pidtab_put(p, l, fmt, l->pid, &a) ;
@@ -77,7 +71,13 @@ int fmt_solidpop3d (logline const *l, unsigned int fmt, pidtab *p, login *out, c
 }
 
 /* every tag this format reads: login_scan tries it on these lines only */
-char const fmt_solidpop3d_tags[] = "solid-pop3d\0spop3d\0tcpserver\0" ;
+login_tag const fmt_solidpop3d_tags[] =
+{
+  LOGIN_TAG("solid-pop3d", 0),
+  LOGIN_TAG("spop3d", 0),
+  LOGIN_TAG_TCPSERVER,
+  LOGIN_TAG_END
+} ;
 
 char const fmt_solidpop3d_sample[] =
   "Nov 23 21:30:00 mail solid-pop3d[4242]: user alice authenticated - 192.0.2.7" ;

@@ -21,7 +21,6 @@ int fmt_teapop (logline const *l, unsigned int fmt, pidtab *p, login *out, char 
   addr a ;
   (void)fmt ; (void)p ;
 
-  if (!lp_tag(l, "teapop")) return 0 ;
   if (lp_prefix(s, len, "Failed login") || lp_prefix(s, len, "Unsuccessful login"))
     return lp_refuse(why, "not a successful login") ;
   if (!(n = lp_prefix(s, len, "Successful login for "))) return 0 ;
@@ -33,7 +32,11 @@ int fmt_teapop (logline const *l, unsigned int fmt, pidtab *p, login *out, char 
 }
 
 /* every tag this format reads: login_scan tries it on these lines only */
-char const fmt_teapop_tags[] = "teapop\0" ;
+login_tag const fmt_teapop_tags[] =
+{
+  LOGIN_TAG("teapop", 0),
+  LOGIN_TAG_END
+} ;
 
 char const fmt_teapop_sample[] =
   "Nov 23 21:30:00 mail teapop[4242]: Successful login for alice@example.org from client.example.org [192.0.2.7]" ;

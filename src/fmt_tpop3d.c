@@ -72,7 +72,6 @@ int fmt_tpop3d (logline const *l, unsigned int fmt, pidtab *p, login *out, char 
   addr a ;
   (void)fmt ; (void)p ;
 
-  if (!lp_tag(l, "tpop3d")) return 0 ;
   if (lp_prefix(s, len, "authcontext_new_user_pass: began session for ")
    || lp_prefix(s, len, "authcontext_new_apop: began session for "))
     return lp_refuse(why, "no address here: the fork_child line of the same login has it") ;
@@ -110,7 +109,11 @@ int fmt_tpop3d (logline const *l, unsigned int fmt, pidtab *p, login *out, char 
 }
 
 /* every tag this format reads: login_scan tries it on these lines only */
-char const fmt_tpop3d_tags[] = "tpop3d\0" ;
+login_tag const fmt_tpop3d_tags[] =
+{
+  LOGIN_TAG("tpop3d", 0),
+  LOGIN_TAG_END
+} ;
 
 char const fmt_tpop3d_sample[] =
   "Nov 23 21:30:00 mail tpop3d[4242]: fork_child: [7]alice(192.0.2.7): began session for `alice' with pam; child PID is 4243" ;

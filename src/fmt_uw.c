@@ -19,11 +19,16 @@
  * "Login failed ...", "AUTHENTICATE ... failure" are not logins.
  */
 
-static char const *service (logline const *l)
+enum { POP3 = 1, IMAP } ;
+
+static char const *service (logline const *l, unsigned int fmt)
 {
-  if (lp_tag(l, "ipop3d") || lp_tag(l, "ipop3sd") || lp_tag(l, "pop3s") || lp_tag(l, "ipop2d")) return "uw/pop3" ;
-  if (lp_tag(l, "imapd") || lp_tag(l, "imapsd") || lp_tag(l, "imaps")) return "uw/imap" ;
-  return 0 ;
+  switch (lp_tagkind(l, fmt))
+  {
+    case POP3 : return "uw/pop3" ;
+    case IMAP : return "uw/imap" ;
+    default : return 0 ;
+  }
 }
 
 int fmt_uw (logline const *l, unsigned int fmt, pidtab *p, login *out, char const **why)
@@ -31,10 +36,10 @@ int fmt_uw (logline const *l, unsigned int fmt, pidtab *p, login *out, char cons
   static char const *const keys[] = { "Login user=", "Authenticated user=", "Auth user=", "APOP user=", 0 } ;
   char const *s = l->msg ;
   size_t len = l->msglen, n = 0, d ;
-  char const *source = service(l) ;
+  char const *source = service(l, fmt) ;
   long br, h ;
   addr a ;
-  (void)fmt ; (void)p ;
+  (void)p ;
 
   if (!source) return 0 ;
   if (lp_prefix(s, len, "[ID "))
@@ -74,7 +79,17 @@ int fmt_uw (logline const *l, unsigned int fmt, pidtab *p, login *out, char cons
 }
 
 /* every tag this format reads: login_scan tries it on these lines only */
-char const fmt_uw_tags[] = "ipop3d\0ipop3sd\0pop3s\0ipop2d\0imapd\0imapsd\0imaps\0" ;
+login_tag const fmt_uw_tags[] =
+{
+  LOGIN_TAG("ipop3d", POP3),
+  LOGIN_TAG("ipop3sd", POP3),
+  LOGIN_TAG("pop3s", POP3),
+  LOGIN_TAG("ipop2d", POP3),
+  LOGIN_TAG("imapd", IMAP),
+  LOGIN_TAG("imapsd", IMAP),
+  LOGIN_TAG("imaps", IMAP),
+  LOGIN_TAG_END
+} ;
 
 char const fmt_uw_sample[] =
   "Nov 23 21:30:00 mail imapd[4242]: Login user=alice host=client.example.org [192.0.2.7]" ;

@@ -46,7 +46,6 @@ int fmt_vchkpw (logline const *l, unsigned int fmt, pidtab *p, login *out, char 
   addr a ;
   (void)fmt ; (void)p ;
 
-  if (!lp_tag(l, "vpopmail")) return 0 ;
   if ((n = lp_prefix(s, len, "vchkpw-")))
   {
     if (!(source = service(s + n, len - n, &n))) return 0 ;
@@ -80,7 +79,11 @@ int fmt_vchkpw (logline const *l, unsigned int fmt, pidtab *p, login *out, char 
 }
 
 /* every tag this format reads: login_scan tries it on these lines only */
-char const fmt_vchkpw_tags[] = "vpopmail\0" ;
+login_tag const fmt_vchkpw_tags[] =
+{
+  LOGIN_TAG("vpopmail", 0),
+  LOGIN_TAG_END
+} ;
 
 char const fmt_vchkpw_sample[] =
   "Nov 23 21:30:00 mail vpopmail[4242]: vchkpw-pop3: login [alice@example.org] from 192.0.2.7" ;

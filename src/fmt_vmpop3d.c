@@ -34,7 +34,6 @@ int fmt_vmpop3d (logline const *l, unsigned int fmt, pidtab *p, login *out, char
   long k ;
   addr a ;
 
-  if (!lp_tag(l, "vm-pop3d")) return 0 ;
   if ((n = lp_prefix(s, len, "Connect from ")))
   {
     if (l->haspid && lp_addr(s + n, len - n, "", &a)) pidtab_put(p, l, fmt, l->pid, &a) ;
@@ -71,7 +70,12 @@ int fmt_vmpop3d (logline const *l, unsigned int fmt, pidtab *p, login *out, char
 }
 
 /* every tag this format reads: login_scan tries it on these lines only */
-char const fmt_vmpop3d_tags[] = "vm-pop3d\0tcpserver\0" ;
+login_tag const fmt_vmpop3d_tags[] =
+{
+  LOGIN_TAG("vm-pop3d", 0),
+  LOGIN_TAG_TCPSERVER,
+  LOGIN_TAG_END
+} ;
 
 char const fmt_vmpop3d_sample[] =
   "Nov 23 21:30:00 mail vm-pop3d[4242]: User alice logged in from 192.0.2.7" ;

@@ -13,7 +13,9 @@
  */
 #define TAGSLOTS 512
 static struct { char const *tag ; size_t len ; uint64_t mask ; } tagtab[TAGSLOTS] ;
-static int tagtab_state = 0 ;  /* 0 not built, 1 built, -1 too many tags: try every format */
+/* 0 not built, 1 built, -1 too many tags: no format is tried, since a
+   parser does not check its tag (tests/20 would see no sample granted) */
+static int tagtab_state = 0 ;
 
 /*
  * The tags that are rules (a "*" first or last, lp_tagrule): their fixed
@@ -95,9 +97,11 @@ static void tagtab_build (void)
 {
   size_t used = 0 ;
   for (unsigned int f = 0 ; f < login_nformats && f < 64 ; f++)
-    for (char const *t = login_formats[f].tags ; *t ; t += strlen(t) + 1)
+    for (login_tag const *g = login_formats[f].tags ; g->name ; g++)
     {
-      size_t len = strlen(t), i ;
+      char const *t = g->name ;
+      size_t len = g->len, i ;
+      if (!len || g->kind == LOGIN_TAG_JOIN) continue ;
       if (t[0] == '*' || t[len-1] == '*')
       {
         if (!rule_add(t, len, (uint64_t)1 << f)) { tagtab_state = -1 ; return ; }
@@ -116,7 +120,7 @@ static uint64_t tagmask (logline const *l)
   size_t i ;
   uint64_t mask ;
   if (!tagtab_state) tagtab_build() ;
-  if (tagtab_state < 0) return ~(uint64_t)0 ;
+  if (tagtab_state < 0) return 0 ;
   i = tagslot(l->tag, l->taglen) ;
   mask = tagtab[i].tag ? tagtab[i].mask : 0 ;
   for (unsigned int k = 0 ; k < nrulesets ; k++)
@@ -138,15 +142,15 @@ static uint64_t tagmask (logline const *l)
   return mask ;
 }
 
-/* the formats that list tcpserver in their tags */
+/* the formats that join tcpserver's lines (LOGIN_TAG_TCPSERVER in their tags) */
 static uint64_t tcpmask = 0 ;
 static int tcpmask_done = 0 ;
 
 static uint64_t tcpmask_init (void)
 {
   for (unsigned int f = 0 ; f < login_nformats && f < 64 ; f++)
-    for (char const *t = login_formats[f].tags ; *t ; t += strlen(t) + 1)
-      if (!strcmp(t, "tcpserver")) tcpmask |= (uint64_t)1 << f ;
+    for (login_tag const *g = login_formats[f].tags ; g->name ; g++)
+      if (g->kind == LOGIN_TAG_JOIN) tcpmask |= (uint64_t)1 << f ;
   tcpmask_done = 1 ;
   return tcpmask ;
 }
@@ -160,13 +164,13 @@ static uint64_t tcpmask_init (void)
  * unread, *why and *fmt set; 0 if l is left to the formats (the source
  * is trusted, or no format reads l).
  */
-static int distrust (logline const *l, uint64_t enabled, int every, char const **rawnl, char const **why, unsigned int *fmt)
+static int distrust (logline const *l, uint64_t enabled, char const **rawnl, char const **why, unsigned int *fmt)
 {
   uint64_t m ;
   if (!*rawnl && l->socklog) *rawnl = logline_rawnl(l) ;
   if (!*rawnl) return 0 ;
-  m = every ? enabled : enabled & tagmask(l) ;
-  if (!m && lp_prefix(l->msg, l->msglen, "tcpserver: ")) m = enabled & tcpservermask() ;
+  m = enabled & tagmask(l) ;
+  if (!m && (lp_tag(l, "tcpserver") || lp_prefix(l->msg, l->msglen, "tcpserver: "))) m = enabled & tcpservermask() ;
   if (!m) return 0 ;
   *why = "socklog wrote this source, and a server in it logs a client's newline raw" ;
   if (fmt) for (*fmt = 0 ; !(m >> *fmt & 1) ; ++*fmt) ;
@@ -183,8 +187,8 @@ static int distrust (logline const *l, uint64_t enabled, int every, char const *
  */
 /* given: a line already split (a journal entry's parts), else s is split here */
 /* inlined into each caller: it is the per-line path of readlog */
-static inline int scan (logline const *given, char const *s, size_t len, int64_t now, uint64_t enabled, int every, loginsrc const *src, pidtab *p, login *out, char const **why, unsigned int *fmt) gccattr_inline ;
-static inline int scan (logline const *given, char const *s, size_t len, int64_t now, uint64_t enabled, int every, loginsrc const *src, pidtab *p, login *out, char const **why, unsigned int *fmt)
+static inline int scan (logline const *given, char const *s, size_t len, int64_t now, uint64_t enabled, loginsrc const *src, pidtab *p, login *out, char const **why, unsigned int *fmt) gccattr_inline ;
+static inline int scan (logline const *given, char const *s, size_t len, int64_t now, uint64_t enabled, loginsrc const *src, pidtab *p, login *out, char const **why, unsigned int *fmt)
 {
   logline l ;
   login got = { .ip = ADDR_ZERO, .time = -1, .user = 0, .userlen = 0, .source = 0 } ;
@@ -197,9 +201,9 @@ static inline int scan (logline const *given, char const *s, size_t len, int64_t
   l.joinhost = l.hostlen ? l.host : src->host ? src->host : "" ;
   l.joinhostlen = l.hostlen ? l.hostlen : src->host ? src->hostlen : 0 ;
   /* distrust's work only for a line of socklog, or a source already refused */
-  if (src->rawnl && (*src->rawnl || l.socklog) && distrust(&l, enabled, every, src->rawnl, why, fmt)) return -1 ;
+  if (src->rawnl && (*src->rawnl || l.socklog) && distrust(&l, enabled, src->rawnl, why, fmt)) return -1 ;
   if ((enabled & tcpservermask()) && lp_tcpserver(&l, p)) return -2 ;
-  if (!every) enabled &= tagmask(&l) ;
+  enabled &= tagmask(&l) ;
   for (unsigned int i = 0 ; enabled && i < login_nformats && i < 64 ; i++)
   {
     char const *w = 0 ;
@@ -232,7 +236,7 @@ static inline int scan (logline const *given, char const *s, size_t len, int64_t
 
 int login_scan_logline (logline const *l, uint64_t enabled, loginsrc const *src, pidtab *p, login *out, char const **why, unsigned int *fmt)
 {
-  return scan(l, l->msg, l->msglen, l->now, enabled, 0, src, p, out, why, fmt) ;
+  return scan(l, l->msg, l->msglen, l->now, enabled, src, p, out, why, fmt) ;
 }
 
 uint64_t login_tagformats (logline const *l)
@@ -242,12 +246,7 @@ uint64_t login_tagformats (logline const *l)
 
 int login_scan_fmt (char const *s, size_t len, int64_t now, uint64_t enabled, loginsrc const *src, pidtab *p, login *out, char const **why, unsigned int *fmt)
 {
-  return scan(0, s, len, now, enabled, 0, src, p, out, why, fmt) ;
-}
-
-int login_scan_every (char const *s, size_t len, int64_t now, uint64_t enabled, loginsrc const *src, pidtab *p, login *out, char const **why, unsigned int *fmt)
-{
-  return scan(0, s, len, now, enabled, 1, src, p, out, why, fmt) ;
+  return scan(0, s, len, now, enabled, src, p, out, why, fmt) ;
 }
 
 int login_scan (char const *s, size_t len, int64_t now, uint64_t enabled, loginsrc const *src, pidtab *p, login *out, char const **why)

@@ -27,14 +27,36 @@ struct login_s
  * this format but is refused (for readlog's dry run).
  */
 typedef int login_parse_fn (logline const *l, unsigned int fmt, pidtab *p, login *out, char const **why) ;
+
+/*
+ * A program tag a format reads: the tag itself, or a rule (a "*" first
+ * or last, lp_tagrule).  This list is the only place a format names its
+ * tags: login_scan hands parse only the lines whose tag is listed, and
+ * parse asks lp_tagkind which entry it was, never compares the tag
+ * again.  kind is the format's own (the service a tag stands for),
+ * from 1; LOGIN_TAG_JOIN marks an entry that is no tag parse reads:
+ * tcpserver's, whose "ok" lines the format joins its logins to.  The
+ * list ends with a null name.
+ */
+typedef struct login_tag_s login_tag ;
+struct login_tag_s
+{
+  char const *name ;
+  size_t len ;
+  unsigned int kind ;
+} ;
+#define LOGIN_TAG(s, k) { .name = s, .len = sizeof(s) - 1, .kind = (k) }
+#define LOGIN_TAG_JOIN 255
+#define LOGIN_TAG_TCPSERVER LOGIN_TAG("tcpserver", LOGIN_TAG_JOIN)
+#define LOGIN_TAG_END { .name = 0, .len = 0, .kind = 0 }
+
 typedef struct login_format_s login_format ;
 struct login_format_s
 {
   char const *name ;       /* "dovecot", "courier", ... */
   login_parse_fn *parse ;
   char const *sample ;     /* one successful login line, for docs and tests */
-  char const *tags ;       /* every program tag parse reads, each ending
-                              in NUL, then an empty one: "imapd\0pop3d\0" */
+  login_tag const *tags ;
 } ;
 extern login_format const login_formats[] ;
 extern unsigned int const login_nformats ;
@@ -69,13 +91,6 @@ extern int login_scan (char const *s, size_t len, int64_t now, uint64_t enabled,
 
 /* the same, and *fmt is the index of the format that refused, on -1 */
 extern int login_scan_fmt (char const *s, size_t len, int64_t now, uint64_t enabled, loginsrc const *src, pidtab *p, login *out, char const **why, unsigned int *fmt) ;
-
-/*
- * login_scan tries a format only on the lines whose tag is in its tags;
- * login_scan_every tries every enabled format on every line, for the
- * tests that check the two agree.
- */
-extern int login_scan_every (char const *s, size_t len, int64_t now, uint64_t enabled, loginsrc const *src, pidtab *p, login *out, char const **why, unsigned int *fmt) ;
 
 /*
  * A line already in parts (readlog's journal entries: the tag, pid and

@@ -26,6 +26,19 @@ int lp_tag (logline const *l, char const *name)
   return l->taglen == n && !memcmp(l->tag, name, n) ;
 }
 
+unsigned int lp_tagkind (logline const *l, unsigned int fmt)
+{
+  if (!l->taglen) return 0 ;
+  /* on the lines of the formats a tag chose: the first byte rules out most entries */
+  for (login_tag const *g = login_formats[fmt].tags ; g->name ; g++)
+  {
+    if (g->kind == LOGIN_TAG_JOIN) continue ;
+    if (g->len == l->taglen && g->name[0] == l->tag[0] && !memcmp(g->name, l->tag, g->len)) return g->kind ;
+    if ((g->name[0] == '*' || g->name[g->len-1] == '*') && lp_tagrule(l->tag, l->taglen, g->name, g->len)) return g->kind ;
+  }
+  return 0 ;
+}
+
 int lp_tagrule (char const *tag, size_t taglen, char const *rule, size_t n)
 {
   if (!n) return 0 ;

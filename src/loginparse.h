@@ -21,8 +21,15 @@ extern size_t lp_prefix (char const *s, size_t len, char const *p) ;
 /* s (len bytes) ends with the string p: 1 if so */
 extern int lp_suffix (char const *s, size_t len, char const *p) ;
 
-/* the tag is exactly name */
+/* the tag is exactly name (tcpserver's, for lp_tcpserver) */
 extern int lp_tag (logline const *l, char const *name) ;
+
+/*
+ * The kind of the first entry of login_formats[fmt].tags that l's tag
+ * matches (login.h), or 0: how a parser learns which of its tags the
+ * line has, from the one list that names them.
+ */
+extern unsigned int lp_tagkind (logline const *l, unsigned int fmt) ;
 
 /*
  * A tag rule, as a format's tags list may hold: "cyrus/" then "*" is

@@ -51,12 +51,6 @@ for e in "$FX"/*/*.expect; do
   LC_ALL=C sort "$w" > "$T/want"
   if cmp -s "$T/got" "$T/want"; then ok "$name: logins are exactly those of ${w##*/} ($(wc -l < "$T/want"))"
   else notok "$name: logins are exactly those of ${w##*/}" "$(diff "$T/want" "$T/got" | sed -n '1,20p')"; fi
-  # login_scan tries a format only on the tags it lists: the same
-  # logins and refusals as with every format on every line
-  "$L" $J -v -n $NOW < "$T/in" > "$T/v.tags" 2>&1
-  "$L" $J -v -A -n $NOW < "$T/in" > "$T/v.every" 2>&1
-  if cmp -s "$T/v.tags" "$T/v.every"; then ok "$name: the formats its tags select read it as all formats do ($(wc -l < "$T/v.tags") lines of logtool -v)"
-  else notok "$name: the formats its tags select read it as all formats do" "$(diff "$T/v.every" "$T/v.tags" | sed -n '1,10p')"; fi
   # the adversarial user names carry 203.0.113.66: never an address granted
   checknogrep "$name: no grant to an address from a user name" ' 203\.0\.113\.' <(awk '{ print " " $3 }' "$T/out")
   # every line logtool prints is well-formed

@@ -14,8 +14,7 @@
 /*
  * logtool: reads log lines on stdin and prints, for each line that is a
  * successful login, "FORMAT SOURCE ADDR TIME USER"; with -v, also
- * "reject FORMAT REASON" for each line a format refused; with -A, every
- * enabled format reads every line, whatever its tag (login_scan_every); with
+ * "reject FORMAT REASON" for each line a format refused; with
  * -j HOST, a line without a syslog host is HOST's (readlog -j) for the joins;
  * with -l, each login is preceded by the number of its line and a space.  -L lists the
  * formats' names, -s NAME prints that format's sample (one line, or a
@@ -23,12 +22,11 @@
  * the fixture scripts compare its output, so keep it stable.
  */
 
-#define USAGE "logtool [ -v ] [ -A ] [ -l ] [ -j host ] [ -n now ] [ -f format,format,... ] [ -L | -s format ]"
+#define USAGE "logtool [ -v ] [ -l ] [ -j host ] [ -n now ] [ -f format,format,... ] [ -L | -s format ]"
 #define dieusage() strerr_dieusage(100, USAGE)
 #define LINEMAX 8192
 
 static int verbose = 0 ;
-static int every = 0 ;
 static int numbered = 0 ;
 static uint64_t lineno = 0 ;
 static int64_t now ;
@@ -57,7 +55,7 @@ static void line (char const *s, size_t len)
   login l ;
   char const *why ;
   unsigned int f = 0 ;
-  int r = (every ? login_scan_every : login_scan_fmt)(s, len, now, enabled, &src, &tab, &l, &why, &f) ;
+  int r = login_scan_fmt(s, len, now, enabled, &src, &tab, &l, &why, &f) ;
   if (r == -1) reject(login_formats[f].name, why) ;
   if (r < 0) return ;
   if (numbered) { put(tbuf, uint64_fmt(tbuf, lineno)) ; puts_(" ") ; }
@@ -109,12 +107,11 @@ int main (int argc, char const *const *argv)
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)
     {
-      int opt = subgetopt_r(argc, argv, "vAlj:n:f:Ls:", &l) ;
+      int opt = subgetopt_r(argc, argv, "vlj:n:f:Ls:", &l) ;
       if (opt == -1) break ;
       switch (opt)
       {
         case 'v' : verbose = 1 ; break ;
-        case 'A' : every = 1 ; break ;
         case 'j' : src.host = l.arg ; src.hostlen = strlen(l.arg) ; break ;
         case 'l' : numbered = 1 ; break ;
         case 'n' : if (!int64_scan(l.arg, &now)) dieusage() ; break ;
