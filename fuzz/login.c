@@ -165,7 +165,7 @@ static unsigned int literals (char const *s, size_t len, addr const *a, size_t u
   return k ;
 }
 
-static int scanline (char const *s, size_t len, uint64_t mask, pidtab const *before, login *out)
+static int scanline (char const *s, size_t len, uint64_t mask, pidtab const *before, loginok *out)
 {
   pidtab p = *before ;
   char const *why ;
@@ -179,7 +179,7 @@ static int placechar (char c)
 }
 
 /* the lines of s (len bytes) fed in order with a fresh pidtab: the answer for the line at off */
-static int replayto (char const *s, size_t len, uint64_t mask, size_t off, login *out)
+static int replayto (char const *s, size_t len, uint64_t mask, size_t off, loginok *out)
 {
   pidtab p = PIDTAB_ZERO ;
   size_t pos = 0 ;
@@ -199,7 +199,7 @@ static int replayto (char const *s, size_t len, uint64_t mask, size_t off, login
  * the lines of all before off fed as reader from with hostless lines
  * host's, then the line s as reader 0 with hostless lines other's
  */
-static int crossed (char const *all, size_t off, char const *s, size_t len, uint64_t mask, unsigned int from, char const *host, char const *other, login *out)
+static int crossed (char const *all, size_t off, char const *s, size_t len, uint64_t mask, unsigned int from, char const *host, char const *other, loginok *out)
 {
   static pidtab p ;
   loginsrc before = { .id = from, .host = host, .hostlen = host ? strlen(host) : 0 } ;
@@ -211,7 +211,7 @@ static int crossed (char const *all, size_t off, char const *s, size_t len, uint
   {
     char const *lf = memchr(all + pos, '\n', off - pos) ;
     size_t n = lf ? (size_t)(lf - (all + pos)) : off - pos ;
-    login x ;
+    loginok x ;
     login_scan(all + pos, n, FUZZ_NOW, mask, &before, &p, &x, &why) ;
     pos += n + 1 ;
   }
@@ -222,7 +222,7 @@ static void checkcross (char const *s, size_t len, uint64_t mask, char const *al
 {
   static pidtab empty ;
   pidtab q ;
-  login alone, x ;
+  loginok alone, x ;
   char const *why ;
   int r0, r ;
   empty.n = 0 ;
@@ -283,14 +283,14 @@ static size_t replaceall (char *buf, char const *s, size_t len, char const *u, s
   return out ;
 }
 
-static void checkgrant (char const *s, size_t len, unsigned int f, uint64_t mask, pidtab const *before, login const *g, char const *all, size_t alllen, size_t lineoff)
+static void checkgrant (char const *s, size_t len, unsigned int f, uint64_t mask, pidtab const *before, loginok const *g, char const *all, size_t alllen, size_t lineoff)
 {
   static pidtab empty = PIDTAB_ZERO ;
   size_t ustart = 0, ulen = 0 ;
   size_t pos[64], n[64] ;
   unsigned int k, good = 0 ;
   char buf[len + 64] ;
-  login x ;
+  loginok x ;
 
   CHECK(g->source, "a grant without a source", s, len) ;
   /* logpopauth unescapes the name into its own buffer: then its place is unknown here */
@@ -383,7 +383,7 @@ int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
     size_t len = lf ? (size_t)(lf - (s + pos)) : size - pos ;
     pidtab before = p ;
     char const *why = 0 ;
-    login g ;
+    loginok g ;
     int r = login_scan(s + pos, len, FUZZ_NOW, mask, &fuzzsrc, &p, &g, &why) ;
     CHECK(r >= -2 && r < (int)login_nformats, "login_scan's answer is out of range", s + pos, len) ;
     if (r == -1) CHECK(why, "a refusal without a reason", s + pos, len) ;
@@ -399,7 +399,7 @@ int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
       char const *raw = "a server" ;
       loginsrc d = LOGINSRC_ZERO ;
       char const *why3 = 0 ;
-      login h ;
+      loginok h ;
       int r3 ;
       d.rawnl = &raw ;
       r3 = login_scan(s + pos, len, FUZZ_NOW, mask, &d, &q, &h, &why3) ;

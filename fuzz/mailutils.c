@@ -37,7 +37,7 @@ static int grants ;
 
 static void feed (char const *s, size_t len)
 {
-  login out ;
+  loginok out ;
   char const *why ;
   if (login_scan(s, len, FUZZ_NOW, ~(uint64_t)0, &src, &tab, &out, &why) >= 0) grants++ ;
 }

@@ -47,7 +47,7 @@ static void withcrc (char const *s, size_t len)
   if (len > RECORD_MAX || memchr(s, '\n', len)) return ;
   memcpy(line, s, len) ;
   n = len ;
-  crc = crc32(line, n) ;
+  crc = crc32_buf(line, n) ;
   line[n++] = ' ' ;
   for (int i = 28 ; i >= 0 ; i -= 4) line[n++] = hex[(crc >> i) & 15] ;
   line[n++] = '\n' ;

@@ -8,8 +8,8 @@
 /*
  * skalibs' cdb_find and cdb_traverse_next trust the positions and
  * lengths written in the file: in a damaged cdb the data they return
- * can lie past the end of the map.  cdb_inside says if it is all in it.
+ * can lie past the end of the map.  cdbcheck_inside says if it is all in it.
  */
-extern int cdb_inside (cdb const *c, cdb_data const *d) ;
+extern int cdbcheck_inside (cdb const *c, cdb_data const *d) ;
 
 #endif

@@ -18,7 +18,7 @@ static void init (void)
   ready = 1 ;
 }
 
-uint32_t crc32 (char const *s, size_t len)
+uint32_t crc32_buf (char const *s, size_t len)
 {
   uint32_t c = 0xffffffffU ;
   if (!ready) init() ;

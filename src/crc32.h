@@ -7,6 +7,6 @@
 #include <stdint.h>
 
 /* CRC-32 as in zlib/PNG (poly 0xedb88320), of len bytes of s */
-extern uint32_t crc32 (char const *s, size_t len) ;
+extern uint32_t crc32_buf (char const *s, size_t len) ;
 
 #endif

@@ -20,7 +20,7 @@
 static int file_named (stralloc *sa, char const *dir, char const *prefix, char const *path)
 {
   char hex[8] ;
-  uint320_xfmt(hex, crc32(path, strlen(path)), 8) ;
+  uint320_xfmt(hex, crc32_buf(path, strlen(path)), 8) ;
   return stralloc_cats(sa, dir) && stralloc_cats(sa, prefix)
     && stralloc_catb(sa, hex, 8) && stralloc_0(sa) ;
 }
@@ -115,7 +115,7 @@ int cursor_match (int fd, cursor const *c, int anyino)
   if (!c->fplen) return !anyino ;
   r = pread(fd, buf, c->fplen, c->off - c->fplen) ;
   if (r < 0) return -1 ;
-  return (size_t)r == c->fplen && crc32(buf, c->fplen) == c->crc ;
+  return (size_t)r == c->fplen && crc32_buf(buf, c->fplen) == c->crc ;
 }
 
 static int jcursorchar (unsigned char c) { return c > 0x20 && c < 0x7f ; }

@@ -13,7 +13,7 @@
 void distrust_name (char *name, char const *path)
 {
   memcpy(name, "distrust.", 9) ;
-  uint320_xfmt(name + 9, crc32(path, strlen(path)), 8) ;
+  uint320_xfmt(name + 9, crc32_buf(path, strlen(path)), 8) ;
   name[17] = 0 ;
 }
 

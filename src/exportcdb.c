@@ -71,7 +71,7 @@ int export_cdb_same (char const *path, addr const *a, size_t n)
   {
     char s[ADDR_FMT] ;
     int k = cdb_find(&d, &v, s, addr_fmt(s, a + i)) ;
-    if (k < 0 || (k && !cdb_inside(&d, &v))) r = 0 ;   /* not a cdb: replace it */
+    if (k < 0 || (k && !cdbcheck_inside(&d, &v))) r = 0 ;   /* not a cdb: replace it */
     else if (!k || v.len != 2 || memcmp(v.s, "OK", 2)) r = 0 ;
   }
   /* and nothing else in it */
@@ -81,7 +81,7 @@ int export_cdb_same (char const *path, addr const *a, size_t n)
     int k = cdb_traverse_next(&d, &key, &v, &pos) ;
     if (k < 0) r = 0 ;
     else if (!k) break ;
-    else if (!cdb_inside(&d, &key) || !cdb_inside(&d, &v)) r = 0 ;
+    else if (!cdbcheck_inside(&d, &key) || !cdbcheck_inside(&d, &v)) r = 0 ;
     else if (++count > n) r = 0 ;
   }
   cdb_free(&d) ;

@@ -1,7 +1,7 @@
 /* ISC license. */
 
 #include "login.h"
-#include "fmt.h"
+#include "parse.h"
 
 /*
  * Every format readlog knows, in the order they are tried.  A name is
@@ -9,7 +9,7 @@
  * describes each one.  At most 64 (the enabled set is a bit mask).
  */
 
-#define F(n, f) { .name = n, .parse = &fmt_##f, .sample = fmt_##f##_sample, .tags = fmt_##f##_tags }
+#define F(n, f) { .name = n, .parse = &parse_##f, .sample = parse_##f##_sample, .tags = parse_##f##_tags }
 
 login_format const login_formats[] =
 {

@@ -187,11 +187,11 @@ static int distrust (logline const *l, uint64_t enabled, char const **rawnl, cha
  */
 /* given: a line already split (a journal entry's parts), else s is split here */
 /* inlined into each caller: it is the per-line path of readlog */
-static inline int scan (logline const *given, char const *s, size_t len, int64_t now, uint64_t enabled, loginsrc const *src, pidtab *p, login *out, char const **why, unsigned int *fmt) gccattr_inline ;
-static inline int scan (logline const *given, char const *s, size_t len, int64_t now, uint64_t enabled, loginsrc const *src, pidtab *p, login *out, char const **why, unsigned int *fmt)
+static inline int scan (logline const *given, char const *s, size_t len, int64_t now, uint64_t enabled, loginsrc const *src, pidtab *p, loginok *out, char const **why, unsigned int *fmt) gccattr_inline ;
+static inline int scan (logline const *given, char const *s, size_t len, int64_t now, uint64_t enabled, loginsrc const *src, pidtab *p, loginok *out, char const **why, unsigned int *fmt)
 {
   logline l ;
-  login got = { .ip = ADDR_ZERO, .time = -1, .user = 0, .userlen = 0, .source = 0 } ;
+  loginok got = { .ip = ADDR_ZERO, .time = -1, .user = 0, .userlen = 0, .source = 0 } ;
   int granted = -1, refused = -1 ;
   char const *w0 = 0 ;
   *why = 0 ;
@@ -207,7 +207,7 @@ static inline int scan (logline const *given, char const *s, size_t len, int64_t
   for (unsigned int i = 0 ; enabled && i < login_nformats && i < 64 ; i++)
   {
     char const *w = 0 ;
-    login x ;
+    loginok x ;
     if (!(enabled & ((uint64_t)1 << i))) continue ;
     enabled &= ~((uint64_t)1 << i) ;
     if (login_formats[i].parse(&l, i, p, &x, &w))
@@ -234,7 +234,7 @@ static inline int scan (logline const *given, char const *s, size_t len, int64_t
 }
 
 
-int login_scan_logline (logline const *l, uint64_t enabled, loginsrc const *src, pidtab *p, login *out, char const **why, unsigned int *fmt)
+int login_scan_logline (logline const *l, uint64_t enabled, loginsrc const *src, pidtab *p, loginok *out, char const **why, unsigned int *fmt)
 {
   return scan(l, l->msg, l->msglen, l->now, enabled, src, p, out, why, fmt) ;
 }
@@ -244,12 +244,12 @@ uint64_t login_tagformats (logline const *l)
   return tagmask(l) ;
 }
 
-int login_scan_fmt (char const *s, size_t len, int64_t now, uint64_t enabled, loginsrc const *src, pidtab *p, login *out, char const **why, unsigned int *fmt)
+int login_scan_fmt (char const *s, size_t len, int64_t now, uint64_t enabled, loginsrc const *src, pidtab *p, loginok *out, char const **why, unsigned int *fmt)
 {
   return scan(0, s, len, now, enabled, src, p, out, why, fmt) ;
 }
 
-int login_scan (char const *s, size_t len, int64_t now, uint64_t enabled, loginsrc const *src, pidtab *p, login *out, char const **why)
+int login_scan (char const *s, size_t len, int64_t now, uint64_t enabled, loginsrc const *src, pidtab *p, loginok *out, char const **why)
 {
   return login_scan_fmt(s, len, now, enabled, src, p, out, why, 0) ;
 }

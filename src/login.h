@@ -10,8 +10,8 @@
 #include "pidtab.h"
 
 /* A successful login, as one format recognised it. */
-typedef struct login_s login ;
-struct login_s
+typedef struct loginok_s loginok ;
+struct loginok_s
 {
   addr ip ;
   int64_t time ;                       /* the line's time, -1 if none */
@@ -26,7 +26,7 @@ struct login_s
  * this format's business, or a short reason if it looks like a login of
  * this format but is refused (for readlog's dry run).
  */
-typedef int login_parse_fn (logline const *l, unsigned int fmt, pidtab *p, login *out, char const **why) ;
+typedef int login_parse_fn (logline const *l, unsigned int fmt, pidtab *p, loginok *out, char const **why) ;
 
 /*
  * A program tag a format reads: the tag itself, or a rule (a "*" first
@@ -87,10 +87,10 @@ struct loginsrc_s
  * line is nobody's login.  tcpserver's lines go into p once, if an
  * enabled format reads them.
  */
-extern int login_scan (char const *s, size_t len, int64_t now, uint64_t enabled, loginsrc const *src, pidtab *p, login *out, char const **why) ;
+extern int login_scan (char const *s, size_t len, int64_t now, uint64_t enabled, loginsrc const *src, pidtab *p, loginok *out, char const **why) ;
 
 /* the same, and *fmt is the index of the format that refused, on -1 */
-extern int login_scan_fmt (char const *s, size_t len, int64_t now, uint64_t enabled, loginsrc const *src, pidtab *p, login *out, char const **why, unsigned int *fmt) ;
+extern int login_scan_fmt (char const *s, size_t len, int64_t now, uint64_t enabled, loginsrc const *src, pidtab *p, loginok *out, char const **why, unsigned int *fmt) ;
 
 /*
  * A line already in parts (readlog's journal entries: the tag, pid and
@@ -98,7 +98,7 @@ extern int login_scan_fmt (char const *s, size_t len, int64_t now, uint64_t enab
  * pid, time, now, msg and host (hostlen 0: none) are used; the NUL and
  * CR check is made on msg.  Returns as login_scan_fmt.
  */
-extern int login_scan_logline (logline const *l, uint64_t enabled, loginsrc const *src, pidtab *p, login *out, char const **why, unsigned int *fmt) ;
+extern int login_scan_logline (logline const *l, uint64_t enabled, loginsrc const *src, pidtab *p, loginok *out, char const **why, unsigned int *fmt) ;
 
 /* the formats that read l's tag (bit i for login_formats[i]) */
 extern uint64_t login_tagformats (logline const *l) ;

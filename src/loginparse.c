@@ -101,7 +101,7 @@ int lp_uint (char const *s, size_t len, uint64_t *u)
   return 1 ;
 }
 
-int lp_grant (login *out, logline const *l, addr const *a, char const *user, size_t userlen, char const *source)
+int lp_grant (loginok *out, logline const *l, addr const *a, char const *user, size_t userlen, char const *source)
 {
   out->ip = *a ;
   out->time = l->time ;

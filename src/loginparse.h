@@ -9,7 +9,7 @@
 #include "login.h"
 
 /*
- * Small tools the fmt_*.c parsers share.  Every one of them reads from a
+ * Small tools the parse_*.c parsers share.  Every one of them reads from a
  * fixed position forward (or from the end backward): nothing here
  * searches a message for a keyword, since a message holds text that
  * clients chose.
@@ -63,7 +63,7 @@ extern size_t lp_digits (char const *s, size_t len) ;
 extern int lp_uint (char const *s, size_t len, uint64_t *u) ;
 
 /* fills out; source static; returns 1 */
-extern int lp_grant (login *out, logline const *l, addr const *a, char const *user, size_t userlen, char const *source) ;
+extern int lp_grant (loginok *out, logline const *l, addr const *a, char const *user, size_t userlen, char const *source) ;
 
 /* sets *why (a refusal), returns 0 */
 extern int lp_refuse (char const **why, char const *reason) ;

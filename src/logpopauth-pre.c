@@ -216,7 +216,7 @@ int main (int argc, char const *const *argv)
   }
   {
     stralloc sa = STRALLOC_ZERO ;
-    char const *recorder = sibling(&sa, argv0, "logpopauth-recorder") ;
+    char const *recorder = sibling_path(&sa, argv0, "logpopauth-recorder") ;
     fd = recorder ? spawn(recorder, dir, source, &ip, keep) : -1 ;
     stralloc_free(&sa) ;
   }

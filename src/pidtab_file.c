@@ -27,7 +27,7 @@
 static void pendname (char *name, char const *key, size_t keylen)
 {
   memcpy(name, "pending.", 8) ;
-  uint320_xfmt(name + 8, crc32(key, keylen), 8) ;
+  uint320_xfmt(name + 8, crc32_buf(key, keylen), 8) ;
   name[16] = 0 ;
 }
 

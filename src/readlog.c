@@ -312,8 +312,8 @@ static void sayrefused (char const *what, char const *why, char const *line, siz
 
 /* what login_scan gave for a line of s: counted, said, and a login into the batch */
 /* inlined: it is the per-line path */
-static inline void scanned (source *s, int r, unsigned int fmt, login const *lg, char const *why, char const *line, size_t len) gccattr_inline ;
-static inline void scanned (source *s, int r, unsigned int fmt, login const *lg, char const *why, char const *line, size_t len)
+static inline void scanned (source *s, int r, unsigned int fmt, loginok const *lg, char const *why, char const *line, size_t len) gccattr_inline ;
+static inline void scanned (source *s, int r, unsigned int fmt, loginok const *lg, char const *why, char const *line, size_t len)
 {
   if (r == -2) { count.nologin++ ; return ; }
   if (r == -1)
@@ -346,7 +346,7 @@ static inline void scanned (source *s, int r, unsigned int fmt, login const *lg,
 
 static int online (source *s, char const *line, size_t len, int what, void *data)
 {
-  login lg ;
+  loginok lg ;
   char const *why ;
   unsigned int fmt = 0 ;
   int r ;
@@ -419,7 +419,7 @@ static int onentry (source *s, jentry const *e, void *data)
 {
   unsigned int i = s - src ;
   logline l ;
-  login lg ;
+  loginok lg ;
   uint64_t u, mask, allowed = 0 ;
   char const *why = 0 ;
   unsigned int fmt = 0 ;
@@ -567,7 +567,7 @@ int main (int argc, char const *const *argv)
   PROG = "readlog" ;
   {
     static stralloc sa = STRALLOC_ZERO ;
-    compactor = sibling(&sa, argv[0], "relaycompact") ;
+    compactor = sibling_path(&sa, argv[0], "relaycompact") ;
     if (!compactor) strerr_diefu1sys(111, "allocate") ;
   }
   int ifd, pfd, stop = 0 ;

@@ -70,7 +70,7 @@ size_t record_fmt (char *s, record const *r)
   else s[n++] = '-' ;
   s[n++] = ' ' ;
   n += escape_user(s + n, r->user, r->userlen) ;
-  crc = crc32(s, n) ;
+  crc = crc32_buf(s, n) ;
   s[n++] = ' ' ;
   for (int i = 28 ; i >= 0 ; i -= 4) s[n++] = hex[(crc >> i) & 15] ;
   s[n++] = '\n' ;
@@ -144,7 +144,7 @@ size_t record_scan (char const *s, size_t len, record *r)
     if (v < 0 || (s[i] >= 'A' && s[i] <= 'F')) return 0 ;
     crc = (crc << 4) | v ;
   }
-  if (crc != crc32(s, n - 9)) return 0 ;
+  if (crc != crc32_buf(s, n - 9)) return 0 ;
   if (!scan_fields(s, n - 9, &tmp)) return 0 ;
   *r = tmp ;
   return n + 1 ;

@@ -30,12 +30,16 @@
 #define USAGE "showallowed [ -d dir ] [ -g seconds ] [ -a ] [ -e ] [ -m ] [ -t time ]"
 #define dieusage() strerr_dieusage(100, USAGE)
 
+/* what a row is, and the word printed for it */
+enum { ALLOWED, EXPIRED, REVOKED, FUTURE, NETWORK } ;
+static char const *const statusname[] = { "allowed", "expired", "revoked", "future", "network" } ;
+
 /* one output line: a host (a /32 or /128) with its grant, or a static network */
 typedef struct row_s row ;
 struct row_s
 {
   net n ;
-  char const *status ;   /* allowed, expired, revoked, future, network */
+  unsigned int status ;  /* ALLOWED ... NETWORK */
   record g ;
   int64_t until ;
 } ;
@@ -84,7 +88,7 @@ static int addrow (entry const *e0, void *data)
     if (e.timed.time > c->now) e.timed.type = 0 ;
     if (e.revoke.time > c->now) e.revoke.type = 0 ;
   }
-  if (entry_allowed(&e, c->now, c->grace, &why, &until)) w.status = "allowed" ;
+  if (entry_allowed(&e, c->now, c->grace, &why, &until)) w.status = ALLOWED ;
   else
   {
     if (!c->expired) return 0 ;
@@ -92,11 +96,11 @@ static int addrow (entry const *e0, void *data)
     if (!why) return 0 ;
     if (e.revoke.type == '-' && e.revoke.time >= why->time)
     {
-      w.status = "revoked" ;
+      w.status = REVOKED ;
       if (e.revoke.time < until) until = e.revoke.time ;  /* it ended there */
     }
-    else if (why->time > c->now) w.status = "future" ;
-    else w.status = "expired" ;
+    else if (why->time > c->now) w.status = FUTURE ;
+    else w.status = EXPIRED ;
   }
   w.n.a = e.ip ;
   w.n.bits = e.ip.is6 ? 128 : 32 ;
@@ -110,7 +114,7 @@ static int addnet (net const *n, unsigned int line, void *data)
 {
   (void)line ;
   ctx *c = data ;
-  row w = { .n = *n, .status = "network", .g = RECORD_ZERO, .until = 0 } ;
+  row w = { .n = *n, .status = NETWORK, .g = RECORD_ZERO, .until = 0 } ;
   if (!genalloc_append(row, &c->rows, &w)) oom() ;
   return 0 ;
 }
@@ -130,7 +134,7 @@ static int rowcmp (void const *a, void const *b)
 
 static size_t fmtaddr (char *s, row const *w)
 {
-  return w->status[0] == 'n' ? net_fmt(s, &w->n) : addr_fmt(s, &w->n.a) ;
+  return w->status == NETWORK ? net_fmt(s, &w->n) : addr_fmt(s, &w->n.a) ;
 }
 
 static size_t fmtlocal (char *s, int64_t t)
@@ -165,9 +169,9 @@ static void putpad (char const *s, size_t len, size_t width)
 static void machine (row const *w, int64_t now)
 {
   char fmt[ESCAPE_USER_FMT(USER_MAX) + NET_FMT + 1] ;
-  int net = w->status[0] == 'n' ;
+  int net = w->status == NETWORK ;
   put(fmt, fmtaddr(fmt, w)) ;
-  put("\t", 1) ; puts_(w->status) ;
+  put("\t", 1) ; puts_(statusname[w->status]) ;
   if (net) { puts_("\t-\t-\t-\t-\t-\n") ; return ; }
   put("\t", 1) ; put(fmt, int64_fmt(fmt, w->g.time)) ;
   put("\t", 1) ; put(fmt, int64_fmt(fmt, w->until)) ;
@@ -188,12 +192,12 @@ static void human (row const *rows, size_t n, int64_t now)
     if (len > wa) wa = len ;
     len = strlen(rows[i].g.source) ;
     if (len > ws) ws = len ;
-    if (rows[i].status[0] == 'a')
+    if (rows[i].status == ALLOWED)
     {
       len = int64_fmt(fmt, rows[i].until - now) + 1 ;
       if (len > wl) wl = len ;
     }
-    else if (strlen(rows[i].status) > wl) wl = strlen(rows[i].status) ;
+    else if (strlen(statusname[rows[i].status]) > wl) wl = strlen(statusname[rows[i].status]) ;
   }
   if (ws < 1) ws = 1 ;
   for (size_t i = 0 ; i < n ; i++)
@@ -201,7 +205,7 @@ static void human (row const *rows, size_t n, int64_t now)
     row const *w = rows + i ;
     size_t len ;
     putpad(fmt, fmtaddr(fmt, w), wa) ;
-    if (w->status[0] == 'n')
+    if (w->status == NETWORK)
     {
       puts_("  static network (allow)\n") ;
       continue ;
@@ -211,13 +215,13 @@ static void human (row const *rows, size_t n, int64_t now)
     if (!len) { memcpy(fmt, "?", 1) ; len = 1 ; }
     put(fmt, len) ;
     put("  ", 2) ;
-    if (w->status[0] == 'a')
+    if (w->status == ALLOWED)
     {
       len = int64_fmt(fmt, w->until - now) ;
       fmt[len++] = 's' ;
       putpad(fmt, len, wl) ;
     }
-    else putpad(w->status, strlen(w->status), wl) ;
+    else putpad(statusname[w->status], strlen(statusname[w->status]), wl) ;
     put("  ", 2) ;
     putpad(w->g.source[0] ? w->g.source : "-", w->g.source[0] ? strlen(w->g.source) : 1, ws) ;
     put("  ", 2) ;

@@ -4,7 +4,7 @@
 #include <skalibs/stralloc.h>
 #include "sibling.h"
 
-char const *sibling (stralloc *sa, char const *argv0, char const *name)
+char const *sibling_path (stralloc *sa, char const *argv0, char const *name)
 {
   char const *slash = strrchr(argv0, '/') ;
   sa->len = 0 ;

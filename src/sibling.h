@@ -13,6 +13,6 @@
  * beside it), else name alone, for a search of PATH.  The name in sa,
  * NUL-terminated; 0 if out of memory.
  */
-extern char const *sibling (stralloc *sa, char const *argv0, char const *name) ;
+extern char const *sibling_path (stralloc *sa, char const *argv0, char const *name) ;
 
 #endif

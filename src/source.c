@@ -99,7 +99,7 @@ void source_fingerprint (source *src)
   size_t n = src->fpend < CURSOR_FPMAX ? src->fpend : CURSOR_FPMAX ;
   if (!src->fpend) return ;
   src->cur.fplen = n ;
-  src->cur.crc = crc32(src->buf + src->fpend - n, n) ;
+  src->cur.crc = crc32_buf(src->buf + src->fpend - n, n) ;
   src->fpend = 0 ;
 }
 

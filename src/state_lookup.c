@@ -70,7 +70,7 @@ static int snapshot_read (char const *dir, char const *key, size_t keylen, entry
   }
   if (c.size < 2048) { cdb_free(&c) ; return state_fail("read", "snapshot.cdb", BADSNAP, EPROTO) ; }
   r = cdb_find(&c, &d, key, keylen) ;
-  if (r < 0 || (r && !cdb_inside(&c, &d))) { cdb_free(&c) ; return state_fail("read", "snapshot.cdb", BADSNAP, EPROTO) ; }
+  if (r < 0 || (r && !cdbcheck_inside(&c, &d))) { cdb_free(&c) ; return state_fail("read", "snapshot.cdb", BADSNAP, EPROTO) ; }
   if (r)
   {
     /* entry_scan copies the records: nothing points into the map after cdb_free */

@@ -52,7 +52,7 @@ static void line (char const *s, size_t len)
   static char ubuf[ESCAPE_USER_FMT(LINEMAX)] ;
   char abuf[ADDR_FMT] ;
   char tbuf[UINT64_FMT + 1] ;
-  login l ;
+  loginok l ;
   char const *why ;
   unsigned int f = 0 ;
   int r = login_scan_fmt(s, len, now, enabled, &src, &tab, &l, &why, &f) ;

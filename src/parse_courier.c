@@ -2,7 +2,7 @@
 
 #include "login.h"
 #include "loginparse.h"
-#include "fmt.h"
+#include "parse.h"
 
 /*
  * Courier-IMAP / Courier POP3.  The login programs write to stderr
@@ -61,7 +61,7 @@ static long port (char const *s, size_t len)
   return p ;
 }
 
-int fmt_courier (logline const *l, unsigned int fmt, pidtab *p, login *out, char const **why)
+int parse_courier (logline const *l, unsigned int fmt, pidtab *p, loginok *out, char const **why)
 {
   char const *s = l->msg ;
   size_t len = l->msglen, n ;
@@ -108,7 +108,7 @@ int fmt_courier (logline const *l, unsigned int fmt, pidtab *p, login *out, char
 }
 
 /* every tag this format reads: login_scan tries it on these lines only */
-login_tag const fmt_courier_tags[] =
+login_tag const parse_courier_tags[] =
 {
   LOGIN_TAG("pop3d", POP3),
   LOGIN_TAG("pop3d-ssl", POP3),
@@ -124,5 +124,5 @@ login_tag const fmt_courier_tags[] =
   LOGIN_TAG_END
 } ;
 
-char const fmt_courier_sample[] =
+char const parse_courier_sample[] =
   "Nov 23 21:30:00 mail imapd: LOGIN, user=alice, ip=[::ffff:192.0.2.7], port=[41234], protocol=IMAP" ;

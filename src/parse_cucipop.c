@@ -2,7 +2,7 @@
 
 #include "login.h"
 #include "loginparse.h"
-#include "fmt.h"
+#include "parse.h"
 
 /*
  * cucipop writes one line per finished session of a logged-in user:
@@ -15,7 +15,7 @@
 
 static int isnum (char const *s, size_t len) { return len && lp_digits(s, len) == len ; }
 
-int fmt_cucipop (logline const *l, unsigned int fmt, pidtab *p, login *out, char const **why)
+int parse_cucipop (logline const *l, unsigned int fmt, pidtab *p, loginok *out, char const **why)
 {
   /* the words after the address: "D," "D" "(D)," "D" "(D)" */
   char const *s = l->msg ;
@@ -41,11 +41,11 @@ int fmt_cucipop (logline const *l, unsigned int fmt, pidtab *p, login *out, char
 }
 
 /* every tag this format reads: login_scan tries it on these lines only */
-login_tag const fmt_cucipop_tags[] =
+login_tag const parse_cucipop_tags[] =
 {
   LOGIN_TAG("cucipop", 0),
   LOGIN_TAG_END
 } ;
 
-char const fmt_cucipop_sample[] =
+char const parse_cucipop_sample[] =
   "Nov 23 21:30:00 mail cucipop[4242]: alice 192.0.2.7 3, 0 (0), 2 (4711)" ;

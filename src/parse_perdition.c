@@ -2,7 +2,7 @@
 
 #include "login.h"
 #include "loginparse.h"
-#include "fmt.h"
+#include "parse.h"
 
 /*
  * perdition (POP3/IMAP proxy), from its format strings (2.x):
@@ -34,7 +34,7 @@ static int from (char const *s, size_t len, addr *a)
   return addr_parse(s, c, a) ;
 }
 
-int fmt_perdition (logline const *l, unsigned int fmt, pidtab *p, login *out, char const **why)
+int parse_perdition (logline const *l, unsigned int fmt, pidtab *p, loginok *out, char const **why)
 {
   char const *s = l->msg ;
   size_t len = l->msglen, n ;
@@ -66,7 +66,7 @@ int fmt_perdition (logline const *l, unsigned int fmt, pidtab *p, login *out, ch
 }
 
 /* every tag this format reads: login_scan tries it on these lines only */
-login_tag const fmt_perdition_tags[] =
+login_tag const parse_perdition_tags[] =
 {
   LOGIN_TAG("perdition", 0),
   LOGIN_TAG("perdition.pop3", 0),
@@ -77,5 +77,5 @@ login_tag const fmt_perdition_tags[] =
   LOGIN_TAG_END
 } ;
 
-char const fmt_perdition_sample[] =
+char const parse_perdition_sample[] =
   "Nov 23 21:30:00 mail perdition.pop3[4242]: Auth: 192.0.2.7:41234->192.0.2.1:110 client-secure=plaintext authorisation_id=NONE authentication_id=\"alice\" server=\"10.0.0.5:110\" protocol=POP3 server-secure=plaintext status=\"ok\"" ;

@@ -2,7 +2,7 @@
 
 #include "login.h"
 #include "loginparse.h"
-#include "fmt.h"
+#include "parse.h"
 
 /*
  * teapop, from the pattern its users run with pop-before-smtp:
@@ -13,7 +13,7 @@
  * read from the end.
  */
 
-int fmt_teapop (logline const *l, unsigned int fmt, pidtab *p, login *out, char const **why)
+int parse_teapop (logline const *l, unsigned int fmt, pidtab *p, loginok *out, char const **why)
 {
   char const *s = l->msg ;
   size_t len = l->msglen, n ;
@@ -32,11 +32,11 @@ int fmt_teapop (logline const *l, unsigned int fmt, pidtab *p, login *out, char 
 }
 
 /* every tag this format reads: login_scan tries it on these lines only */
-login_tag const fmt_teapop_tags[] =
+login_tag const parse_teapop_tags[] =
 {
   LOGIN_TAG("teapop", 0),
   LOGIN_TAG_END
 } ;
 
-char const fmt_teapop_sample[] =
+char const parse_teapop_sample[] =
   "Nov 23 21:30:00 mail teapop[4242]: Successful login for alice@example.org from client.example.org [192.0.2.7]" ;

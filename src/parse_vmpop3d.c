@@ -2,7 +2,7 @@
 
 #include "login.h"
 #include "loginparse.h"
-#include "fmt.h"
+#include "parse.h"
 
 /*
  * vm-pop3d, in the forms its versions write:
@@ -27,7 +27,7 @@ static size_t unquote (char const *s, size_t len, char const **u)
   return len ;
 }
 
-int fmt_vmpop3d (logline const *l, unsigned int fmt, pidtab *p, login *out, char const **why)
+int parse_vmpop3d (logline const *l, unsigned int fmt, pidtab *p, loginok *out, char const **why)
 {
   char const *s = l->msg, *u ;
   size_t len = l->msglen, n, ulen ;
@@ -70,12 +70,12 @@ int fmt_vmpop3d (logline const *l, unsigned int fmt, pidtab *p, login *out, char
 }
 
 /* every tag this format reads: login_scan tries it on these lines only */
-login_tag const fmt_vmpop3d_tags[] =
+login_tag const parse_vmpop3d_tags[] =
 {
   LOGIN_TAG("vm-pop3d", 0),
   LOGIN_TAG_TCPSERVER,
   LOGIN_TAG_END
 } ;
 
-char const fmt_vmpop3d_sample[] =
+char const parse_vmpop3d_sample[] =
   "Nov 23 21:30:00 mail vm-pop3d[4242]: User alice logged in from 192.0.2.7" ;

@@ -3,7 +3,7 @@
 #include <string.h>
 #include "login.h"
 #include "loginparse.h"
-#include "fmt.h"
+#include "parse.h"
 
 /*
  * The old GNU pop3d (before it became Mailutils' pop3d):
@@ -17,7 +17,7 @@
  * words; anything else is refused.
  */
 
-int fmt_gnupop3d (logline const *l, unsigned int fmt, pidtab *p, login *out, char const **why)
+int parse_gnupop3d (logline const *l, unsigned int fmt, pidtab *p, loginok *out, char const **why)
 {
   static char const *const fixed[9] = { "User", 0, "logged", "in", "with", "mailbox", 0, "from", 0 } ;
   char const *s = l->msg ;
@@ -49,11 +49,11 @@ int fmt_gnupop3d (logline const *l, unsigned int fmt, pidtab *p, login *out, cha
 }
 
 /* every tag this format reads: login_scan tries it on these lines only */
-login_tag const fmt_gnupop3d_tags[] =
+login_tag const parse_gnupop3d_tags[] =
 {
   LOGIN_TAG("gnu-pop3d", 0),
   LOGIN_TAG_END
 } ;
 
-char const fmt_gnupop3d_sample[] =
+char const parse_gnupop3d_sample[] =
   "Nov 23 21:30:00 mail gnu-pop3d[4242]: User alice logged in with mailbox /var/spool/mail/alice from 192.0.2.7" ;

@@ -2,7 +2,7 @@
 
 #include "login.h"
 #include "loginparse.h"
-#include "fmt.h"
+#include "parse.h"
 
 /*
  * Cyrus IMAP 2.x to 3.10, imapd and pop3d:
@@ -51,7 +51,7 @@ static int hostchar (char c)
     || c == '.' || c == '-' || c == '_' ;
 }
 
-int fmt_cyrus (logline const *l, unsigned int fmt, pidtab *p, login *out, char const **why)
+int parse_cyrus (logline const *l, unsigned int fmt, pidtab *p, loginok *out, char const **why)
 {
   char const *s = l->msg ;
   size_t len = l->msglen, n, i = 0 ;
@@ -80,7 +80,7 @@ int fmt_cyrus (logline const *l, unsigned int fmt, pidtab *p, login *out, char c
 
 /* every tag this format reads: login_scan tries it on these lines only;
    the first entry a tag matches is its kind, so the rule "cyrus/" "*" comes last */
-login_tag const fmt_cyrus_tags[] =
+login_tag const parse_cyrus_tags[] =
 {
   LOGIN_TAG("imap", IMAP),
   LOGIN_TAG("imaps", IMAP),
@@ -98,5 +98,5 @@ login_tag const fmt_cyrus_tags[] =
   LOGIN_TAG_END
 } ;
 
-char const fmt_cyrus_sample[] =
+char const parse_cyrus_sample[] =
   "Nov 23 21:30:00 mail cyrus/imap[4242]: login: client.example.org [192.0.2.7] alice plaintext User logged in SESSIONID=<cyrus-4242-1700000000-1-123>" ;

@@ -2,7 +2,7 @@
 
 #include "login.h"
 #include "loginparse.h"
-#include "fmt.h"
+#include "parse.h"
 
 /*
  * Solid POP3 (solid-pop3d, formerly spop3d), from its own format strings
@@ -24,7 +24,7 @@
  * ended" and "autologout" forget it.
  */
 
-int fmt_solidpop3d (logline const *l, unsigned int fmt, pidtab *p, login *out, char const **why)
+int parse_solidpop3d (logline const *l, unsigned int fmt, pidtab *p, loginok *out, char const **why)
 {
   char const *s = l->msg ;
   size_t len = l->msglen, n ;
@@ -71,7 +71,7 @@ int fmt_solidpop3d (logline const *l, unsigned int fmt, pidtab *p, login *out, c
 }
 
 /* every tag this format reads: login_scan tries it on these lines only */
-login_tag const fmt_solidpop3d_tags[] =
+login_tag const parse_solidpop3d_tags[] =
 {
   LOGIN_TAG("solid-pop3d", 0),
   LOGIN_TAG("spop3d", 0),
@@ -79,5 +79,5 @@ login_tag const fmt_solidpop3d_tags[] =
   LOGIN_TAG_END
 } ;
 
-char const fmt_solidpop3d_sample[] =
+char const parse_solidpop3d_sample[] =
   "Nov 23 21:30:00 mail solid-pop3d[4242]: user alice authenticated - 192.0.2.7" ;

@@ -2,7 +2,7 @@
 
 #include "login.h"
 #include "loginparse.h"
-#include "fmt.h"
+#include "parse.h"
 
 /*
  * UW ipop3d / imapd (c-client), from their format strings:
@@ -31,7 +31,7 @@ static char const *service (logline const *l, unsigned int fmt)
   }
 }
 
-int fmt_uw (logline const *l, unsigned int fmt, pidtab *p, login *out, char const **why)
+int parse_uw (logline const *l, unsigned int fmt, pidtab *p, loginok *out, char const **why)
 {
   static char const *const keys[] = { "Login user=", "Authenticated user=", "Auth user=", "APOP user=", 0 } ;
   char const *s = l->msg ;
@@ -79,7 +79,7 @@ int fmt_uw (logline const *l, unsigned int fmt, pidtab *p, login *out, char cons
 }
 
 /* every tag this format reads: login_scan tries it on these lines only */
-login_tag const fmt_uw_tags[] =
+login_tag const parse_uw_tags[] =
 {
   LOGIN_TAG("ipop3d", POP3),
   LOGIN_TAG("ipop3sd", POP3),
@@ -91,5 +91,5 @@ login_tag const fmt_uw_tags[] =
   LOGIN_TAG_END
 } ;
 
-char const fmt_uw_sample[] =
+char const parse_uw_sample[] =
   "Nov 23 21:30:00 mail imapd[4242]: Login user=alice host=client.example.org [192.0.2.7]" ;

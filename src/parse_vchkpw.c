@@ -2,7 +2,7 @@
 
 #include "login.h"
 #include "loginparse.h"
-#include "fmt.h"
+#include "parse.h"
 
 /*
  * vpopmail's vchkpw (the checkpassword of qmail-pop3d with vpopmail),
@@ -37,7 +37,7 @@ static char const *service (char const *s, size_t len, size_t *n)
   return 0 ;
 }
 
-int fmt_vchkpw (logline const *l, unsigned int fmt, pidtab *p, login *out, char const **why)
+int parse_vchkpw (logline const *l, unsigned int fmt, pidtab *p, loginok *out, char const **why)
 {
   char const *s = l->msg ;
   size_t len = l->msglen, n ;
@@ -79,11 +79,11 @@ int fmt_vchkpw (logline const *l, unsigned int fmt, pidtab *p, login *out, char 
 }
 
 /* every tag this format reads: login_scan tries it on these lines only */
-login_tag const fmt_vchkpw_tags[] =
+login_tag const parse_vchkpw_tags[] =
 {
   LOGIN_TAG("vpopmail", 0),
   LOGIN_TAG_END
 } ;
 
-char const fmt_vchkpw_sample[] =
+char const parse_vchkpw_sample[] =
   "Nov 23 21:30:00 mail vpopmail[4242]: vchkpw-pop3: login [alice@example.org] from 192.0.2.7" ;

@@ -4,7 +4,7 @@
 #include "login.h"
 #include "loginparse.h"
 #include "escape.h"
-#include "fmt.h"
+#include "parse.h"
 
 /*
  * Our own logpopauth-post, on stderr (under multilog: no host):
@@ -16,7 +16,7 @@
  * not in canonical form, a bad escape or a byte USER cannot hold.
  */
 
-int fmt_logpopauth (logline const *l, unsigned int fmt, pidtab *p, login *out, char const **why)
+int parse_logpopauth (logline const *l, unsigned int fmt, pidtab *p, loginok *out, char const **why)
 {
   static char user[1024] ;
   char const *s = l->msg ;
@@ -38,11 +38,11 @@ int fmt_logpopauth (logline const *l, unsigned int fmt, pidtab *p, login *out, c
 }
 
 /* every tag this format reads: login_scan tries it on these lines only */
-login_tag const fmt_logpopauth_tags[] =
+login_tag const parse_logpopauth_tags[] =
 {
   LOGIN_TAG("logpopauth-post", 0),
   LOGIN_TAG_END
 } ;
 
-char const fmt_logpopauth_sample[] =
+char const parse_logpopauth_sample[] =
   "@400000006923a1b20c3d1e2f logpopauth-post: info: login 192.0.2.7 alice" ;

@@ -4,7 +4,7 @@
 #include "login.h"
 #include "loginparse.h"
 #include "timescan.h"
-#include "fmt.h"
+#include "parse.h"
 
 /*
  * Dovecot's login processes, 1.x and 2.x (and its proxy, below).  Up to 2.3 the message is
@@ -101,7 +101,7 @@ static int hostchar (char c)
  * ending where the address read from the end says.  "Login failed" and
  * the other proxy messages are no logins.
  */
-static int proxy (logline const *l, char const *s, size_t len, char const *source, login *out, char const **why)
+static int proxy (logline const *l, char const *s, size_t len, char const *source, loginok *out, char const **why)
 {
   size_t i = 6, k, ulen ;
   long gt, e ;
@@ -139,7 +139,7 @@ static char const *process (char const *s, size_t len, size_t *n)
   return 0 ;
 }
 
-int fmt_dovecot (logline const *l, unsigned int fmt, pidtab *p, login *out, char const **why)
+int parse_dovecot (logline const *l, unsigned int fmt, pidtab *p, loginok *out, char const **why)
 {
   char const *s = l->msg ;
   size_t len = l->msglen, n ;
@@ -190,7 +190,7 @@ int fmt_dovecot (logline const *l, unsigned int fmt, pidtab *p, login *out, char
 }
 
 /* every tag this format reads: login_scan tries it on these lines only */
-login_tag const fmt_dovecot_tags[] =
+login_tag const parse_dovecot_tags[] =
 {
   LOGIN_TAG("dovecot", DOVECOT),
   LOGIN_TAG("imap-login", LOGINPROC),
@@ -198,5 +198,5 @@ login_tag const fmt_dovecot_tags[] =
   LOGIN_TAG_END
 } ;
 
-char const fmt_dovecot_sample[] =
+char const parse_dovecot_sample[] =
   "Nov 23 21:30:00 imap-login: Info: Login: user=<alice>, method=PLAIN, rip=192.0.2.7, lip=192.0.2.1, mpid=4242, secured, session=<AbCdEf0123456789>" ;

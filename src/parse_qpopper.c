@@ -2,7 +2,7 @@
 
 #include "login.h"
 #include "loginparse.h"
-#include "fmt.h"
+#include "parse.h"
 
 /*
  * Qualcomm qpopper (popper, qpopper, in.qpopper), two lines of its own:
@@ -18,7 +18,7 @@
 
 static int isnum (char const *s, size_t len) { return len && lp_digits(s, len) == len ; }
 
-int fmt_qpopper (logline const *l, unsigned int fmt, pidtab *p, login *out, char const **why)
+int parse_qpopper (logline const *l, unsigned int fmt, pidtab *p, loginok *out, char const **why)
 {
   char const *s = l->msg ;
   size_t len = l->msglen, n ;
@@ -69,7 +69,7 @@ int fmt_qpopper (logline const *l, unsigned int fmt, pidtab *p, login *out, char
 }
 
 /* every tag this format reads: login_scan tries it on these lines only */
-login_tag const fmt_qpopper_tags[] =
+login_tag const parse_qpopper_tags[] =
 {
   LOGIN_TAG("popper", 0),
   LOGIN_TAG("qpopper", 0),
@@ -78,5 +78,5 @@ login_tag const fmt_qpopper_tags[] =
   LOGIN_TAG_END
 } ;
 
-char const fmt_qpopper_sample[] =
+char const parse_qpopper_sample[] =
   "Nov 23 21:30:00 mail in.qpopper[4242]: (v4.0.9) POP login by user \"alice\" at (client.example.org) 192.0.2.7 [pop_log.c:244]" ;

@@ -3,7 +3,7 @@
 #include <string.h>
 #include "login.h"
 #include "loginparse.h"
-#include "fmt.h"
+#include "parse.h"
 
 /*
  * tpop3d (syslog tag tpop3d) logs a login from the listening process,
@@ -64,7 +64,7 @@ static int began (char const *s, size_t len, addr *a, size_t *userlen)
   return 0 ;
 }
 
-int fmt_tpop3d (logline const *l, unsigned int fmt, pidtab *p, login *out, char const **why)
+int parse_tpop3d (logline const *l, unsigned int fmt, pidtab *p, loginok *out, char const **why)
 {
   char const *s = l->msg ;
   size_t len = l->msglen, n, d ;
@@ -109,11 +109,11 @@ int fmt_tpop3d (logline const *l, unsigned int fmt, pidtab *p, login *out, char 
 }
 
 /* every tag this format reads: login_scan tries it on these lines only */
-login_tag const fmt_tpop3d_tags[] =
+login_tag const parse_tpop3d_tags[] =
 {
   LOGIN_TAG("tpop3d", 0),
   LOGIN_TAG_END
 } ;
 
-char const fmt_tpop3d_sample[] =
+char const parse_tpop3d_sample[] =
   "Nov 23 21:30:00 mail tpop3d[4242]: fork_child: [7]alice(192.0.2.7): began session for `alice' with pam; child PID is 4243" ;

@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include "cdbcheck.h"
 
-int cdb_inside (cdb const *c, cdb_data const *d)
+int cdbcheck_inside (cdb const *c, cdb_data const *d)
 {
   uintptr_t start = (uintptr_t)c->map, p = (uintptr_t)d->s ;
   if (!c->map || !d->s || p < start) return 0 ;

@@ -2,7 +2,7 @@
 
 #include "login.h"
 #include "loginparse.h"
-#include "fmt.h"
+#include "parse.h"
 
 /*
  * popa3d logs the user but not the address:
@@ -19,7 +19,7 @@
  * ends the line, after the user, and is read from the end.
  */
 
-int fmt_popa3d (logline const *l, unsigned int fmt, pidtab *p, login *out, char const **why)
+int parse_popa3d (logline const *l, unsigned int fmt, pidtab *p, loginok *out, char const **why)
 {
   char const *s = l->msg ;
   size_t len = l->msglen, n ;
@@ -54,12 +54,12 @@ int fmt_popa3d (logline const *l, unsigned int fmt, pidtab *p, login *out, char 
 }
 
 /* every tag this format reads: login_scan tries it on these lines only */
-login_tag const fmt_popa3d_tags[] =
+login_tag const parse_popa3d_tags[] =
 {
   LOGIN_TAG("popa3d", 0),
   LOGIN_TAG_TCPSERVER,
   LOGIN_TAG_END
 } ;
 
-char const fmt_popa3d_sample[] =
+char const parse_popa3d_sample[] =
   "Nov 23 21:30:00 mail popa3d[4242]: Authentication passed for alice -- [192.0.2.7]" ;

@@ -2,7 +2,7 @@
 
 #include "login.h"
 #include "loginparse.h"
-#include "fmt.h"
+#include "parse.h"
 
 /*
  * GNU Mailutils 3.x pop3d and imap4d (checked against 3.15's own logs,
@@ -155,7 +155,7 @@ static char const *untrusted (logline const *l, int imap, size_t ulen)
   return 0 ;
 }
 
-int fmt_mailutils (logline const *l, unsigned int fmt, pidtab *p, login *out, char const **why)
+int parse_mailutils (logline const *l, unsigned int fmt, pidtab *p, loginok *out, char const **why)
 {
   static addr const none = ADDR_ZERO ;
   char const *s = l->msg ;
@@ -213,7 +213,7 @@ int fmt_mailutils (logline const *l, unsigned int fmt, pidtab *p, login *out, ch
 }
 
 /* every tag this format reads: login_scan tries it on these lines only */
-login_tag const fmt_mailutils_tags[] =
+login_tag const parse_mailutils_tags[] =
 {
   LOGIN_TAG("pop3d", POP3),
   LOGIN_TAG("gnu-pop3d", POP3),
@@ -223,6 +223,6 @@ login_tag const fmt_mailutils_tags[] =
   LOGIN_TAG_END
 } ;
 
-char const fmt_mailutils_sample[] =
+char const parse_mailutils_sample[] =
   "Nov 23 21:30:00 mail pop3d[4241]: 2ANLbhI0 192.0.2.7\n"
   "Nov 23 21:30:00 mail pop3d[4242]: 2ANLbhI0 user `alice' logged in with mailbox `/var/mail/alice' (3 messages)" ;
