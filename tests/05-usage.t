@@ -88,11 +88,14 @@ usageerr relaylock "unknown option --frob" -v --frob true
 
 # The library never prints (skalibs' rule): it returns, and the program
 # says one line.  What prints is src/libprint.a's (usage, state_warn),
-# which only the programs link.
-if needcmd nm && [ -f "$TOP/src/libpoplock.a" ] && [ -f "$TOP/src/libprint.a" ]; then
+# which only the programs link.  Nor do the families' own sources
+# (tests/libsrc.a holds them with the rest, the mains aside).
+if needcmd nm && [ -f "$TOP/src/libpoplock.a" ] && [ -f "$TOP/src/libprint.a" ] && [ -f "$TOP/tests/libsrc.a" ]; then
   printsyms=' U (strerr_|buffer_[12]|printf$|fprintf$|puts$|fputs$|perror$|dprintf$)'
   check "no object of libpoplock.a prints: no strerr_*, buffer_1/2, stdio printing" "" \
     "$(nm -A "$TOP/src/libpoplock.a" | grep -E "$printsyms")"
+  check "no other object but libprint.a's prints (the families' sources)" "" \
+    "$(nm -A "$TOP/tests/libsrc.a" | grep -vE ':(usage|state_warn)\.o:' | grep -E "$printsyms")"
   nm -A "$TOP/src/libprint.a" > "$T/printsyms"
   checkgrep "libprint.a is where the printing is (the check above sees such symbols)" "$printsyms" "$T/printsyms"
   check "libprint.a holds usage and state_warn, nothing else" "state_warn.o usage.o" \

@@ -50,7 +50,7 @@ run relaycheck -d "$D" -F dovecot -w 3600 "$W"
 check "no login in a file with lines: exit 1" 1 "$rc"
 check "named with the formats tried" "warning source $W: lines read Ns ago but no login recognised ever, with the formats dovecot" "$(norm | grep '^warning')"
 run relaycheck -d "$D" "$W"
-check "without -F: every format readlog knows" "warning source $W: lines read Ns ago but no login recognised ever, with the formats $(sed -n 's/^ *F("\([^"]*\)".*/\1/p' "$TOP/src/formats.c" | paste -sd,)" "$(norm | grep '^warning')"
+check "without -F: every format readlog knows" "warning source $W: lines read Ns ago but no login recognised ever, with the formats $(sed -n 's/^ *F("\([^"]*\)".*/\1/p' "$TOP/src/readlog/formats.c" | paste -sd,)" "$(norm | grep '^warning')"
 
 echo '--- a stopped readlog: the source grows, the cursor stays'
 other carol >> "$L"

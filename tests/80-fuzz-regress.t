@@ -9,14 +9,14 @@
 . "$(dirname "$0")/lib.sh"
 
 cd "$TOP" || exit 1
-[ -x ./compile ] && [ -x ./load ] && [ -f src/libpoplock.a ] || { notok "the project is not built (make it)"; exit 1; }
+[ -x ./compile ] && [ -x ./load ] && [ -f tests/libsrc.a ] || { notok "the project is not built (make it)"; exit 1; }
 mkdir -p "$T/b"
 cp fuzz/replay.c fuzz/*.h "$T/b/"
 ./compile -o "$T/b/replay.o" "$T/b/replay.c" 2>"$T/err" || { notok "fuzz/replay.c compiles" "$(cat "$T/err")"; exit 1; }
 targets="login mailutils logline time addr record journal snapshot control jexport"
 export TMPDIR="$T"
 for t in $targets; do
-  if ! ./compile -Ifuzz -o "$T/b/$t.o" fuzz/$t.c 2>"$T/err" || ! ./load "$T/b/$t" "$T/b/replay.o" src/libpoplock.a -lskarnet 2>>"$T/err"; then
+  if ! ./compile -Ifuzz -o "$T/b/$t.o" fuzz/$t.c 2>"$T/err" || ! ./load "$T/b/$t" "$T/b/replay.o" tests/libsrc.a -lskarnet 2>>"$T/err"; then
     notok "fuzz/$t.c builds without clang" "$(cat "$T/err")"; continue
   fi
   if [ -n "$(cat "$T/err")" ]; then notok "fuzz/$t.c builds without a warning" "$(cat "$T/err")"; else ok "fuzz/$t.c builds without clang or a warning"; fi

@@ -28,6 +28,7 @@
 #include "record.h"
 #include "state.h"
 #include "relay.h"
+#include "relayline.h"
 #include "client.h"
 
 #define USAGE "relaylock [ -v ] [ -d dir ] [ -g seconds ] [ -r value ] prog..."

@@ -14,6 +14,7 @@
 #include "usage.h"
 #include "addr.h"
 #include "relay.h"
+#include "relayline.h"
 #include "state.h"
 
 #define USAGE "relaypolicy [-v] [-d dir] [-g seconds]"

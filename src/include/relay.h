@@ -47,17 +47,4 @@ extern int relay_check (char const *dir, addr const *a, int64_t now, uint32_t gr
  */
 extern int relay_ready (char const *dir, int hasgrace, uint32_t *grace) ;
 
-/*
- * relay_line: decision r on address a, at now, as the admin reads it
- * after the program's verdict word: "ADDR SOURCE USER Ns ago" for a
- * login (SOURCE "-" if unknown, USER escaped as in the records), "ADDR
- * network NET" for a static network, "ADDR" otherwise.  The buffer is
- * sized here, for the longest of them, so no caller computes it; the
- * text is NUL-terminated.  Returns l->s.
- */
-#define RELAY_LINE_MAX (ADDR_FMT + 1 + SOURCE_MAX + 1 + ESCAPE_USER_FMT(USER_MAX) + 1 + (1 + UINT64_FMT) + 5)
-typedef struct relayline_s relayline ;
-struct relayline_s { char s[RELAY_LINE_MAX + 1] ; } ;
-extern char const *relay_line (relayline *l, relay const *r, addr const *a, int64_t now) ;
-
 #endif

@@ -6,6 +6,7 @@
 #include "net.h"
 #include "escape.h"
 #include "relay.h"
+#include "relayline.h"
 
 /* the network line is shorter than the login line: RELAY_LINE_MAX holds both */
 typedef char relay_line_network_fits[ADDR_FMT + 9 + NET_FMT <= RELAY_LINE_MAX ? 1 : -1] ;
