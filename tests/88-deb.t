@@ -127,7 +127,7 @@ E=/etc/smtp-poplock/service
 echo "$(LC_ALL=C date '+%b %e %H:%M:%S') mail dovecot: pop3-login: Login: user=<demo>, method=PLAIN, rip=192.0.2.9, lip=127.0.0.1, mpid=4242, session=<abcdEFGH>" \
   > "$M/var/log/mail.test"
 run inside sh -ec "mkdir -p $E; cp -Rp /usr/share/smtp-poplock/service/readlog $E/
-  echo /var/log/mail.test > $E/readlog/env/SOURCES
+  echo /var/log/mail.test > $E/readlog/conf/SOURCES
   mkdir $E/readlog/log/main; chown poplocklog $E/readlog/log/main
   mkdir /srv/svscan; ln -s $E/readlog /srv/svscan/"
 check "the doc's commands run (exit 0)" "0 " "$rc $(cat "$T/err")"
