@@ -104,7 +104,7 @@ tests/state_compact_crash.o: src/readlog/state_compact.c $(HEADERS) compile
 $(TESTTOOLS): %: %.o tests/state_compact_crash.o tests/libsrc.a src/libpoplock.a src/libprint.a load
 	./load $@ tests/state_compact_crash.o tests/libsrc.a $(SKARNET)
 
-MANDEPS = package/html2man doc/index.html package/hier package/version conf-home
+MANDEPS = package/html2man package/docpage doc/index.html package/hier package/version conf-home
 
 man/%.1: doc/%.html $(MANDEPS)
 	@mkdir -p man

@@ -178,20 +178,20 @@ else
 fi
 
 echo '--- -S: the service directory readlog runs from'
-S="$T/service"; mkdir -p "$S/env"
-echo "$D" > "$S/env/STATEDIR"
-printf '%s %s\n' "$L" "$T/nolog" > "$S/env/SOURCES"
+S="$T/service"; mkdir -p "$S/conf"
+echo "$D" > "$S/conf/STATEDIR"
+printf '%s %s\n' "$L" "$T/nolog" > "$S/conf/SOURCES"
 run relaycheck -S "$S"
-check "-S: the state directory and the sources of env/: exit 1" 1 "$rc"
+check "-S: the state directory and the sources of conf/: exit 1" 1 "$rc"
 check "-S: the findings" "ok state: $D owned by $owner, mode 0755
 warning source $T/nolog: unable to read it: No such file or directory: readlog records no login from it" "$(norm | grep -E '^ok state|^warning|^critical')"
-checkgrep "-S: env/SOURCES's first source read" "^ok source $L: " "$T/out"
-rm "$S/env/SOURCES"
+checkgrep "-S: conf/SOURCES's first source read" "^ok source $L: " "$T/out"
+rm "$S/conf/SOURCES"
 run relaycheck -S "$S"
-check "-S without env/SOURCES: exit 111" "111 relaycheck: fatal: unable to read $S/env/SOURCES: No such file or directory" "$rc $(cat "$T/err")"
-: > "$S/env/STATEDIR"
+check "-S without conf/SOURCES: exit 111" "111 relaycheck: fatal: unable to read $S/conf/SOURCES: No such file or directory" "$rc $(cat "$T/err")"
+: > "$S/conf/STATEDIR"
 run relaycheck -S "$S"
-check "-S with an empty env/STATEDIR: exit 100" "100 relaycheck: fatal: empty $S/env/STATEDIR" "$rc $(cat "$T/err")"
+check "-S with an empty conf/STATEDIR: exit 100" "100 relaycheck: fatal: empty $S/conf/STATEDIR" "$rc $(cat "$T/err")"
 run relaycheck -F nosuch
 check "an unknown format: exit 100" "100 relaycheck: fatal: unknown format: nosuch" "$rc $(cat "$T/err")"
 

@@ -193,7 +193,7 @@ prerun noaddr e POPLOCKFD=5 logpopauth-pre -d "$d" sh -c "$INNER"
 check "pre: address missing: warning, session served, no POPLOCKFD" \
   "0:logpopauth-pre: warning: unable to read the client address: TCPREMOTEIP is not set: login not recorded:inner unset" \
   "$(cat "$T/noaddr.rc"):$(cat "$T/noaddr.err"):$(cat "$T/noaddr.out")"
-# service/pop3d-qmail's envdir sets IP to the listen address: never the client's
+# a run script's envdir (env/IP) sets IP to the listen address: never the client's
 prerun envip e IP=0.0.0.0 logpopauth-pre -d "$d" sh -c "USER=alice logpopauth-post true"
 check "pre: only IP set (a run script's): warning, session served, nothing recorded" \
   "0:logpopauth-pre: warning: unable to read the client address: TCPREMOTEIP is not set: login not recorded

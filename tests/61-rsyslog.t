@@ -95,12 +95,12 @@ waitfor 10 up && ok "both rsyslogd are up (imtcp on 127.0.0.1:$P1 and :$P2, imux
   { notok "rsyslogd did not come up" "$(cat "$T/recv/out" "$T/send/out")"; exit 1; }
 
 # the readlog that follows the file: service/readlog under supervise, its
-# env/ set as the guide says (nobody for poplock)
+# conf/ set as the guide says (nobody for poplock)
 cp -R "$TOP/service/readlog" "$T/svc-readlog"
 rm -rf "$T/svc-readlog/log"
-echo nobody > "$T/svc-readlog/env/ACCOUNT"
-echo "$T/st-file" > "$T/svc-readlog/env/STATEDIR"
-echo "$T/recv/log/smtp-poplock/pop.log" > "$T/svc-readlog/env/SOURCES"
+echo nobody > "$T/svc-readlog/conf/ACCOUNT"
+echo "$T/st-file" > "$T/svc-readlog/conf/STATEDIR"
+echo "$T/recv/log/smtp-poplock/pop.log" > "$T/svc-readlog/conf/SOURCES"
 TZ=UTC supervise "$T/svc-readlog" > "$T/readlog-file.err" 2>&1 &
 suppid=$!
 on_exit "svc -dx $T/svc-readlog 2>/dev/null; wait $suppid 2>/dev/null"
@@ -295,17 +295,18 @@ fi
 # package/qpsmtpd-tcpserver; it relays only when RELAYCLIENT is set).
 # The rules are the example's with 127.0.0.81 in place of all of 127.:
 # loopback is every client here.
-if needcmd tcpserver && needcmd tcprules && needcmd envuidgid && qpsmtpd_setup smtpd nobody; then
+if needcmd tcpserver && needcmd tcprules && needcmd softlimit && qpsmtpd_setup smtpd nobody; then
   P4=$(freeport $((P3 + 1)))
   cp -R "$TOP/service/smtpd" "$T/svc-smtpd"
   rm -rf "$T/svc-smtpd/log"
   sed -i 's/^127\.:allow/127.0.0.81:allow/' "$T/svc-smtpd/tcp"
   (cd "$T/svc-smtpd" && make -s) || notok "make in the smtpd service builds tcp.cdb"
-  echo nobody > "$T/svc-smtpd/env/ACCOUNT"
-  echo 127.0.0.1 > "$T/svc-smtpd/env/IP"
-  echo $P4 > "$T/svc-smtpd/env/PORT"
-  echo "$T/st-file" > "$T/svc-smtpd/env/STATEDIR"
-  echo "$SMTPD" > "$T/svc-smtpd/env/SMTPD"
+  echo nobody > "$T/svc-smtpd/conf/ACCOUNT"
+  echo 127.0.0.1 > "$T/svc-smtpd/conf/IP"
+  echo $P4 > "$T/svc-smtpd/conf/PORT"
+  echo "$T/st-file" > "$T/svc-smtpd/conf/STATEDIR"
+  echo "$SMTPD" > "$T/svc-smtpd/conf/SMTPD"
+  echo 200000000 > "$T/svc-smtpd/conf/SOFTLIMIT"   # qpsmtpd is perl: more than qmail-smtpd's 20 MB
   supervise "$T/svc-smtpd" > "$T/smtpd.log" 2>&1 &
   smtppid=$!
   on_exit "svc -dx $T/svc-smtpd 2>/dev/null; wait $smtppid 2>/dev/null"
@@ -317,7 +318,7 @@ if needcmd tcpserver && needcmd tcprules && needcmd envuidgid && qpsmtpd_setup s
     notok "service/smtpd did not come up" "$(cat "$T/smtpd.log")"
   fi
 else
-  skip "service/smtpd behind rsyslog's grants" "needs tcpserver, tcprules, envuidgid and Debian's qpsmtpd${SMTPD_WHY:+: $SMTPD_WHY}"
+  skip "service/smtpd behind rsyslog's grants" "needs tcpserver, tcprules, softlimit and Debian's qpsmtpd${SMTPD_WHY:+: $SMTPD_WHY}"
 fi
 
 # ---- doc/install-syslog.html: rsyslog checks who sent the line ---------

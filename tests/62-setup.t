@@ -2,12 +2,14 @@
 # package/setup for real, end to end: on a copy of this tree whose
 # conf-home and conf-state point into $T (a state directory that is not
 # the default), in a private mount namespace whose /etc is a copy
-# (useradd writes there; qmaild and qmaill stand for the accounts qmail's
+# (useradd writes there; qmaild stands for the account qmail's
 # installation makes), with an svscan of the test's own on a directory in
 # $T (never /service).  It links readlog, Dovecot (its configuration in
 # the private /etc) and the SMTP service (tcpserver, relaylock, Debian's
 # qpsmtpd), waits until they stay up, and a real POP3 login opens
-# relaying for exactly that address.  Then: a second run changes
+# relaying for exactly that address; the SMTP server's environment is
+# tcpserver's and svscan's, none of the run script's settings, and its
+# memory is softlimit's.  Then: a second run changes
 # nothing, edited files are kept, -l rewrites readlog's sources and
 # restarts it; and the errors, each word for word with its exit code: a
 # missing account, a missing program, a service that crash-loops, an
@@ -17,9 +19,16 @@ if [ "${1:-}" != --ns ] && [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; th
 fi
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/smtp/common.sh"
+echo '--- the run scripts doc/install-qmail.html shows are the shipped ones'
+for s in smtpd pop3d-qmail readlog; do
+  check "its $s/run is service/$s/run, less the comment" "$(grep -v '^# ' "$TOP/service/$s/run")" "$(docpre install-qmail.html $s-run)"
+done
+check "every shipped log/run is multilog as the one log account, poplocklog" "4 4" \
+  "$(ls "$TOP"/service/*/log/run | wc -l) $(cat "$TOP"/service/*/log/run | grep -cx 'exec setuidgid poplocklog multilog t ./main')"
+check "no shipped service has an env/ (the run scripts read conf/)" "" "$(cd "$TOP/service" && ls -d */env 2>/dev/null)"
 isroot || { skip "package/setup" "needs root: it creates accounts, a state directory and services"; exit 0; }
 [ "${1:-}" = --ns ] || { skip "package/setup" "cannot make a private mount namespace (unshare -m) here"; exit 0; }
-for c in useradd svscan svstat svc multilog setuidgid envuidgid envdir tcpserver tcprules tai64nlocal dovecot ss flock; do
+for c in useradd svscan svstat svc multilog setuidgid softlimit tcpserver tcpclient tcprules tai64nlocal dovecot ss flock ps; do
   needcmd $c || { skip "package/setup" "$c is not installed (package/test installs it)"; exit 0; }
 done
 
@@ -30,7 +39,6 @@ echo "$S/usr/local" > "$S/src/conf-home"
 echo "$S/poplock-state" > "$S/src/conf-state"
 cp -a /etc/. "$S/etc/" && mount --bind "$S/etc" /etc || { notok "a private copy of /etc"; exit 1; }
 useradd -r -M -d /nonexistent -s /usr/sbin/nologin qmaild
-useradd -r -M -d /nonexistent -s /usr/sbin/nologin qmaill
 qpsmtpd_setup qp qmaild || { skip "package/setup" "$SMTPD_WHY"; exit 0; }
 bin=$S/usr/local/bin
 setup() { PATH="$bin:$PATH" flock /tmp/poplock.make "$S/src/package/setup" "$@"; }
@@ -46,12 +54,13 @@ echo 'demo:{PLAIN}demo' > "$D/dovecot/passwd"
   > /etc/dovecot/dovecot.conf
 # what an administrator edits in the SMTP service: loopback is every
 # client here, so the rules leave relaying to relaylock; qpsmtpd stands
-# for qmail-smtpd
-mkdir -p "$E/smtpd/env"
+# for qmail-smtpd, and perl needs more than qmail-smtpd's 20 MB
+mkdir -p "$E/smtpd/conf"
 echo ':allow' > "$E/smtpd/tcp"
-echo 127.0.0.1 > "$E/smtpd/env/IP"
-echo "$SMTP" > "$E/smtpd/env/PORT"
-echo "$SMTPD" > "$E/smtpd/env/SMTPD"
+echo 127.0.0.1 > "$E/smtpd/conf/IP"
+echo "$SMTP" > "$E/smtpd/conf/PORT"
+echo "$SMTPD" > "$E/smtpd/conf/SMTPD"
+echo 200000000 > "$E/smtpd/conf/SOFTLIMIT"
 
 mkdir -p "$S/svscan"
 (cd / && PATH="$bin:$PATH" exec svscan "$S/svscan" > "$T/svscan.log" 2>&1) &
@@ -66,14 +75,15 @@ run setup -s "$S/svscan" -e "$E" readlog dovecot smtpd
 check "exit 0" 0 "$rc"
 check "nothing on stderr" "" "$(cat "$T/err")"
 check "done is its last line" "package/setup: info: done" "$(tail -1 "$T/out")"
-for l in "wrote $E/readlog/env/STATEDIR: $S/poplock-state" "wrote $E/readlog/env/SOURCES: $S/svscan/dovecot/log/main" \
-         "wrote $E/smtpd/env/STATEDIR: $S/poplock-state" "linked $E/smtpd into $S/svscan"; do
+for l in "wrote $E/readlog/conf/STATEDIR: $S/poplock-state" "wrote $E/readlog/conf/SOURCES: $S/svscan/dovecot/log/main" \
+         "wrote $E/smtpd/conf/STATEDIR: $S/poplock-state" "linked $E/smtpd into $S/svscan"; do
   hasline "it says: $l" "package/setup: info: $l" "$T/out"
 done
-check "env/STATEDIR is conf-state's directory, not the default" "$S/poplock-state $S/poplock-state" \
-  "$(cat "$E/readlog/env/STATEDIR") $(cat "$E/smtpd/env/STATEDIR")"
-check "readlog's env/SOURCES is Dovecot's log in the svscan directory given" "$S/svscan/dovecot/log/main" "$(cat "$E/readlog/env/SOURCES")"
-check "the files edited beforehand are kept" ":allow $SMTP $SMTPD" "$(cat "$E/smtpd/tcp") $(cat "$E/smtpd/env/PORT") $(cat "$E/smtpd/env/SMTPD")"
+check "conf/STATEDIR is conf-state's directory, not the default" "$S/poplock-state $S/poplock-state" \
+  "$(cat "$E/readlog/conf/STATEDIR") $(cat "$E/smtpd/conf/STATEDIR")"
+check "readlog's conf/SOURCES is Dovecot's log in the svscan directory given" "$S/svscan/dovecot/log/main" "$(cat "$E/readlog/conf/SOURCES")"
+check "the files edited beforehand are kept" ":allow $SMTP $SMTPD" "$(cat "$E/smtpd/tcp") $(cat "$E/smtpd/conf/PORT") $(cat "$E/smtpd/conf/SMTPD")"
+check "no service has an env/: the run scripts read conf/ themselves" "" "$(ls -d "$E"/*/env 2>/dev/null)"
 for s in readlog dovecot smtpd; do
   check "service $s is linked into the svscan directory" "$E/$s" "$(readlink "$S/svscan/$s")"
 done
@@ -82,7 +92,7 @@ check "svstat: every service and its log is up once it said done" "up up up up u
   "$(for s in readlog readlog/log dovecot dovecot/log smtpd smtpd/log; do sv $s; done | xargs)"
 checkgrep "it creates the accounts poplock and poplocklog" '^poplocklog:' /etc/passwd
 check "the state directory belongs to poplock, mode 0755" "poplock poplock 755" "$(stat -c '%U %G %a' "$S/poplock-state")"
-check "each service's log/main belongs to its log account" "poplocklog poplocklog qmaill" \
+check "each service's log/main belongs to the one log account, poplocklog" "poplocklog poplocklog poplocklog" \
   "$(for s in readlog dovecot smtpd; do stat -c %U "$E/$s/log/main"; done | xargs)"
 missing=""
 for p in readlog relaylock showallowed logpopauth-pre logpopauth-post relaygrant relayrevoke relaycheck; do
@@ -110,11 +120,34 @@ checkgrep "relaylock -v logs the allow to the SMTP service's multilog" \
   '^@[0-9a-f]{24} relaylock: info: allow 127\.0\.0\.61 dovecot/pop3 demo [0-9]+s ago$' "$E/smtpd/log/main/current"
 checkgrep "and the deny before the login" '^@[0-9a-f]{24} relaylock: info: deny 127\.0\.0\.61$' "$E/smtpd/log/main/current"
 
+echo '--- what the SMTP server gets: the environment and the limits of the real qpsmtpd, during a connection'
+# tcpserver is what supervise runs (softlimit execs it); its child is
+# relaylock, which execs the server: /proc's environ is what the server
+# was started with
+tcpd=$(svstat "$S/svscan/smtpd" | sed -n 's/.*(pid \([0-9]*\)).*/\1/p')
+tcpclient -RHl0 127.0.0.1 "$SMTP" sh -c 'sleep 5' 2>/dev/null &
+holder=$!
+server() { for c in $(ps --ppid "${tcpd:-1}" -o pid=); do tr '\0' ' ' < /proc/$c/cmdline 2>/dev/null | grep -q qpsmtpd-tcpserver && echo $c; done; }
+waitfor 5 eval '[ -n "$(server)" ]'
+c=$(server)
+if [ -n "$c" ] && tr '\0' '\n' < /proc/$c/environ > "$T/server.env"; then
+  checkgrep "the server has tcpserver's variables" '^TCPREMOTEIP=127\.0\.0\.1$' "$T/server.env"
+  sed 's/=.*//' "$T/server.env" | sort -u > "$T/server.names"
+  tr '\0' '\n' < /proc/$svscanpid/environ | sed 's/=.*//' | sort -u > "$T/svscan.names"
+  check "and besides svscan's, only tcpserver's (PROTO, TCP*): none of conf/ (IP, PORT, ACCOUNT...), no UID or GID" "" \
+    "$(comm -23 "$T/server.names" "$T/svscan.names" | grep -v -x -e PROTO -e 'TCP[A-Z]*' | xargs)"
+  check "its memory is softlimit -m conf/SOFTLIMIT's (address space, data)" "200000000 200000000" \
+    "$(awk '/^Max address space/ { a = $4 } /^Max data size/ { d = $4 } END { print a, d }' /proc/$c/limits)"
+else
+  notok "the SMTP server's process under tcpserver ($tcpd) during a connection" "$(ps --ppid "${tcpd:-1}" -o pid=,args=)"
+fi
+kill $holder 2>/dev/null; wait $holder 2>/dev/null
+
 echo '--- a second run changes nothing'
 listing() {
   find "$S/svscan" "$E" "$S/usr" \( -name supervise -o -path '*/log/main' \) -prune -o -printf '%p %y %m %u %g %s %T@ %l\n' | sort
   stat -c '%n %U %G %a' "$S/poplock-state"
-  grep -E '^(poplock|poplocklog|qmaill|qmaild):' /etc/passwd /etc/group
+  grep -E '^(poplock|poplocklog|qmaild):' /etc/passwd /etc/group
 }
 listing > "$T/list1"
 pids1=$(svstat "$S"/svscan/*)
@@ -127,16 +160,16 @@ else notok "the second run changed something" "$(diff "$T/list1" "$T/list2" | he
 check "no service was restarted" "$(echo "$pids1" | sed 's/) [0-9]* seconds.*/)/')" "$(svstat "$S"/svscan/* | sed 's/) [0-9]* seconds.*/)/')"
 
 echo '--- files the administrator edited'
-echo "$S/svscan/dovecot/log/main $S/mail.log" > "$E/readlog/env/SOURCES"
+echo "$S/svscan/dovecot/log/main $S/mail.log" > "$E/readlog/conf/SOURCES"
 run setup -s "$S/svscan" -e "$E" readlog
-check "readlog alone, env/SOURCES edited: exit 0, done" "0 package/setup: info: done" "$rc $(cat "$T/out" "$T/err")"
-check "env/SOURCES is kept" "$S/svscan/dovecot/log/main $S/mail.log" "$(cat "$E/readlog/env/SOURCES")"
+check "readlog alone, conf/SOURCES edited: exit 0, done" "0 package/setup: info: done" "$rc $(cat "$T/out" "$T/err")"
+check "conf/SOURCES is kept" "$S/svscan/dovecot/log/main $S/mail.log" "$(cat "$E/readlog/conf/SOURCES")"
 rpid() { svstat "$S/svscan/readlog" | sed -n 's/.*(pid \([0-9]*\)).*/\1/p'; }
 before=$(rpid)
 run setup -l "$S/svscan/dovecot/log/main" -l "$S/other.log" -s "$S/svscan" -e "$E" readlog
-check "-l: exit 0; env/SOURCES rewritten, readlog restarted, up again" "0
-package/setup: info: wrote $E/readlog/env/SOURCES: $S/svscan/dovecot/log/main $S/other.log
-package/setup: info: restarted $S/svscan/readlog: its env/ changed
+check "-l: exit 0; conf/SOURCES rewritten, readlog restarted, up again" "0
+package/setup: info: wrote $E/readlog/conf/SOURCES: $S/svscan/dovecot/log/main $S/other.log
+package/setup: info: restarted $S/svscan/readlog: its conf/ changed
 package/setup: info: done" "$rc
 $(cat "$T/out" "$T/err")"
 check "readlog runs with the new sources (a new pid)" "new" "$([ -n "$(rpid)" ] && [ "$(rpid)" != "$before" ] && echo new)"
@@ -146,18 +179,18 @@ check "a POP3 login after the restart still opens relaying" "+OK Logged in. 250"
   "$(login 127.0.0.63 demo) $(waitfor 10 allowed 127.0.0.63; rcptcode 127.0.0.63 "$SMTP")"
 
 echo '--- what is missing stops it before anything is linked (111)'
-fresh() { rm -rf "$S/e" "$S/sv"; mkdir -p "$S/e/smtpd/env"; echo "$SMTPD" > "$S/e/smtpd/env/SMTPD"; }
-fresh; echo poplock-nosuch > "$S/e/smtpd/env/ACCOUNT"
+fresh() { rm -rf "$S/e" "$S/sv"; mkdir -p "$S/e/smtpd/conf"; echo "$SMTPD" > "$S/e/smtpd/conf/SMTPD"; echo 200000000 > "$S/e/smtpd/conf/SOFTLIMIT"; }
+fresh; echo poplock-nosuch > "$S/e/smtpd/conf/ACCOUNT"
 run setup -l "$S/mail.log" -s "$S/sv" -e "$S/e" readlog smtpd
-check "an account env/ACCOUNT names that does not exist" \
-  "111 package/setup: fatal: unable to find account poplock-nosuch, which $S/e/smtpd/env/ACCOUNT names: create it or edit $S/e/smtpd/env/ACCOUNT" \
+check "an account conf/ACCOUNT names that does not exist" \
+  "111 package/setup: fatal: unable to find account poplock-nosuch, which $S/e/smtpd/conf/ACCOUNT names: create it or edit $S/e/smtpd/conf/ACCOUNT" \
   "$rc $(cat "$T/err")"
 check "nothing is linked, not even readlog" "" "$(ls "$S/sv" 2>&1 | grep -v 'No such file')"
 check "nor done said" "" "$(grep done "$T/out")"
-fresh; echo "$S/no/qmail-smtpd -x" > "$S/e/smtpd/env/SMTPD"
+fresh; echo "$S/no/qmail-smtpd -x" > "$S/e/smtpd/conf/SMTPD"
 run setup -s "$S/sv" -e "$S/e" smtpd
-check "the SMTP server env/SMTPD names is not there" \
-  "111 package/setup: fatal: unable to find program $S/no/qmail-smtpd, which $S/e/smtpd/env/SMTPD names: install it or edit $S/e/smtpd/env/SMTPD" \
+check "the SMTP server conf/SMTPD names is not there" \
+  "111 package/setup: fatal: unable to find program $S/no/qmail-smtpd, which $S/e/smtpd/conf/SMTPD names: install it or edit $S/e/smtpd/conf/SMTPD" \
   "$rc $(cat "$T/err")"
 if needcmd qmail-popup; then
   skip "a program the run script runs is not in PATH" "qmail-popup is installed here"
@@ -182,7 +215,7 @@ check "after each, nothing linked" "" "$(ls "$S/sv" 2>&1 | grep -v 'No such file
 run setup -l "$S/mail.log" -s "$S/sv" -e "$S/e" smtpd
 check "-l without readlog: 100" "100 package/setup: fatal: -l names readlog's sources: name readlog too" "$rc $(cat "$T/err")"
 run setup -l "$S/a log" -s "$S/sv" -e "$S/e" readlog
-check "a source with a blank (env/SOURCES is split on blanks): 100" "100 package/setup: fatal: a path with a blank cannot be used: \"$S/a log\"" "$rc $(cat "$T/err")"
+check "a source with a blank (conf/SOURCES is split on blanks): 100" "100 package/setup: fatal: a path with a blank cannot be used: \"$S/a log\"" "$rc $(cat "$T/err")"
 run setup -w 2s -s "$S/sv" -e "$S/e" readlog
 check "-w not a number of seconds: 100" "100 package/setup: fatal: invalid value for -w: \"2s\"" "$rc $(cat "$T/err")"
 
@@ -190,7 +223,7 @@ echo '--- a service that does not stay up (111, and the end of its log)'
 # its own svscan; smtpd on the port the first one holds: tcpserver
 # cannot bind, exits, and supervise starts it again every second
 fresh; mkdir -p "$S/sv"
-echo 127.0.0.1 > "$S/e/smtpd/env/IP"; echo "$SMTP" > "$S/e/smtpd/env/PORT"
+echo 127.0.0.1 > "$S/e/smtpd/conf/IP"; echo "$SMTP" > "$S/e/smtpd/conf/PORT"
 (cd / && PATH="$bin:$PATH" exec svscan "$S/sv" > "$T/svscan2.log" 2>&1) &
 sv2=$!
 on_exit "svc -dx $S/sv/* $S/sv/*/log 2>/dev/null; kill $sv2 2>/dev/null"

@@ -2,7 +2,7 @@
 # The service directories of service/ (readlog, dovecot, smtpd) under a
 # real s6-svscan with s6-log, then under a real runsvdir with svlogd, as
 # doc/supervisors.html says: run scripts unchanged, the doc's log/run,
-# the settings in env/ and tcp.  A real POP3 login to Dovecot opens
+# the settings in conf/ and tcp.  A real POP3 login to Dovecot opens
 # relaying through tcpserver + relaylock + qpsmtpd for that address
 # only; the loggers' directories hold the lines with their stamps; the
 # doc's commands take readlog down and up, restart and signal it, and
@@ -11,7 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 what="the service directories under s6 and runit"
 isroot || { skip "$what" "needs root: the run scripts change accounts, Dovecot starts as root"; exit 0; }
-for c in unshare mount dovecot tcpserver tcpclient tcprules make envdir setuidgid envuidgid \
+for c in unshare mount dovecot tcpserver tcpclient tcprules make softlimit setuidgid \
          s6-svscan s6-svscanctl s6-svc s6-svstat s6-log s6-setuidgid runsvdir runsv sv svlogd chpst; do
   needcmd $c || { skip "$what" "$c is not installed (package/deps-test: s6, runit, daemontools, ucspi-tcp, dovecot)"; exit 0; }
 done
@@ -24,7 +24,7 @@ docblock() { docpre supervisors.html "$1"; }
 # group that only the supervisors' namespace sees
 cp /etc/passwd /etc/group "$T/"
 id=60800
-for a in poplock poplocklog qmaill; do
+for a in poplock poplocklog; do
   while getent passwd $id >/dev/null || getent group $id >/dev/null; do id=$((id + 1)); done
   echo "$a:x:$id:$id::/nonexistent:/usr/sbin/nologin" >> "$T/passwd"
   echo "$a:x:$id:" >> "$T/group"
@@ -47,20 +47,21 @@ setup() {
   chown $uid_poplock:$uid_poplock "$S/state"; chmod 755 "$S/state"
   for s in dovecot readlog smtpd; do
     cp -Rp "$TOP/service/$s" "$S/etc-svc/$s"
-    # the account of the shipped log/run, in the doc's log/run for this supervisor
-    acct=$(sed -n 's/.*setuidgid \([a-z]*\) multilog.*/\1/p' "$TOP/service/$s/log/run")
-    docblock $sup-logrun | sed "s/poplocklog/$acct/" > "$S/etc-svc/$s/log/run"
+    # the doc's log/run for this supervisor, as the one log account
+    docblock $sup-logrun > "$S/etc-svc/$s/log/run"
     mkdir "$S/etc-svc/$s/log/main"
-    eval "chown \$uid_$acct \"\$S/etc-svc/\$s/log/main\""
+    chown $uid_poplocklog "$S/etc-svc/$s/log/main"
   done
   # the administrator's settings
-  echo "$S/etc-svc/dovecot/log/main" > "$S/etc-svc/readlog/env/SOURCES"
-  echo "$S/state" > "$S/etc-svc/readlog/env/STATEDIR"
-  echo "$S/state" > "$S/etc-svc/smtpd/env/STATEDIR"
-  echo 127.0.0.1 > "$S/etc-svc/smtpd/env/IP"
-  echo $smtp > "$S/etc-svc/smtpd/env/PORT"
-  echo nobody > "$S/etc-svc/smtpd/env/ACCOUNT"
-  echo "$TOP/package/qpsmtpd-tcpserver $S/demo/qpsmtpd" > "$S/etc-svc/smtpd/env/SMTPD"
+  echo "$S/etc-svc/dovecot/log/main" > "$S/etc-svc/readlog/conf/SOURCES"
+  echo "$S/state" > "$S/etc-svc/readlog/conf/STATEDIR"
+  echo "$S/state" > "$S/etc-svc/smtpd/conf/STATEDIR"
+  echo 127.0.0.1 > "$S/etc-svc/smtpd/conf/IP"
+  echo $smtp > "$S/etc-svc/smtpd/conf/PORT"
+  echo nobody > "$S/etc-svc/smtpd/conf/ACCOUNT"
+  echo "$TOP/package/qpsmtpd-tcpserver $S/demo/qpsmtpd" > "$S/etc-svc/smtpd/conf/SMTPD"
+  # qpsmtpd is perl: more than qmail-smtpd's 20 MB
+  echo 200000000 > "$S/etc-svc/smtpd/conf/SOFTLIMIT"
   # every client here is on 127.: the shipped 127.:allow,RELAYCLIENT="" would let them all relay
   echo ':allow' > "$S/etc-svc/smtpd/tcp"
   (cd "$S/etc-svc/smtpd" && make -s) || { notok "$sup: make in the smtpd service (tcp.cdb)"; return 1; }
@@ -152,7 +153,7 @@ scenario() {
   check "$sup: relay from 127.0.0.21 is still accepted after all that" 250 "$(relay 127.0.0.21)"
 
   remove readlog
-  gone() { ! ours | grep -q "readlog -d $S/state"; }
+  gone() { ! ours | grep -q "readlog -v -d $S/state"; }
   waitfor 15 gone && ok "$sup: the readlog service taken away: its process is gone" || notok "$sup: readlog is still running" "$(ours)"
   check "$sup: the other services still run" "up up" "$(st "$S/scan/dovecot") $(st "$S/scan/smtpd")"
 

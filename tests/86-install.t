@@ -10,7 +10,7 @@ home=$(head -1 "$TOP/conf-home")
 state=$(head -1 "$TOP/conf-state")
 # the tree under a root: type, mode and name of everything
 tree() { (cd "$1" && find . -printf '%M %p\n' | LC_ALL=C sort); }
-hierfiles() { sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/package/hier" | awk '$1 == "f" { print $3 }' | LC_ALL=C sort; }
+hierfiles() { sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/package/hier" | awk '$1 == "f" || $1 == "p" { print $3 }' | LC_ALL=C sort; }
 mk() { make -s -C "$TOP" "$@"; }
 left_state="package/uninstall: info: left the state directory $state alone: it is your data (doc/state.html)"
 left_services="package/uninstall: info: left the service directories (package/setup's, default /etc/smtp-poplock/service) and their links (default in /service) alone: take each down as doc/install-qmail.html says"
@@ -38,6 +38,18 @@ $home/share/man/man8" "$(cat "$R$home/share/doc/smtp-poplock/directories-made")"
 check "make install: a program 0755, a page 0644, its doc directory 0755" "755 644 755" \
   "$(stat -c %a "$R$home/bin/relaylock") $(stat -c %a "$R$home/share/doc/smtp-poplock/index.html") $(stat -c %a "$R$home/share/doc/smtp-poplock")"
 check "make install: the installed relaylock is the built one" same "$(cmp -s "$TOP/relaylock" "$R$home/bin/relaylock" && echo same)"
+# the pages: the tree's, less what is for the tree only (class "tree")
+D=$R$home/share/doc/smtp-poplock
+check "make install: every page of doc/ is installed but bench.html (the tree's dated measurements)" \
+  "$(cd "$TOP/doc" && ls *.html | grep -vx bench.html | LC_ALL=C sort)" "$(cd "$D" && ls *.html | LC_ALL=C sort)"
+check "make install: each page is package/docpage's of doc/ (one that differs:)" "" \
+  "$(for f in "$D"/*.html; do "$TOP/package/docpage" "$TOP/doc/${f##*/}" | cmp -s - "$f" || echo "${f##*/}"; done | xargs)"
+check "make install: the tree's passages are out: no page holds class=\"tree\" or a \"Tests:\" item (one that does:)" "" \
+  "$(grep -l -e 'class="tree"' -e '<li>Tests:' "$D"/*.html | xargs -r -n1 basename | xargs)"
+check "make install: no installed page names the tests (tests/...) or links a page that is not installed (one that does:)" "" \
+  "$(for f in "$D"/*.html; do grep -q 'tests/' "$f" && echo "${f##*/}"; for l in $(grep -o 'href="[a-z0-9-]*\.html' "$f" | sed 's/^href="//'); do [ -f "$D/$l" ] || echo "${f##*/}:$l"; done; done | sort -u | xargs)"
+check "make install: but the tree's pages still hold them (doc/readlog.html's Tests: item)" yes \
+  "$(grep -q '<li class="tree">Tests: <tt>tests/40-readlog.t</tt>' "$TOP/doc/readlog.html" && echo yes)"
 run mk instcheck DESTDIR="$R"
 check "make instcheck: complete, exit 0" "0 package/instcheck: $R$home is complete" "$rc $(cat "$T/out")"
 

@@ -4,7 +4,9 @@
 # lints clean (groff -ww -z -man) and renders without a warning; its
 # text is the HTML page's text, word for word, in the same order; its
 # sections are the page's; its interface line is the program's usage
-# line; NAME is the program's line in doc/index.html.
+# line; NAME is the program's line in doc/index.html.  The page is read
+# as package/docpage gives it: what is for the tree only (class "tree",
+# the Tests: items) is in no man page.
 . "$(dirname "$0")/lib.sh"
 needcmd groff || { skip "the man pages" "groff is not installed (package/deps-test: groff-base)"; exit 0; }
 needcmd perl || { skip "the man pages" "perl is not installed"; exit 0; }
@@ -49,12 +51,13 @@ for pg in $pages; do
   desc=$(grep "^<li>.*<a href=\"$p\.html\">" "$TOP/doc/index.html" | sed -e 's/.*<\/a>: //' -e 's/<\/li>$//')
   check "$pg: NAME is the program's line in doc/index.html" "$p - $desc" \
     "$(sed -n '/^NAME$/,/^DESCRIPTION$/p' "$T/$pg.txt" | sed '1d;$d' | tr -s ' \n' '  ' | sed 's/^ //; s/ $//')"
-  htmlwords "$TOP/doc/$p.html" > "$T/$pg.html.words"
+  "$TOP/package/docpage" "$TOP/doc/$p.html" > "$T/$pg.page"
+  htmlwords "$T/$pg.page" > "$T/$pg.html.words"
   manwords "$T/$pg.txt" > "$T/$pg.man.words"
   if cmp -s "$T/$pg.html.words" "$T/$pg.man.words"; then ok "$pg: its text is the HTML page's, word for word ($(wc -l < "$T/$pg.man.words") words)"
   else notok "$pg: its text is the HTML page's, word for word" "$(diff "$T/$pg.html.words" "$T/$pg.man.words" | head -10)"; fi
   check "$pg: its sections are the page's" \
-    "$(sed -n 's|.*<h2>\(.*\)</h2>.*|\1|p' "$TOP/doc/$p.html" | sed 's/<[^>]*>//g' | tr a-z A-Z)" \
+    "$(sed -n 's|.*<h2>\(.*\)</h2>.*|\1|p' "$T/$pg.page" | sed 's/<[^>]*>//g' | tr a-z A-Z)" \
     "$(grep '^\.SH ' "$m" | sed -e 's/^\.SH "*//' -e 's/"$//' -e 's/\\-/-/g' | grep -v -x -e NAME -e DESCRIPTION -e 'SEE ALSO')"
   usage=$("$TOP/$p" --help | sed 's/^usage: //' | norm)
   iface=$(sed -n '/^INTERFACE$/,/^[A-Z]/p' "$T/$pg.txt" | sed -n '2,/[^ ]/p' | grep -v '^$' | head -1 | norm)
@@ -64,9 +67,14 @@ for pg in $pages; do
   esac
 done
 
+check "no man page names the tests (tests/...) or has a Tests: item (one that does:)" "" \
+  "$(grep -l -e 'tests/' -e '^Tests:' "$T"/*.[18].txt 2>/dev/null | xargs -r -n1 basename | xargs)"
+check "while the tree's pages do (doc/relaylock.html's Tests: item)" yes \
+  "$(grep -q '<li class="tree">Tests: <tt>tests/30-relaylock.t</tt>' "$TOP/doc/relaylock.html" && echo yes)"
+
 echo '--- package/html2man refuses what it cannot convert'
 mkdir -p "$T/tree/doc" "$T/tree/package"
-cp "$TOP/package/html2man" "$TOP/package/hier" "$TOP/package/version" "$T/tree/package/"
+cp "$TOP/package/html2man" "$TOP/package/docpage" "$TOP/package/hier" "$TOP/package/version" "$T/tree/package/"
 cp "$TOP/conf-home" "$T/tree/"
 cp "$TOP/doc/index.html" "$T/tree/doc/"
 sed 's|<h2>Options</h2>|<h2>Options</h2><table><tr><td>x</td></tr></table>|' "$TOP/doc/relaygrant.html" > "$T/tree/doc/relaygrant.html"
@@ -75,6 +83,12 @@ checkrun "a tag it does not know: exit 100, naming it" 100 \
 sed 's|<h2>Options</h2>|<h2>Options</h2><p>a \&copy; b</p>|' "$TOP/doc/relaygrant.html" > "$T/tree/doc/relaygrant.html"
 checkrun "an entity it does not know: exit 100, naming it" 100 \
   "package/html2man: fatal: unable to convert doc/relaygrant.html: entity &copy; is not one package/html2man knows" "$T/tree/package/html2man" relaygrant 8
+sed 's|<h2>Options</h2>|<h2>Options</h2><div class="tree"><p>x</p>|' "$TOP/doc/relaygrant.html" > "$T/tree/doc/relaygrant.html"
+checkrun "a passage for the tree that is not closed: exit 100, naming it" 100 \
+  "package/docpage: fatal: unable to convert doc/relaygrant.html: <div class=\"tree\"> is not closed" "$T/tree/package/html2man" relaygrant 8
+sed 's|<h2>Options</h2>|<h2>Options</h2><p><span class="tree x">x</span></p>|' "$TOP/doc/relaygrant.html" > "$T/tree/doc/relaygrant.html"
+checkrun "a class tree with another class: exit 100" 100 \
+  "package/docpage: fatal: unable to convert doc/relaygrant.html: a class \"tree\" not on an element's opening tag alone" "$T/tree/package/html2man" relaygrant 8
 checkrun "a program without a page: exit 111" 111 \
   "package/html2man: fatal: unable to read doc/nosuch.html: No such file or directory" "$T/tree/package/html2man" nosuch 8
 checkrun "a section other than 1 or 8: usage, exit 100" 100 \

@@ -63,7 +63,7 @@ checknogrep "lintian reports no error (E:)" '^E: ' "$T/lintian"
 # what the package holds, as paths (dpkg -c), files and directories apart
 dpkg-deb -c "$deb" | awk '{print $1, $6}' | sed 's| \./| /|; s|/$||' > "$T/contents"
 files=$(sed -n 's|^-[^ ]* ||p' "$T/contents")
-hier=$(sed -e 's/#.*//' -n -e 's|^f [0-9]* \([^ ]*\) .*|/usr/\1|p' "$TOP/package/hier" | sed 's|\(/man/.*\)$|\1.gz|')
+hier=$(sed -e 's/#.*//' -n -e 's|^[fp] [0-9]* \([^ ]*\) .*|/usr/\1|p' "$TOP/package/hier" | sed 's|\(/man/.*\)$|\1.gz|')
 missing=""
 for f in $hier; do printf '%s\n' "$files" | grep -qxF "$f" || missing="$missing $f"; done
 check "it holds every file package/hier installs (in /usr, man pages compressed)" "" "$missing"
@@ -75,6 +75,11 @@ check "it holds the service directories of service/, in /usr/share/smtp-poplock/
 check "their run scripts are executable" "-rwxr-xr-x -rwxr-xr-x" \
   "$(grep -E ' /usr/share/smtp-poplock/service/(readlog/run|smtpd/log/run)$' "$T/contents" | cut -d' ' -f1 | tr '\n' ' ' | sed 's/ $//')"
 check "it has nothing in /etc, /var or /service: no service is linked" "" "$(grep -E ' /(etc|var|service)(/|$)' "$T/contents")"
+check "it has no bench.html (the tree's dated measurements)" "" "$(grep 'bench' "$T/contents")"
+check "no service template has an env/: the run scripts read conf/" "" "$(grep -E '/usr/share/smtp-poplock/service/[^/]+/env(/|$)' "$T/contents")"
+mkdir "$T/x" && dpkg-deb -x "$deb" "$T/x"
+check "no page nor man page in it names the tests (tests/...) or holds the tree's passages (one that does:)" "" \
+  "$(cd "$T/x/usr/share" && { grep -l -e 'tests/' -e 'class="tree"' doc/smtp-poplock/*.html; for m in man/man*/*.gz; do zcat "$m" | grep -q 'tests/' && echo "$m"; done; } | xargs)"
 
 echo '--- a throwaway system: an overlay over /, its changes on a tmpfs'
 R=$T/sys M=$T/sys/merged
@@ -127,7 +132,7 @@ E=/etc/smtp-poplock/service
 echo "$(LC_ALL=C date '+%b %e %H:%M:%S') mail dovecot: pop3-login: Login: user=<demo>, method=PLAIN, rip=192.0.2.9, lip=127.0.0.1, mpid=4242, session=<abcdEFGH>" \
   > "$M/var/log/mail.test"
 run inside sh -ec "mkdir -p $E; cp -Rp /usr/share/smtp-poplock/service/readlog $E/
-  echo /var/log/mail.test > $E/readlog/env/SOURCES
+  echo /var/log/mail.test > $E/readlog/conf/SOURCES
   mkdir $E/readlog/log/main; chown poplocklog $E/readlog/log/main
   mkdir /srv/svscan; ln -s $E/readlog /srv/svscan/"
 check "the doc's commands run (exit 0)" "0 " "$rc $(cat "$T/err")"

@@ -414,11 +414,11 @@ static void checksource (char const *name, unsigned int *readable, uint32_t wind
   stralloc_free(&path) ;
 }
 
-/* -S: what the service directory gives readlog (service/readlog's run: -d "$STATEDIR" $SOURCES) */
-static void envline (stralloc *sa, char const *sd, char const *name)
+/* -S: what the service directory gives readlog (service/readlog's run reads conf/: -d STATEDIR, then the words of SOURCES) */
+static void confline (stralloc *sa, char const *sd, char const *name)
 {
   stralloc fn = STRALLOC_ZERO ;
-  if (!stralloc_cats(&fn, sd) || !stralloc_cats(&fn, "/env/") || !stralloc_cats(&fn, name) || !stralloc_0(&fn)) strerr_diefu1sys(111, "allocate") ;
+  if (!stralloc_cats(&fn, sd) || !stralloc_cats(&fn, "/conf/") || !stralloc_cats(&fn, name) || !stralloc_0(&fn)) strerr_diefu1sys(111, "allocate") ;
   if (!openslurpclose(sa, fn.s)) strerr_diefu2sys(111, "read ", fn.s) ;
   stralloc_free(&fn) ;
 }
@@ -426,7 +426,7 @@ static void envline (stralloc *sa, char const *sd, char const *name)
 int main (int argc, char const *const *argv)
 {
   char const *servicedir = 0 ;
-  stralloc envdir = STRALLOC_ZERO, envsrc = STRALLOC_ZERO ;
+  stralloc confdir = STRALLOC_ZERO, confsrc = STRALLOC_ZERO ;
   uint32_t grace = 0, window = 86400 ;
   uint64_t journalmax = STATE_JOURNALMAX_DEFAULT ;
   unsigned int nsrc = 0, readable = 0 ;
@@ -462,18 +462,18 @@ int main (int argc, char const *const *argv)
   {
     if (!dir)
     {
-      envline(&envdir, servicedir, "STATEDIR") ;
+      confline(&confdir, servicedir, "STATEDIR") ;
       /* openslurpclose leaves no NUL: the first line is found within len */
       {
-        char const *nl = envdir.len ? memchr(envdir.s, '\n', envdir.len) : 0 ;
-        if (nl) envdir.len = nl - envdir.s ;
+        char const *nl = confdir.len ? memchr(confdir.s, '\n', confdir.len) : 0 ;
+        if (nl) confdir.len = nl - confdir.s ;
       }
-      if (!envdir.len) strerr_dief3x(100, "empty ", servicedir, "/env/STATEDIR") ;
-      if (!stralloc_0(&envdir)) strerr_diefu1sys(111, "allocate") ;
-      dir = envdir.s ;
+      if (!confdir.len) strerr_dief3x(100, "empty ", servicedir, "/conf/STATEDIR") ;
+      if (!stralloc_0(&confdir)) strerr_diefu1sys(111, "allocate") ;
+      dir = confdir.s ;
     }
-    envline(&envsrc, servicedir, "SOURCES") ;
-    if (!stralloc_0(&envsrc)) strerr_diefu1sys(111, "allocate") ;
+    confline(&confsrc, servicedir, "SOURCES") ;
+    if (!stralloc_0(&confsrc)) strerr_diefu1sys(111, "allocate") ;
   }
   if (!dir) dir = auto_state ;
   now = time(0) ;
@@ -491,7 +491,7 @@ int main (int argc, char const *const *argv)
   /* the shell's word splitting of $SOURCES: blanks, tabs, newlines */
   if (servicedir)
   {
-    char *s = envsrc.s ;
+    char *s = confsrc.s ;
     for (;;)
     {
       size_t n ;
