@@ -76,6 +76,7 @@ check "their run scripts are executable" "-rwxr-xr-x -rwxr-xr-x" \
   "$(grep -E ' /usr/share/smtp-poplock/service/(readlog/run|smtpd/log/run)$' "$T/contents" | cut -d' ' -f1 | tr '\n' ' ' | sed 's/ $//')"
 check "it has nothing in /etc, /var or /service: no service is linked" "" "$(grep -E ' /(etc|var|service)(/|$)' "$T/contents")"
 check "it has no bench.html (the tree's dated measurements)" "" "$(grep 'bench' "$T/contents")"
+check "nor library.html (the source tree's layout)" "" "$(grep 'library\.html' "$T/contents")"
 check "no service template has an env/: the run scripts read conf/" "" "$(grep -E '/usr/share/smtp-poplock/service/[^/]+/env(/|$)' "$T/contents")"
 mkdir "$T/x" && dpkg-deb -x "$deb" "$T/x"
 check "no page nor man page in it names the tests (tests/...) or holds the tree's passages (one that does:)" "" \

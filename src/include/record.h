@@ -65,7 +65,10 @@ extern size_t record_scan (char const *s, size_t len, record *r) ;
  * one) are skipped, and the scan resynchronises on the next valid record
  * even inside a damaged line.  A last line without its LF is not a
  * record yet.  Returns -1 if f returned -1 (errno as f left it), else
- * the number of records; *skipped gets the number of bytes skipped.
+ * the number of records; *skipped, unless skipped is 0, gets the
+ * number of bytes skipped.  The programs pass 0; tests/10-store (through
+ * storetool) and fuzz/record check the resynchronisation by it, on the
+ * scan the programs use rather than a copy of it.
  */
 typedef int record_fn (record const *r, void *data) ;
 extern long records_scan (char const *s, size_t len, record_fn *f, void *data, size_t *skipped) ;
