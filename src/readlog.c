@@ -421,8 +421,11 @@ static char const *untrusted (jentry const *e, char const *field, size_t flen)
 
 /*
  * Source i's trust rules on e, for every enabled format: *allowed has
- * the bit of each that trusts it.  If one that reads the line's tag
- * (mask) does not, the reason, for -v, with *fmt that format; else 0.
+ * the bit of each that trusts it, and only those read the line.  If
+ * formats read the line's tag (mask) and none of them trusts it, the
+ * reason, for -v, with *fmt the first of them; else 0.  Servers share
+ * tags (pop3d is Courier's, Cyrus' and Mailutils'): one server's rules
+ * do not refuse another's lines.
  */
 static char const *distrusts (unsigned int i, jentry const *e, uint64_t mask, uint64_t *allowed, unsigned int *fmt)
 {
@@ -436,7 +439,8 @@ static char const *distrusts (unsigned int i, jentry const *e, uint64_t mask, ui
     if (jtrust_check(trust + i * login_nformats + f, e, &field, &flen)) { *allowed |= (uint64_t)1 << f ; continue ; }
     if (mask >> f & 1 && !why) { why = untrusted(e, field, flen) ; *fmt = f ; }
   }
-  if (why) { count.untrusted++ ; count.refused++ ; }
+  if (!why || mask & *allowed) return 0 ;
+  count.untrusted++ ; count.refused++ ;
   return why ;
 }
 
@@ -473,9 +477,9 @@ static int onrsyslog (source *s, char const *line, size_t len, int what, void *d
  * A journal entry is one line of its parts: the tag, pid and time from
  * the fields that hold them, the message alone as the text (its own
  * "TAG[PID]: " would be the sender's to forge).  A message with a LF in
- * it is not a line and is not cut into lines.  Before any format reads
- * it, every format that reads its tag must trust it (jtrust.h): one
- * that does not refuses it for all.
+ * it is not a line and is not cut into lines.  Only the formats that
+ * trust it (jtrust.h) read it, and one of those that read its tag
+ * must (distrusts).
  */
 static int onentry (source *s, jentry const *e, void *data)
 {
