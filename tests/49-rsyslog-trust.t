@@ -58,6 +58,35 @@ check "trust=none: every syslog line granted, as from a syslog file (the prefix 
 run readlog -1 -n "$T/file"
 check "the same file as a plain source: only the line without the prefix is a syslog line" "0:127.0.0.12" "$rc:$(cut -d' ' -f3 "$T/out")"
 
+# --- the per-server defaults (doc/readlog.html#trust), on lines in the
+# shape tests/servers' runs saw: who sends each server's login line
+pre() { echo "_PID=\"9\" _UID=\"$1\" _GID=\"8\" _COMM=\"$2\" _EXE=\"/usr/sbin/$2\" $now vm"; }
+{
+  # Mailutils pop3d: the session's address as root, the login as the
+  # user; the same from a program named otherwise.  pop3d is Courier's
+  # and Cyrus' tag too: their rules do not refuse these lines
+  echo "$(pre 0 pop3d) pop3d[28553]: 2B3ICOMq 127.0.0.20"
+  echo "$(pre 1001 pop3d) pop3d[28636]: 2B3ICOMq user \`alice' logged in with mailbox \`/var/mail/alice' (0 messages)"
+  echo "$(pre 0 pop3d) pop3d[28553]: 2B3ICOMr 127.0.0.25"
+  echo "$(pre 1001 logger) pop3d[28637]: 2B3ICOMr user \`alice' logged in with mailbox \`/var/mail/alice' (0 messages)"
+  # Courier's through courierlogger, root's; a user's program of that name
+  echo "$(pre 0 courierlogger) pop3d: LOGIN, user=alice, ip=[::ffff:127.0.0.21], port=[52445]"
+  echo "$(pre 1001 courierlogger) pop3d: LOGIN, user=alice, ip=[::ffff:127.0.0.22], port=[52445]"
+  # solid-pop3d: root's only
+  echo "$(pre 0 solid-pop3d) solid-pop3d[30256]: user alice authenticated - 127.0.0.23"
+  echo "$(pre 1001 solid-pop3d) solid-pop3d[30257]: user alice authenticated - 127.0.0.24"
+} > "$T/servers"
+run readlog -1 -n -v -F mailutils,courier,cyrus,solid-pop3d "rsyslog:$T/servers"
+check "the defaults: Mailutils' pop3d as a user, Courier's courierlogger and solid-pop3d as root granted; the others refused" "0
+mailutils mailutils/pop3 127.0.0.20 alice
+refused courier (untrusted _UID 1001)
+courier courier/pop3 127.0.0.21 alice
+refused courier (untrusted _UID 1001)
+solid-pop3d solid-pop3d/pop3 127.0.0.23 alice
+refused solid-pop3d (untrusted _UID 1001)" \
+  "$rc
+$(sed -E -e 's/^(refused [^)]*\)).*/\1/' -e 's/^([a-z0-9-]+ [^ ]+ [^ ]+) [0-9]+ /\1 /' "$T/out")"
+
 # --- the real rsyslogd and Dovecot
 for c in rsyslogd dovecot logger unshare setpriv ss tcpclient; do
   needcmd $c || { skip "rsyslog's trusted properties" "$c is not installed (package/deps-test: rsyslog, dovecot-pop3d, util-linux, iproute2, ucspi-tcp)"; exit 0; }
