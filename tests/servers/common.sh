@@ -271,6 +271,11 @@ ml_stop() {
 keep() {
   cat "$1" > "$OUT/$2" || die "unable to copy $1"
   cat "$EXPECT" > "$OUT/$2.expect" || die "unable to copy $EXPECT"
+  # and the same lines with their senders (rsyslog_conf), as NAME.trusted
+  if [ "$1" = "$W/syslog" ] && [ -f "$W/syslog-trusted" ]; then
+    cat "$W/syslog-trusted" > "$OUT/$2.trusted" || die "unable to copy $W/syslog-trusted"
+  fi
+  return 0
 }
 
 # ---- servers that conflict with the machine's -----------------------------
@@ -435,7 +440,7 @@ stopall() {
 # root_stop NAME: (inside) stops everything (after a second for the last
 # lines), then keeps the syslog in OUTDIR as NAME-syslog.log (rsyslog's
 # traditional file format) and NAME-syslog-rfc3339.log (rsyslog 8's
-# default), each with $W/syslog.expect beside it, and NAME-syslog-trusted
+# default), each with $W/syslog.expect beside it, and NAME-syslog.trusted
 # (who sent each line: rsyslog_conf)
 root_stop() {
   sleep 1
@@ -443,7 +448,7 @@ root_stop() {
   trap - EXIT
   cp "$W/syslog" "$OUT/$1-syslog.log"
   cp "$W/syslog-iso" "$OUT/$1-syslog-rfc3339.log"
-  cp "$W/syslog-trusted" "$OUT/$1-syslog-trusted" 2>/dev/null
+  cp "$W/syslog-trusted" "$OUT/$1-syslog.trusted" 2>/dev/null
   cp "$W/syslog.expect" "$OUT/$1-syslog.expect"
   cp "$W/syslog.expect" "$OUT/$1-syslog-rfc3339.expect"
 }
