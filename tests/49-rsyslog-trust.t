@@ -58,6 +58,12 @@ check "trust=none: every syslog line granted, as from a syslog file (the prefix 
 run readlog -1 -n "$T/file"
 check "the same file as a plain source: only the line without the prefix is a syslog line" "0:127.0.0.12" "$rc:$(cut -d' ' -f3 "$T/out")"
 
+# relaycheck takes the source as readlog does: its file's position
+S=$(newstate)
+run readlog -1 -d "$S" "rsyslog:$T/file,trust=none"
+run relaycheck -d "$S" -F dovecot "rsyslog:$T/file,trust=none"
+checkgrep "relaycheck: an rsyslog: source's position is its file's" "^ok source rsyslog:$T/file,trust=none: read to its end, " "$T/out"
+
 # --- the per-server defaults (doc/readlog.html#trust), on lines in the
 # shape tests/servers' runs saw: who sends each server's login line
 pre() { echo "_PID=\"9\" _UID=\"$1\" _GID=\"8\" _COMM=\"$2\" _EXE=\"/usr/sbin/$2\" $now vm"; }
