@@ -692,7 +692,8 @@ int main (int argc, char const *const *argv)
       if (!path) strerr_diefu1sys(111, "allocate") ;
       memcpy(path, argv[i] + 8, rs) ; path[rs] = 0 ;
       if (source_init(src + i, path) < 0) strerr_diefu2sys(111, "set up ", argv[i]) ;
-      src[i].name = argv[i] ;
+      src[i].name = argv[i] ;  /* source_init kept copies of path, not path */
+      alloc_free(path) ;
       hand[i] = &handler_rsnow ;
     }
     else if (source_init(src + i, argv[i]) < 0)
