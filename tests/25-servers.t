@@ -52,6 +52,7 @@ for srv in $SERVERS; do
   done
   for log in "$T/$srv"/*; do
     case $log in *.expect) continue ;; esac
+    case $log in */tcpserver.syslog.trusted) continue ;; *.trusted) sametrusted "$srv" "${log##*/}" "${log%.trusted}" "$log"; continue ;; esac
     case $log in *.grants) samelogins "$srv" "${log##*/}" "$log" "$FX/$srv/$FXPRE${log##*/}"; continue ;; esac
     sameshape "$srv" "${log##*/}" "$log" "$FX/$srv/$FXPRE${log##*/}"
   done

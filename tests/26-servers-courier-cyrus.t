@@ -43,4 +43,13 @@ for srv in courier cyrus; do
     samelogins $srv "$form" "$name.expect" "$fe"
     sameshape $srv "$form" "$name.log" "$FX/$srv/$FXPRE$form.log"
   done
+  # Cyrus runs as the test's own cyrus account (tests/servers/cyrus.sh,
+  # uid 64150), not as Debian's system one: that uid in place of _UID=0-999
+  rules=""
+  [ $srv = cyrus ] && rules=",trust=_UID=64150,trust=_COMM=imapd:pop3d,trust=_TRANSPORT=syslog:journal:stdout"
+  if [ -f "$T/$srv/$srv-syslog.trusted" ]; then
+    sametrusted $srv "$srv-syslog" "$T/$srv/$srv-syslog.log" "$T/$srv/$srv-syslog.trusted" "$rules"
+  else
+    notok "$srv live: rsyslogd wrote the lines with their senders" "no $srv-syslog.trusted"
+  fi
 done

@@ -6,18 +6,33 @@
 #include "jtrust.h"
 
 /*
- * What Debian's packages give each server's log lines in the journal
- * (doc/readlog.html says why).  Every format: a sender of a system
- * account (Debian gives packages' accounts uids below 1000, and users
- * theirs from 1000 up), through syslog(3), the journal's own API or a
- * service's stdout.  Dovecot: its log process, root's, writes every
- * line of every process (the login processes' included) when log_path
- * is syslog; dovecot -F's own stderr under systemd comes from dovecot.
+ * What Debian's packages give each server's log lines (doc/readlog.html
+ * says why, and which of these were seen from the running server):
+ * every format, a sender of a system account (Debian gives packages'
+ * accounts uids below 1000, users theirs from 1000 up), through
+ * syslog(3), the journal's own API or a service's stdout.  A format's
+ * rule on a field replaces the common one; a field alone ("_UID") drops
+ * it: the servers that send their login line after becoming the user.
  */
 static char const *const common[] = { "_UID=0-999", "_TRANSPORT=syslog:journal:stdout", 0 } ;
-static struct { char const *format ; char const *const rules[4] ; } const defaults[] =
+static struct { char const *format ; char const *const rules[3] ; } const defaults[] =
 {
+  /* its log process, root's, writes every process's lines; dovecot -F's own under systemd */
   { "dovecot", { "_UID=0", "_COMM=log:dovecot", 0 } },
+  /* courierlogger, root's, sends what imapd, pop3d and couriertcpd write to their stderr */
+  { "courier", { "_UID=0", "_COMM=courierlogger", 0 } },
+  /* master's children, as the cyrus account (a system one) */
+  { "cyrus", { "_COMM=imapd:pop3d", 0 } },
+  /* "Authentication passed" comes after the switch to the user */
+  { "popa3d", { "_UID", "_COMM=popa3d", 0 } },
+  /* "logged in" comes after the switch to the user */
+  { "mailutils", { "_UID", "_COMM=imap4d:pop3d", 0 } },
+  /* the login line comes before the switch */
+  { "solid-pop3d", { "_UID=0", "_COMM=solid-pop3d", 0 } },
+  /* not in Debian 12 or 13; upstream logs "Login" after loginpw() */
+  { "uw", { "_UID", "_COMM=imapd:ipop3d:ipop2d", 0 } },
+  /* as nobody, its compiled-in user; the name it was run by, cut to 15 bytes by the kernel */
+  { "perdition", { "_UID=65534", "_COMM=perdition:perdition.pop3:perdition.pop3s:perdition.imap4:perdition.imaps", 0 } },
 } ;
 
 static int fieldname (char const *s, size_t len)
@@ -60,14 +75,34 @@ int jtrust_parse (jtrust *t, char const *items)
   return 1 ;
 }
 
+/* rule s replaces t's rule on its field, in its place, or is added; a field alone only drops it */
+static void setrule (jtrust *t, char const *s)
+{
+  size_t n = strcspn(s, "=") ;
+  unsigned int i = 0 ;
+  while (i < t->n && !(t->r[i].fieldlen == n && !memcmp(t->r[i].field, s, n))) i++ ;
+  if (i < t->n)
+  {
+    memmove(t->r + i, t->r + i + 1, (t->n - i - 1) * sizeof(t->r[0])) ;
+    t->n-- ;
+  }
+  if (!s[n] || !jtrust_add(t, s, strlen(s))) return ;
+  if (i < t->n - 1)
+  {
+    /* back where the common rule was */
+    jtrust x = *t ;
+    memmove(t->r + i + 1, x.r + i, (x.n - 1 - i) * sizeof(t->r[0])) ;
+    t->r[i] = x.r[x.n - 1] ;
+  }
+}
+
 void jtrust_default (jtrust *t, char const *format)
 {
   t->n = 0 ; t->given = 0 ;
   for (unsigned int i = 0 ; common[i] ; i++) jtrust_add(t, common[i], strlen(common[i])) ;
   for (unsigned int k = 0 ; k < sizeof(defaults) / sizeof(defaults[0]) ; k++)
     if (!strcmp(defaults[k].format, format))
-      for (unsigned int i = 0 ; defaults[k].rules[i] ; i++)
-        jtrust_add(t, defaults[k].rules[i], strlen(defaults[k].rules[i])) ;
+      for (unsigned int i = 0 ; defaults[k].rules[i] ; i++) setrule(t, defaults[k].rules[i]) ;
 }
 
 /* v (a value of the rule) admits the entry's value s */

@@ -65,8 +65,9 @@ static stralloc ptkey = STRALLOC_ZERO ;  /* names the saved table: -j's host and
 static uint64_t ptsaved = 0 ;
 static int appended = 0 ;
 static int64_t lastsave = 0 ;
-static int hasjournal = 0 ;
-static jtrust *trust ;             /* journal sources: nsrc * login_nformats rules */
+static int hastrust = 0 ;         /* a journal or rsyslog source: "untrusted" is counted */
+static jtrust *trust ;             /* journal and rsyslog sources: nsrc * login_nformats rules */
+static source_handler const **hand ;  /* per source: handler_now, or handler_rsnow for rsyslog: */
 static struct { uint64_t lines, logins, toolong, cut, refused, nologin, untrusted ; } count ;
 
 static void counters (void)
@@ -79,9 +80,9 @@ static void counters (void)
   fmt[4][uint64_fmt(fmt[4], count.refused)] = 0 ;
   fmt[5][uint64_fmt(fmt[5], count.nologin)] = 0 ;
   fmt[6][uint64_fmt(fmt[6], count.untrusted)] = 0 ;
-  /* untrusted: of the refused, those of a journal's trust rules */
+  /* untrusted: of the refused, those of a journal's or an rsyslog source's trust rules */
   strerr_warni("lines ", fmt[0], " logins ", fmt[1], " skipped: toolong ", fmt[2],
-    " cut ", fmt[3], " refused ", fmt[4], " nologin ", fmt[5], hasjournal ? " untrusted " : "", hasjournal ? fmt[6] : "") ;
+    " cut ", fmt[3], " refused ", fmt[4], " nologin ", fmt[5], hastrust ? " untrusted " : "", hastrust ? fmt[6] : "") ;
 }
 
 static void out (char const *s, size_t len)
@@ -344,6 +345,32 @@ static inline void scanned (source *s, int r, unsigned int fmt, loginok const *l
   }
 }
 
+/* a line not read (what is SOURCE_TOOLONG or SOURCE_CUT), counted: 1, or 0 for a line to read */
+static inline int skipped (source *s, int what) gccattr_inline ;
+static inline int skipped (source *s, int what)
+{
+  if (what == SOURCE_TOOLONG) { count.toolong++ ; return 1 ; }
+  if (what == SOURCE_CUT)
+  {
+    count.cut++ ;
+    if (dryrun && verbose) { outs("cut ") ; outs(s->name) ; out("\n", 1) ; }
+    return 1 ;
+  }
+  return 0 ;
+}
+
+/* the scan of a line just made the source untrusted (was: before it): said, and kept in dir */
+static void nowdistrusted (source *s)
+{
+  char name[18] ;
+  distrust_name(name, s->path.s) ;
+  strerr_warnw5x("refusing every login read from ", s->name, ": it holds lines of ", rawnl[s - src],
+    " in socklog's form, where a client's newline is a line of its own (threat.html#newline)") ;
+  /* before the position saved can pass this line: a restart goes on refusing */
+  if (!dryrun && s->kind != SOURCE_STDIN && distrust_save(dir, s->path.s, rawnl[s - src]) < 0)
+    strerr_diefu4sys(111, "write ", dir, "/", name) ;
+}
+
 static int online (source *s, char const *line, size_t len, int what, void *data)
 {
   loginok lg ;
@@ -352,26 +379,11 @@ static int online (source *s, char const *line, size_t len, int what, void *data
   int r ;
   (void)data ;
   count.lines++ ;
-  if (what == SOURCE_TOOLONG) { count.toolong++ ; return 0 ; }
-  if (what == SOURCE_CUT)
-  {
-    count.cut++ ;
-    if (dryrun && verbose) { outs("cut ") ; outs(s->name) ; out("\n", 1) ; }
-    return 0 ;
-  }
+  if (skipped(s, what)) return 0 ;
   {
     char const *was = rawnl[s - src] ;
     r = login_scan_fmt(line, len, time(0), enabled, lsrc + (s - src), &pt, &lg, &why, &fmt) ;
-    if (!was && rawnl[s - src])
-    {
-      char name[18] ;
-      distrust_name(name, s->path.s) ;
-      strerr_warnw5x("refusing every login read from ", s->name, ": it holds lines of ", rawnl[s - src],
-        " in socklog's form, where a client's newline is a line of its own (threat.html#newline)") ;
-      /* before the position saved can pass this line: a restart goes on refusing */
-      if (!dryrun && s->kind != SOURCE_STDIN && distrust_save(dir, s->path.s, rawnl[s - src]) < 0)
-        strerr_diefu4sys(111, "write ", dir, "/", name) ;
-    }
+    if (!was && rawnl[s - src]) nowdistrusted(s) ;
   }
   scanned(s, r, fmt, &lg, why, line, len) ;
   return 0 ;
@@ -408,20 +420,74 @@ static char const *untrusted (jentry const *e, char const *field, size_t flen)
 }
 
 /*
+ * Source i's trust rules on e, for every enabled format: *allowed has
+ * the bit of each that trusts it, and only those read the line.  If
+ * formats read the line's tag (mask) and none of them trusts it, the
+ * reason, for -v, with *fmt the first of them; else 0.  Servers share
+ * tags (pop3d is Courier's, Cyrus' and Mailutils'): one server's rules
+ * do not refuse another's lines.
+ */
+static char const *distrusts (unsigned int i, jentry const *e, uint64_t mask, uint64_t *allowed, unsigned int *fmt)
+{
+  char const *why = 0 ;
+  *allowed = 0 ;
+  for (unsigned int f = 0 ; f < login_nformats && f < 64 ; f++)
+  {
+    char const *field ;
+    size_t flen ;
+    if (!(enabled >> f & 1)) continue ;
+    if (jtrust_check(trust + i * login_nformats + f, e, &field, &flen)) { *allowed |= (uint64_t)1 << f ; continue ; }
+    if (mask >> f & 1 && !why) { why = untrusted(e, field, flen) ; *fmt = f ; }
+  }
+  if (!why || mask & *allowed) return 0 ;
+  count.untrusted++ ; count.refused++ ;
+  return why ;
+}
+
+/*
+ * A line of an rsyslog: source begins with the trusted properties that
+ * rsyslog wrote (jtrust.h); the rest is a syslog line, read as any.  A
+ * line without them has no trusted field, and is refused by every rule
+ * that wants one.  What -v shows is the whole line.
+ */
+static int onrsyslog (source *s, char const *line, size_t len, int what, void *data)
+{
+  static jentry e ;
+  unsigned int i = s - src, fmt = 0 ;
+  logline l ;
+  loginok lg ;
+  uint64_t allowed ;
+  char const *why, *was = rawnl[i] ;
+  size_t n ;
+  int r ;
+  (void)data ;
+  count.lines++ ;
+  if (skipped(s, what)) return 0 ;
+  n = jtrust_line(line, len, &e) ;
+  if (!logline_split(line + n, len - n, time(0), &l)) { count.nologin++ ; return 0 ; }
+  why = distrusts(i, &e, login_tagformats(&l) & enabled, &allowed, &fmt) ;
+  if (why) { sayrefused(login_formats[fmt].name, why, line, len) ; return 0 ; }
+  r = login_scan_logline(&l, enabled & allowed, lsrc + i, &pt, &lg, &why, &fmt) ;
+  if (!was && rawnl[i]) nowdistrusted(s) ;
+  scanned(s, r, fmt, &lg, why, line, len) ;
+  return 0 ;
+}
+
+/*
  * A journal entry is one line of its parts: the tag, pid and time from
  * the fields that hold them, the message alone as the text (its own
  * "TAG[PID]: " would be the sender's to forge).  A message with a LF in
- * it is not a line and is not cut into lines.  Before any format reads
- * it, every format that reads its tag must trust it (jtrust.h): one
- * that does not refuses it for all.
+ * it is not a line and is not cut into lines.  Only the formats that
+ * trust it (jtrust.h) read it, and one of those that read its tag
+ * must (distrusts).
  */
 static int onentry (source *s, jentry const *e, void *data)
 {
   unsigned int i = s - src ;
   logline l ;
   loginok lg ;
-  uint64_t u, mask, allowed = 0 ;
-  char const *why = 0 ;
+  uint64_t u, mask, allowed ;
+  char const *why ;
   unsigned int fmt = 0 ;
   int r ;
   (void)data ;
@@ -448,20 +514,8 @@ static int onentry (source *s, jentry const *e, void *data)
     sayrefused(login_formats[fmt].name, "a newline in the message", l.msg, l.msglen) ;
     return 0 ;
   }
-  for (unsigned int f = 0 ; f < login_nformats && f < 64 ; f++)
-  {
-    char const *field ;
-    size_t flen ;
-    if (!(enabled >> f & 1)) continue ;
-    if (jtrust_check(trust + i * login_nformats + f, e, &field, &flen)) { allowed |= (uint64_t)1 << f ; continue ; }
-    if (mask >> f & 1 && !why) { why = untrusted(e, field, flen) ; fmt = f ; }
-  }
-  if (why)
-  {
-    count.untrusted++ ; count.refused++ ;
-    sayrefused(login_formats[fmt].name, why, l.msg, l.msglen) ;
-    return 0 ;
-  }
+  why = distrusts(i, e, mask, &allowed, &fmt) ;
+  if (why) { sayrefused(login_formats[fmt].name, why, l.msg, l.msglen) ; return 0 ; }
   r = login_scan_logline(&l, enabled & allowed, lsrc + i, &pt, &lg, &why, &fmt) ;
   scanned(s, r, fmt, &lg, why, l.msg, l.msglen) ;
   return 0 ;
@@ -507,7 +561,7 @@ static void tell (unsigned int i, int now)
 }
 
 static source_handler const handler = { .line = &online, .raw = &onraw, .entry = &onentry, .note = &onnote, .data = 0 } ;
-static source_handler handler_now ;
+static source_handler handler_now, handler_rsnow ;
 
 /*
  * A directory that does not exist yet cannot be watched: while one is
@@ -522,11 +576,11 @@ static void startall (int reopen)
   {
     if (src[i].kind == SOURCE_STDIN)
     {
-      if (!reopen && source_start(src + i, &handler_now) < 0) strerr_diefu1sys(111, "set up stdin") ;
+      if (!reopen && source_start(src + i, hand[i]) < 0) strerr_diefu1sys(111, "set up stdin") ;
       continue ;
     }
     if (reopen) source_close(src + i) ;
-    if (source_start(src + i, &handler_now) < 0) strerr_diefu2sys(111, "open ", src[i].name) ;
+    if (source_start(src + i, hand[i]) < 0) strerr_diefu2sys(111, "open ", src[i].name) ;
     tell(i, !reopen) ;
     if (src[i].kind == SOURCE_JOURNAL) continue ;  /* its pipe is in iopause */
     if (follow_watch(src[i].dir.s) < 0)
@@ -600,6 +654,8 @@ int main (int argc, char const *const *argv)
   if (joinhost && (strlen(joinhost) > PIDTAB_HOSTMAX || !logline_ishost(joinhost, strlen(joinhost)))) strerr_dief2x(100, "invalid host name for -j: ", joinhost) ;
   handler_now = handler ;
   if (!passthru) handler_now.raw = 0 ;
+  handler_rsnow = handler_now ;
+  handler_rsnow.line = &onrsyslog ;
 
   if (!dryrun)
   {
@@ -618,24 +674,41 @@ int main (int argc, char const *const *argv)
   said = (struct said_s *)alloc(argc * sizeof(struct said_s)) ;
   rawnl = (char const **)alloc(argc * sizeof(char const *)) ;
   trust = (jtrust *)alloc(argc * login_nformats * sizeof(jtrust)) ;
-  if (!src || !lsrc || !said || !rawnl || !trust) strerr_diefu1sys(111, "allocate") ;
+  hand = (source_handler const **)alloc(argc * sizeof(source_handler const *)) ;
+  if (!src || !lsrc || !said || !rawnl || !trust || !hand) strerr_diefu1sys(111, "allocate") ;
   nsrc = argc ;
   if (!stralloc_cats(&ptkey, joinhost ? joinhost : "") || !stralloc_0(&ptkey)) strerr_diefu1sys(111, "allocate") ;
   for (unsigned int i = 0 ; i < nsrc ; i++)
   {
-    if (source_init(src + i, argv[i]) < 0)
+    size_t rs = 0 ;
+    hand[i] = &handler_now ;
+    if (!strncmp(argv[i], "rsyslog:", 8))
+    {
+      /* the file (or -) read as any, its lines checked by onrsyslog */
+      char *path ;
+      rs = jtrust_rsyslogname(argv[i]) ;
+      if (!rs) strerr_dief2x(100, "invalid rsyslog source: ", argv[i]) ;
+      path = (char *)alloc(rs + 1) ;
+      if (!path) strerr_diefu1sys(111, "allocate") ;
+      memcpy(path, argv[i] + 8, rs) ; path[rs] = 0 ;
+      if (source_init(src + i, path) < 0) strerr_diefu2sys(111, "set up ", argv[i]) ;
+      src[i].name = argv[i] ;  /* source_init kept copies of path, not path */
+      alloc_free(path) ;
+      hand[i] = &handler_rsnow ;
+    }
+    else if (source_init(src + i, argv[i]) < 0)
     {
       if (errno == EINVAL) strerr_dief2x(100, "invalid journal source: ", argv[i]) ;
       strerr_diefu2sys(111, "set up ", argv[i]) ;
     }
-    if (src[i].kind == SOURCE_JOURNAL)
+    if (src[i].kind == SOURCE_JOURNAL || rs)
     {
       jtrust *t = trust + i * login_nformats ;
-      if (!jtrust_parse(t, argv[i] + 8)) strerr_dief2x(100, "invalid trust rule in ", argv[i]) ;
+      if (!jtrust_parse(t, argv[i] + 8 + rs)) strerr_dief2x(100, "invalid trust rule in ", argv[i]) ;
       for (unsigned int f = 0 ; f < login_nformats ; f++)
         if (t->given) t[f] = t[0] ; else jtrust_default(t + f, login_formats[f].name) ;
       src[i].jonce = oneshot ;
-      hasjournal = 1 ;
+      hastrust = 1 ;
     }
     for (unsigned int j = 0 ; j < i ; j++)
       if (!strcmp(src[i].path.s, src[j].path.s)) strerr_dief2x(100, "source given twice: ", argv[i]) ;
@@ -714,7 +787,7 @@ int main (int argc, char const *const *argv)
         int r ;
         /* standard input is read only when it is ready, so never blocks */
         if (src[i].kind == SOURCE_STDIN && !stdinready) continue ;
-        r = source_step(src + i, &handler_now) ;
+        r = source_step(src + i, hand[i]) ;
         if (r < 0) strerr_diefu2sys(111, "read ", src[i].name) ;
         if (src[i].lost)
         {
@@ -799,7 +872,7 @@ int main (int argc, char const *const *argv)
     alloc_free(x) ;
   }
   for (unsigned int i = 0 ; i < nsrc ; i++)
-    if (source_finishline(src + i, &handler_now) < 0) strerr_diefu1sys(111, "read stdin") ;
+    if (source_finishline(src + i, hand[i]) < 0) strerr_diefu1sys(111, "read stdin") ;
   commit() ;
   if (!dryrun) savecursors() ;
   for (unsigned int i = 0 ; i < nsrc ; i++) if (src[i].kind == SOURCE_JOURNAL) source_close(src + i) ;

@@ -31,6 +31,7 @@
 #include "relay.h"
 #include "cursor.h"
 #include "source.h"
+#include "jtrust.h"
 #include "login.h"
 #include "statefile.h"
 
@@ -349,7 +350,17 @@ static void checksource (char const *name, unsigned int *readable, uint32_t wind
   memcpy(topic, "source ", 7) ; strcpy(topic + 7, name) ;
   if (!strcmp(name, "-")) { find(OK, topic, "standard input: no position to check") ; (*readable)++ ; return ; }
   if (!strncmp(name, "journal:", 8)) { checkjsource(name, topic, readable, window) ; return ; }
-  if (source_abspath(&path, name) < 0) strerr_diefu1sys(111, "allocate") ;
+  if (!strncmp(name, "rsyslog:", 8))
+  {
+    /* its file, under whose path readlog keeps the position */
+    size_t n = jtrust_rsyslogname(name) ;
+    char file[n + 1] ;
+    if (!n) strerr_dief2x(100, "invalid rsyslog source: ", name) ;
+    memcpy(file, name + 8, n) ; file[n] = 0 ;
+    if (!strcmp(file, "-")) { find(OK, topic, "standard input: no position to check") ; (*readable)++ ; return ; }
+    if (source_abspath(&path, file) < 0) strerr_diefu1sys(111, "allocate") ;
+  }
+  else if (source_abspath(&path, name) < 0) strerr_diefu1sys(111, "allocate") ;
 
   if (stat(path.s, &st) < 0)
   {

@@ -95,3 +95,20 @@ capture() {
   fi
   ok "$1 live capture"
 }
+
+# sametrusted SRV FORM LOG TRUSTED [TRUST]: the lines rsyslogd wrote with
+# their senders first (rsyslog_conf), read as rsyslog:TRUSTED under the
+# default trust rules (or TRUST, ",trust=..." items), grant what LOG
+# grants read plainly: who sends the server's login lines is what
+# doc/readlog.html#trust says
+sametrusted() {
+  local srv=$1 form=$2 log=$3 tr=$4 rules=${5:-} want got
+  want=$("$TOP/readlog" -1 -n "$log" 2>/dev/null | awk '{ print $2, $3, $5 }' | LC_ALL=C sort)
+  got=$("$TOP/readlog" -1 -n -v "rsyslog:$tr$rules" 2> "$T/trusted.err" | awk '$1 != "refused" { print $2, $3, $5 }' | LC_ALL=C sort)
+  if [ -n "$want" ] && [ "$want" = "$got" ]; then
+    ok "$srv live $form: read with its senders, under ${rules:+the rules $rules, not }the default trust rules, it grants the same ($(grep -c . <<< "$want"))"
+  else
+    notok "$srv live $form: read with its senders, under the default trust rules, it grants the same" \
+      "$(diff <(echo "$want") <(echo "$got") | head -5)" "$(grep 'untrusted' "$T/trusted.err" | head -3)"
+  fi
+}

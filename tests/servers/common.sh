@@ -151,16 +151,23 @@ login() {
 # few nodes they need, so /dev/log there is ours alone: the machine's own
 # syslog (if any) is never touched.  rsyslogd writes two files:
 # $W/syslog (Debian's default RSYSLOG_TraditionalFileFormat) and
-# $W/syslog-iso (RSYSLOG_FileFormat, high-precision ISO 8601 stamps).
+# $W/syslog-iso (RSYSLOG_FileFormat, high-precision ISO 8601 stamps);
+# and $W/syslog-trusted, each line with its sender's credentials first
+# (doc/install-syslog.html#trusted's template, taken from the page):
+# who really logs each server's lines (doc/readlog.html#trust).
 
 rsyslog_conf() {
   mkdir -p "$W/rsyslog.spool"
-  cat > "$W/rsyslog.conf" <<EOF
+  {
+    cat <<EOF
 global(workDirectory="$W/rsyslog.spool")
-module(load="imuxsock" SysSock.Name="/dev/log" SysSock.RateLimit.Interval="0")
+module(load="imuxsock" SysSock.Name="/dev/log" SysSock.RateLimit.Interval="0" SysSock.Annotate="on" SysSock.ParseTrusted="on")
 *.*	action(type="omfile" file="$W/syslog" template="RSYSLOG_TraditionalFileFormat")
 *.*	action(type="omfile" file="$W/syslog-iso" template="RSYSLOG_FileFormat")
 EOF
+    sed -n '/<pre id="rsyslog-trusted">/,/<\/pre>/p' "$SRVDIR/../../doc/install-syslog.html" | sed -n '/^template(/,/^}/p'
+    echo "*.*	action(type=\"omfile\" file=\"$W/syslog-trusted\" template=\"poplock-trusted\")"
+  } > "$W/rsyslog.conf"
 }
 
 # ns_start CMD...: starts rsyslogd, then CMD, in the private namespace;
@@ -264,6 +271,11 @@ ml_stop() {
 keep() {
   cat "$1" > "$OUT/$2" || die "unable to copy $1"
   cat "$EXPECT" > "$OUT/$2.expect" || die "unable to copy $EXPECT"
+  # and the same lines with their senders (rsyslog_conf), as NAME.trusted
+  if [ "$1" = "$W/syslog" ] && [ -f "$W/syslog-trusted" ]; then
+    cat "$W/syslog-trusted" > "$OUT/$2.trusted" || die "unable to copy $W/syslog-trusted"
+  fi
+  return 0
 }
 
 # ---- servers that conflict with the machine's -----------------------------
@@ -428,13 +440,15 @@ stopall() {
 # root_stop NAME: (inside) stops everything (after a second for the last
 # lines), then keeps the syslog in OUTDIR as NAME-syslog.log (rsyslog's
 # traditional file format) and NAME-syslog-rfc3339.log (rsyslog 8's
-# default), each with $W/syslog.expect beside it
+# default), each with $W/syslog.expect beside it, and NAME-syslog.trusted
+# (who sent each line: rsyslog_conf)
 root_stop() {
   sleep 1
   stopall
   trap - EXIT
   cp "$W/syslog" "$OUT/$1-syslog.log"
   cp "$W/syslog-iso" "$OUT/$1-syslog-rfc3339.log"
+  cp "$W/syslog-trusted" "$OUT/$1-syslog.trusted" 2>/dev/null
   cp "$W/syslog.expect" "$OUT/$1-syslog.expect"
   cp "$W/syslog.expect" "$OUT/$1-syslog-rfc3339.expect"
 }

@@ -177,7 +177,7 @@ grep '^mailutils/imap ' "$EXPECT" > "$OUT/multilog-imap.expect"
 # imap4d on stderr: readlog grants none of them (doc/formats.html)
 : > "$OUT/multilog-imap.grants"
 
-rm -f "$W/syslog" "$W/syslog-iso"
+rm -f "$W/syslog" "$W/syslog-iso" "$W/syslog-trusted"
 EXPECT=$W/tcpserver.expect; : > "$EXPECT"
 inetdconf pop3d; inetdconf imap4d
 run tcpserver

@@ -51,7 +51,7 @@ keep "$W/syslog" syslog
 keep "$W/syslog-iso" syslog-iso
 
 # under tcpserver -v, its stderr to multilog t; popa3d still logs to syslog
-rm -f "$W/syslog" "$W/syslog-iso"
+rm -f "$W/syslog" "$W/syslog-iso" "$W/syslog-trusted"
 EXPECT=$W/tcpserver.expect; : > "$EXPECT"
 cat > "$W/tcpserver-run" <<EOF
 #!/bin/sh
