@@ -71,27 +71,40 @@ static int64_t minute_to_unix (int year, int mon, int mday, int hour, int min)
 }
 
 /*
- * A log has many lines a minute: the start of the last few minutes asked
- * for is kept, and a time is its minute's start plus the seconds.  Every
- * zone change since 1972 falls on a whole minute, so the 60 seconds of a
- * minute are all there, one after the other, or none of them is (a DST
- * gap).  This saves mktime, and the stat of /etc/localtime glibc makes in
- * it when TZ is unset, on nearly every line.
+ * The one cache of this file, for the many lines of a log read at one
+ * now, one line at a time (readlog is one process; nothing here is
+ * reentrant, and none of it is a result: each entry is the answer of
+ * the function that filled it, for its own key):
+ *  - minute: the start of the last few minutes asked for, so that a
+ *    local time is its minute's start plus the seconds.  Every zone
+ *    change since 1972 falls on a whole minute, so the 60 seconds of a
+ *    minute are all there, one after the other, or none of them is (a
+ *    DST gap).  This saves mktime, and the stat of /etc/localtime glibc
+ *    makes in it when TZ is unset, on nearly every line.
+ *  - for rfc3164_scan, which has no year: the year of the last now
+ *    (localtime_r), and the last stamp read at that now with its answer.
  */
+static struct
+{
+  struct { int year, mon, mday, hour, min ; int64_t start ; unsigned char have ; } minute[4] ;
+  int64_t yearnow ; int year ;
+  int64_t stampnow ; int mon, mday, h, m, sec ; int64_t stamp ;
+} cache = { .yearnow = -1, .stampnow = -1 } ;
+
 int64_t localtime_to_unix (int year, int mon, int mday, int hour, int min, int sec)
 {
-  static struct { int year, mon, mday, hour, min ; int64_t start ; } c[4] ;
-  static unsigned char have[4] ;
   unsigned int i ;
   if (!validtime(year, mon, mday, hour, min, sec)) return -1 ;
   i = (unsigned int)(year + mon + mday + hour + min) & 3 ;
-  if (!have[i] || c[i].year != year || c[i].mon != mon || c[i].mday != mday || c[i].hour != hour || c[i].min != min)
+  if (!cache.minute[i].have || cache.minute[i].year != year || cache.minute[i].mon != mon
+   || cache.minute[i].mday != mday || cache.minute[i].hour != hour || cache.minute[i].min != min)
   {
-    c[i].year = year ; c[i].mon = mon ; c[i].mday = mday ; c[i].hour = hour ; c[i].min = min ;
-    c[i].start = minute_to_unix(year, mon, mday, hour, min) ;
-    have[i] = 1 ;
+    cache.minute[i].year = year ; cache.minute[i].mon = mon ; cache.minute[i].mday = mday ;
+    cache.minute[i].hour = hour ; cache.minute[i].min = min ;
+    cache.minute[i].start = minute_to_unix(year, mon, mday, hour, min) ;
+    cache.minute[i].have = 1 ;
   }
-  return c[i].start < 0 ? -1 : c[i].start + sec ;
+  return cache.minute[i].start < 0 ? -1 : cache.minute[i].start + sec ;
 }
 
 size_t tai64n_scan (char const *s, size_t len, int64_t *t)
@@ -159,43 +172,35 @@ size_t rfc3164_scan (char const *s, size_t len, int64_t now, int64_t *t)
   n += (size_t)f ;
   if (n < len && isdigit_(s[n])) return 0 ;
 
-  /*
-   * A log has many lines per second, read at the same now: the answer
-   * for the last stamp is kept, and the year of now, which saves
-   * localtime_r (localtime_to_unix keeps its minutes).
-   */
+  /* the cache (above): the last stamp at this now, and now's year */
+  if (now == cache.stampnow && mon == cache.mon && mday == cache.mday && h == cache.h && m == cache.m && sec == cache.sec)
   {
-    static int64_t cnow = -1, ct, ynow = -1 ;
-    static int cmon, cmday, ch, cm, csec, nowyear ;
-    if (now == cnow && mon == cmon && mday == cmday && h == ch && m == cm && sec == csec)
+    if (cache.stamp < 0) return 0 ;
+    *t = cache.stamp ;
+    return n ;
+  }
+  cache.stampnow = now ; cache.mon = mon ; cache.mday = mday ; cache.h = h ; cache.m = m ; cache.sec = sec ; cache.stamp = -1 ;
+  if (now != cache.yearnow)
+  {
+    if (!localtime_r(&tnow, &tm)) return 0 ;
+    cache.yearnow = now ; cache.year = tm.tm_year + 1900 ;
+  }
+  /*
+   * No year in the stamp.  Take the latest year that does not put it more
+   * than a day after now: "Dec 31 23:59:59" read on Jan 1 is last year's,
+   * "Jan 1 00:00:01" read a few seconds before midnight on Dec 31 (clocks
+   * drift) is next year's.  Going back up to 8 years finds a Feb 29.
+   */
+  for (year = cache.year + 1 ; year >= cache.year - 8 ; year--)
+  {
+    int64_t x = localtime_to_unix(year, mon, mday, h, m, sec) ;
+    if (x >= 0 && x <= now + 86400)
     {
-      if (ct < 0) return 0 ;
-      *t = ct ;
+      *t = cache.stamp = x ;
       return n ;
     }
-    cnow = now ; cmon = mon ; cmday = mday ; ch = h ; cm = m ; csec = sec ; ct = -1 ;
-    if (now != ynow)
-    {
-      if (!localtime_r(&tnow, &tm)) return 0 ;
-      ynow = now ; nowyear = tm.tm_year + 1900 ;
-    }
-    /*
-     * No year in the stamp.  Take the latest year that does not put it more
-     * than a day after now: "Dec 31 23:59:59" read on Jan 1 is last year's,
-     * "Jan 1 00:00:01" read a few seconds before midnight on Dec 31 (clocks
-     * drift) is next year's.  Going back up to 8 years finds a Feb 29.
-     */
-    for (year = nowyear + 1 ; year >= nowyear - 8 ; year--)
-    {
-      int64_t x = localtime_to_unix(year, mon, mday, h, m, sec) ;
-      if (x >= 0 && x <= now + 86400)
-      {
-        *t = ct = x ;
-        return n ;
-      }
-    }
-    return 0 ;
   }
+  return 0 ;
 }
 
 /* "Z", "+hh:mm", "+hhmm", "+hh" (or '-'), as seconds east of UTC */
