@@ -32,6 +32,9 @@ for srv in courier cyrus; do
     # Debian 12's are the ones with no release in their name
     case $form in debian[0-9]*) [ -z "$FXPRE" ] && continue ;; esac
     form=${form#"$FXPRE"}
+    # sessions-*: captured by the script's POPLOCK_HELD run (issue 20),
+    # which this capture is not
+    case $form in sessions-*) continue ;; esac
     name=$T/$srv/$form
     if [ ! -f "$name.log" ] || [ ! -f "$name.expect" ]; then
       notok "$srv live $form" "the capture wrote no $form.log and $form.expect"

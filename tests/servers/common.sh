@@ -474,3 +474,34 @@ session() {
   printf '%s %s %s -> %s\n' "$src" "$ip" "$user" "${r:-NORESULT}" >> "$ex.sessions"
   [ "$r" = LOGIN-OK ] && printf '%s %s %s\n' "$src" "$ip" "$(encuser "$user")" >> "$ex"
 }
+
+# held_scenario EXPECTFILE SOURCE PORT BASE: (inside) the IMAP sessions
+# of sessions.sh's held_sessions (POPLOCK_HELD: how a session's end is
+# logged), through dialog, from 127.0.0.BASE up: held 3 s then LOGOUT;
+# held 3 s then dropped; from one address alice held 4 s and bob in and
+# out 1 s into it; last alice still open when the server is stopped.
+# Granted logins go to EXPECTFILE in log order.
+held_scenario() {
+  local ex=$1 src=$2 port=$3 b=$4 a pa
+  : > "$ex"; : > "$ex.sessions"
+  DIALOG_HOLD=3 session "$ex" $src $port 127.0.0.$b bob bobpw hold
+  DIALOG_HOLD=3 session "$ex" $src $port 127.0.0.$((b+1)) bob bobpw drop
+  a=127.0.0.$((b+2))
+  rm -f "$W/held.$b"
+  DIALOG_HOLD=4 DIALOG_RESULT=$W/held.$b tcpclient -RHl0 -i $a 127.0.0.1 $port "$SRVDIR/dialog" imap alice alicepw hold 2>>"$W/client.err" & pa=$!
+  waitfor 10 test -s "$W/held.$b" || die "imap hold from $a: no login"
+  sleep 1
+  : > "$ex.b"; : > "$ex.b.sessions"
+  session "$ex.b" $src $port $a bob bobpw
+  wait $pa
+  [ "$(cat "$W/held.$b")" = LOGIN-OK ] && [ -s "$ex.b" ] || die "two sessions from $a: $(cat "$W/held.$b" "$ex.b.sessions")"
+  printf '%s %s alice\n' $src $a >> "$ex"; cat "$ex.b" >> "$ex"
+  cat "$ex.b.sessions" >> "$ex.sessions"; echo "$src $a alice -> LOGIN-OK (held)" >> "$ex.sessions"
+  a=127.0.0.$((b+3))
+  rm -f "$W/held.open.$b"
+  DIALOG_HOLD=20 DIALOG_RESULT=$W/held.open.$b tcpclient -RHl0 -i $a 127.0.0.1 $port "$SRVDIR/dialog" imap alice alicepw hold 2>>"$W/client.err" &
+  waitfor 10 test -s "$W/held.open.$b" || die "imap hold from $a: no login"
+  [ "$(cat "$W/held.open.$b")" = LOGIN-OK ] || die "imap hold from $a: login refused"
+  printf '%s %s alice\n' $src $a >> "$ex"; echo "$src $a alice -> LOGIN-OK (open at the stop)" >> "$ex.sessions"
+  sleep 1
+}

@@ -124,7 +124,12 @@ scenario() {   # EXPECTFILE POP3PORT IMAPPORT POP3SPORT IMAPSPORT BASE
   session "$ex" cyrus/imap $ips 127.0.0.$((b+17)) bob bobpw tls
   session "$ex" cyrus/imap $ips 127.0.0.$((b+18)) alice wrongpw tls
 }
+if [ -n "${POPLOCK_HELD:-}" ]; then
+  # (the groundwork of issue 20: the same files, of held_scenario only)
+  held_scenario "$W/syslog.expect" cyrus/imap $IMAP 101
+else
 scenario "$W/syslog.expect" $POP3 $IMAP $POP3S $IMAPS 101
+fi
 cp "$W/syslog.expect.sessions" "$OUT/cyrus-sessions.txt"
 
 # stop the servers, then the logger, so that every line is written

@@ -15,6 +15,8 @@
 #   ADVBYTES   1 if the server takes any byte in a user name through SASL
 #              PLAIN: names with a tab, a newline, UTF-8 then log in too
 #   ADDRBASE   first source address's last octet (default 31)
+#   POPLOCK_HELD  if set (not in the tests' runs): held_sessions instead
+#              (the groundwork of issue 20, tests/fixtures/*/sessions-*)
 # Demo users: alice/alice-pw and bob/bob-pw (the server script creates
 # them).  Every login's result is checked; a granted one is recorded.
 
@@ -32,6 +34,7 @@ ADVUTF=$'caf\xc3\xa9'
 
 sessions() {
   local n=${ADDRBASE:-31} a u
+  if [ -n "${POPLOCK_HELD:-}" ]; then held_sessions; return; fi
   [ -n "${POP3ADV+x}" ] || POP3ADV=("$ADV1" "$ADV2")
   [ -n "${IMAPADV+x}" ] || IMAPADV=("$ADV1" "$ADV3")
   next() { a=127.0.0.$n; n=$((n + 1)); }
@@ -88,5 +91,37 @@ sessions() {
     next; client $a "$IMAPPORT" imap abort || die "imap abort from $a"
     next; client $a "$IMAPPORT" imap abortuser "$ADV1" || die "imap abortuser from $a"
   fi
+  return 0
+}
+
+# held_sessions: how the server logs the end of an IMAP session, from
+# ADDRBASE (31) up: bob held open 3 s, then LOGOUT; bob held 3 s, then
+# the connection dropped (no LOGOUT); from one address, alice held 4 s
+# and, 1 s into it, bob logging in and out; last, alice's session still
+# open when the server script stops the server (its end is the server's
+# stop).  The logins are recorded in log order.
+held_sessions() {
+  local n=${ADDRBASE:-31} a pa ra rb
+  [ -n "$IMAPPORT" ] || return 0
+  a=127.0.0.$n
+  CHAT_HOLD=3 login "$NAME/imap" $a "$IMAPPORT" imap hold bob bob-pw ok
+  a=127.0.0.$((n + 1))
+  CHAT_HOLD=3 login "$NAME/imap" $a "$IMAPPORT" imap drop bob bob-pw ok
+  a=127.0.0.$((n + 2))
+  rm -f "$W/held.a"
+  CHAT_HOLD=4 CHAT_RESULT=$W/held.a client $a "$IMAPPORT" imap hold alice alice-pw & pa=$!
+  waitfor 10 test -s "$W/held.a" || die "imap hold from $a: no login"
+  sleep 1
+  client $a "$IMAPPORT" imap login bob bob-pw; rb=$?
+  wait $pa; ra=$?
+  [ $ra = 0 ] && [ $rb = 0 ] || die "two sessions from $a: chat exits $ra and $rb (see $W/chat.err)"
+  granted "$NAME/imap" $a alice; granted "$NAME/imap" $a bob
+  a=127.0.0.$((n + 3))
+  rm -f "$W/held.open"
+  CHAT_HOLD=20 CHAT_RESULT=$W/held.open client $a "$IMAPPORT" imap hold alice alice-pw &
+  waitfor 10 test -s "$W/held.open" || die "imap hold from $a: no login"
+  [ "$(cat "$W/held.open")" = ok ] || die "imap hold from $a: login refused"
+  granted "$NAME/imap" $a alice
+  sleep 1
   return 0
 }
