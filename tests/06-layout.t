@@ -25,7 +25,8 @@ for p in $progs; do
   fam=${list%/deps-exe/*}
   check "$p: its main is in its family's directory $fam" yes "$([ -f "$fam/$p.c" ] && echo yes)"
   # what the linker takes from an archive of every object, for the main alone
-  gcc -o "$T/x" "$fam/$p.o" tests/libsrc.a -Wl,-Bstatic -lskarnet -Wl,-Bdynamic -Wl,-Map="$T/map" 2>"$T/err"
+  # (with conf-ld's linker and flags: under make sanitize, the sanitizers')
+  $(head -1 conf-ld) -o "$T/x" "$fam/$p.o" tests/libsrc.a -Wl,-Bstatic -lskarnet -Wl,-Bdynamic -Wl,-Map="$T/map" 2>"$T/err"
   check "$p links from its main and the archive of every object" "" "$(cat "$T/err")"
   need=$(grep -oE '^tests/libsrc\.a\([^)]*\)' "$T/map" | sed 's/.*(\(.*\))/\1/' | sort | tr '\n' ' ')
   have=$(sed -e 's/#.*//' -e '/^$/d' -e 's|.*/||' "$list" | sort | tr '\n' ' ')
