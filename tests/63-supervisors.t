@@ -139,8 +139,18 @@ scenario() {
     notok "$sup: the login made while readlog was down was not recorded"
   p1=$(pid "$S/scan/readlog")
   ctl term "$S/scan/readlog"
-  newpid() { p2=$(pid "$S/scan/readlog"); [ -n "$p2" ] && [ "$p2" != "$p1" ]; }
+  newpid() { p2=$(pid "$S/scan/readlog"); [ "${p2:-0}" -gt 0 ] 2>/dev/null && [ "$p2" != "$p1" ]; }
   waitfor 10 newpid && ok "$sup: readlog restarted by SIGTERM (a new pid)" || notok "$sup: readlog restarted" "$p1 -> $(pid "$S/scan/readlog")"
+  # a SIGHUP before the new readlog takes it would kill it (the default
+  # action, as for any daemon just started): wait until it has it
+  # caught or blocked (skalibs' selfpipe blocks it and reads a signalfd)
+  hupcaught() {
+    local c b
+    c=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$p2/status" 2>/dev/null)
+    b=$(sed -n 's/^SigBlk:[[:space:]]*//p' "/proc/$p2/status" 2>/dev/null)
+    [ -n "$c" ] && [ -n "$b" ] && [ $(( (0x$c | 0x$b) & 1 )) = 1 ]
+  }
+  waitfor 10 hupcaught || notok "$sup: the new readlog catches SIGHUP" "$(grep '^Sig' "/proc/$p2/status" 2>&1)"
   ctl hup "$S/scan/readlog"
   sleep 0.5
   check "$sup: readlog is still the same process after SIGHUP" "$p2" "$(pid "$S/scan/readlog")"
