@@ -306,7 +306,7 @@ if needcmd tcpserver && needcmd tcprules && needcmd softlimit && qpsmtpd_setup s
   echo $P4 > "$T/svc-smtpd/conf/PORT"
   echo "$T/st-file" > "$T/svc-smtpd/conf/STATEDIR"
   echo "$SMTPD" > "$T/svc-smtpd/conf/SMTPD"
-  echo 200000000 > "$T/svc-smtpd/conf/SOFTLIMIT"   # qpsmtpd is perl: more than qmail-smtpd's 20 MB
+  echo "$SMTPD_SOFTLIMIT" > "$T/svc-smtpd/conf/SOFTLIMIT"   # lib.sh
   supervise "$T/svc-smtpd" > "$T/smtpd.log" 2>&1 &
   smtppid=$!
   on_exit "svc -dx $T/svc-smtpd 2>/dev/null; wait $smtppid 2>/dev/null"

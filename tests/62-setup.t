@@ -60,7 +60,7 @@ echo ':allow' > "$E/smtpd/tcp"
 echo 127.0.0.1 > "$E/smtpd/conf/IP"
 echo "$SMTP" > "$E/smtpd/conf/PORT"
 echo "$SMTPD" > "$E/smtpd/conf/SMTPD"
-echo 200000000 > "$E/smtpd/conf/SOFTLIMIT"
+echo "$SMTPD_SOFTLIMIT" > "$E/smtpd/conf/SOFTLIMIT"
 
 mkdir -p "$S/svscan"
 (cd / && PATH="$bin:$PATH" exec svscan "$S/svscan" > "$T/svscan.log" 2>&1) &
@@ -136,8 +136,9 @@ if [ -n "$c" ] && tr '\0' '\n' < /proc/$c/environ > "$T/server.env"; then
   tr '\0' '\n' < /proc/$svscanpid/environ | sed 's/=.*//' | sort -u > "$T/svscan.names"
   check "and besides svscan's, only tcpserver's (PROTO, TCP*): none of conf/ (IP, PORT, ACCOUNT...), no UID or GID" "" \
     "$(comm -23 "$T/server.names" "$T/svscan.names" | grep -v -x -e PROTO -e 'TCP[A-Z]*' | xargs)"
-  check "its memory is softlimit -m conf/SOFTLIMIT's (address space, data)" "200000000 200000000" \
-    "$(awk '/^Max address space/ { a = $4 } /^Max data size/ { d = $4 } END { print a, d }' /proc/$c/limits)"
+  if [ -n "${POPLOCK_SANITIZED:-}" ]; then skip "its memory is softlimit -m conf/SOFTLIMIT's" "under AddressSanitizer conf/SOFTLIMIT is ="
+  else check "its memory is softlimit -m conf/SOFTLIMIT's (address space, data)" "200000000 200000000" \
+    "$(awk '/^Max address space/ { a = $4 } /^Max data size/ { d = $4 } END { print a, d }' /proc/$c/limits)"; fi
 else
   notok "the SMTP server's process under tcpserver ($tcpd) during a connection" "$(ps --ppid "${tcpd:-1}" -o pid=,args=)"
 fi
@@ -179,7 +180,7 @@ check "a POP3 login after the restart still opens relaying" "+OK Logged in. 250"
   "$(login 127.0.0.63 demo) $(waitfor 10 allowed 127.0.0.63; rcptcode 127.0.0.63 "$SMTP")"
 
 echo '--- what is missing stops it before anything is linked (111)'
-fresh() { rm -rf "$S/e" "$S/sv"; mkdir -p "$S/e/smtpd/conf"; echo "$SMTPD" > "$S/e/smtpd/conf/SMTPD"; echo 200000000 > "$S/e/smtpd/conf/SOFTLIMIT"; }
+fresh() { rm -rf "$S/e" "$S/sv"; mkdir -p "$S/e/smtpd/conf"; echo "$SMTPD" > "$S/e/smtpd/conf/SMTPD"; echo "$SMTPD_SOFTLIMIT" > "$S/e/smtpd/conf/SOFTLIMIT"; }
 fresh; echo poplock-nosuch > "$S/e/smtpd/conf/ACCOUNT"
 run setup -l "$S/mail.log" -s "$S/sv" -e "$S/e" readlog smtpd
 check "an account conf/ACCOUNT names that does not exist" \

@@ -61,7 +61,7 @@ setup() {
   echo nobody > "$S/etc-svc/smtpd/conf/ACCOUNT"
   echo "$TOP/package/qpsmtpd-tcpserver $S/demo/qpsmtpd" > "$S/etc-svc/smtpd/conf/SMTPD"
   # qpsmtpd is perl: more than qmail-smtpd's 20 MB
-  echo 200000000 > "$S/etc-svc/smtpd/conf/SOFTLIMIT"
+  echo "$SMTPD_SOFTLIMIT" > "$S/etc-svc/smtpd/conf/SOFTLIMIT"
   # every client here is on 127.: the shipped 127.:allow,RELAYCLIENT="" would let them all relay
   echo ':allow' > "$S/etc-svc/smtpd/tcp"
   (cd "$S/etc-svc/smtpd" && make -s) || { notok "$sup: make in the smtpd service (tcp.cdb)"; return 1; }
