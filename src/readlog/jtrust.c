@@ -78,22 +78,21 @@ int jtrust_parse (jtrust *t, char const *items)
 /* rule s replaces t's rule on its field, in its place, or is added; a field alone only drops it */
 static void setrule (jtrust *t, char const *s)
 {
+  jtrust y = JTRUST_ZERO ;
   size_t n = strcspn(s, "=") ;
   unsigned int i = 0 ;
   while (i < t->n && !(t->r[i].fieldlen == n && !memcmp(t->r[i].field, s, n))) i++ ;
-  if (i < t->n)
+  if (!s[n] || !jtrust_add(&y, s, strlen(s)))
   {
-    memmove(t->r + i, t->r + i + 1, (t->n - i - 1) * sizeof(t->r[0])) ;
-    t->n-- ;
+    if (i < t->n)
+    {
+      memmove(t->r + i, t->r + i + 1, (t->n - i - 1) * sizeof(t->r[0])) ;
+      t->n-- ;
+    }
+    return ;
   }
-  if (!s[n] || !jtrust_add(t, s, strlen(s))) return ;
-  if (i < t->n - 1)
-  {
-    /* back where the common rule was */
-    jtrust x = *t ;
-    memmove(t->r + i + 1, x.r + i, (x.n - 1 - i) * sizeof(t->r[0])) ;
-    t->r[i] = x.r[x.n - 1] ;
-  }
+  if (i < t->n) t->r[i] = y.r[0] ;
+  else if (t->n < JTRUST_RULES) t->r[t->n++] = y.r[0] ;
 }
 
 void jtrust_default (jtrust *t, char const *format)
