@@ -9,7 +9,23 @@
 #include "logline.h"
 #include "pidtab.h"
 
-/* A successful login, as one format recognised it. */
+/*
+ * A successful login, as one format recognised it, or (event) a line
+ * that ends sessions: LOGIN_END the end of the one session whose
+ * server key is skey, LOGIN_STOP the stop or start of the server, which
+ * ends all the sessions of this format read from this reader and host
+ * (Dovecot writes no end line for the sessions open when it stops).
+ * For LOGIN_END and LOGIN_STOP only time, skey and source are set
+ * (source the server's, as the login's: "dovecot/imap"), and ip only
+ * when the end line holds it.  A login whose line names its session
+ * (Dovecot's session=<ID>, ...) has skey set, else 0: the same value
+ * as its end line's (lp_skey of the same bytes).  A skey only names a
+ * session within one reader, host and format: readlog's sessions.c
+ * keys it by all four.
+ */
+#define LOGIN_GRANT 0
+#define LOGIN_END 1
+#define LOGIN_STOP 2
 typedef struct loginok_s loginok ;
 struct loginok_s
 {
@@ -18,11 +34,14 @@ struct loginok_s
   char const *user ; size_t userlen ;  /* into the line, or a decoded copy valid until the next
                                           login_scan; userlen 0 if unknown */
   char const *source ;                 /* static: "dovecot/imap" etc. */
+  unsigned int event ;                 /* LOGIN_GRANT, LOGIN_END, LOGIN_STOP */
+  uint64_t skey ;                      /* the server's key of the session, 0 if none */
 } ;
 
 /*
  * One format.  parse returns 1 with *out filled if l is a successful
- * login of this format; 0 otherwise, with *why 0 if the line is none of
+ * login of this format, or the end of a session or the server's stop or
+ * start (out->event); 0 otherwise, with *why 0 if the line is none of
  * this format's business, or a short reason if it looks like a login of
  * this format but is refused (for readlog's dry run).
  */
@@ -82,7 +101,8 @@ struct loginsrc_s
 /*
  * login_scan: splits s, tries the enabled formats (bit i of enabled for
  * login_formats[i]).  Returns the index of the format that recognised a
- * login (out filled; out->time set to now if the line had no time), or
+ * login, or an end (out->event; out filled; out->time set to now if the
+ * line had no time), or
  * -1 with *why set if a format refused the line as a login, or -2 if the
  * line is nobody's login.  tcpserver's lines go into p once, if an
  * enabled format reads them.

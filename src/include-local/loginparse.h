@@ -62,8 +62,19 @@ extern size_t lp_digits (char const *s, size_t len) ;
 /* a whole run of decimal digits, up to 18 of them, as a number: 1 or 0 */
 extern int lp_uint (char const *s, size_t len, uint64_t *u) ;
 
-/* fills out; source static; returns 1 */
+/* fills out (event LOGIN_GRANT, skey 0); source static; returns 1 */
 extern int lp_grant (loginok *out, logline const *l, addr const *a, char const *user, size_t userlen, char const *source) ;
+
+/*
+ * Sessions (login.h).  lp_skey: the server's key of a session from the
+ * bytes that name it on the login line and again on its end line (a
+ * session id, a port): never 0.  lp_end fills out as the end (event
+ * LOGIN_END) of the session skey, at l's time; lp_stop as the server's
+ * stop or start (LOGIN_STOP).  Both return 1.
+ */
+extern uint64_t lp_skey (char const *s, size_t len) ;
+extern int lp_end (loginok *out, logline const *l, uint64_t skey, char const *source) ;
+extern int lp_stop (loginok *out, logline const *l, char const *source) ;
 
 /* sets *why (a refusal), returns 0 */
 extern int lp_refuse (char const **why, char const *reason) ;

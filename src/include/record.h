@@ -11,11 +11,17 @@
  * A record is one line of text, the only format the state directory has:
  *
  *   TYPE SP TIME SP DUR SP ADDR SP SOURCE SP USER SP CRC LF
+ *   '=' SP TIME SP DUR SP ADDR SP SOURCE SP USER SP KEY SP CRC LF
  *
- *   TYPE    '+' a grant, '-' a revocation
+ *   TYPE    '+' a grant, '-' a revocation, '=' a session
  *   TIME    Unix seconds, decimal: the login, or the revocation; at most
  *           TIME_MAX (timescan.h), so that TIME + DUR never overflows
- *   DUR     decimal seconds the grant lasts; 0 means the directory's grace
+ *   DUR     decimal seconds the grant lasts; 0 means the directory's grace.
+ *           A session's: 0 while it is open, else the seconds from its
+ *           login (TIME) to its end, at least 1
+ *   KEY     sessions only: 16 lower-case hex digits naming the session
+ *           within its reader, host and server (readlog's sessions.c);
+ *           a session is (TIME, KEY): its open and closed records share them
  *   ADDR    canonical address (addr_fmt)
  *   SOURCE  [A-Za-z0-9._/:-]{1,32}, e.g. dovecot/imap; "-" if unknown
  *   USER    the user name, bytes outside 0x21..0x7e and '%' written %XX;
@@ -33,15 +39,16 @@
 typedef struct record_s record ;
 struct record_s
 {
-  char type ;                     /* '+', '-', or 0 for none */
+  char type ;                     /* '+', '-', '=', or 0 for none */
   int64_t time ;
   uint32_t dur ;
   addr ip ;
   char source[SOURCE_MAX + 1] ;   /* NUL-terminated; "" if unknown */
   char user[USER_MAX] ;           /* raw bytes, userlen of them */
   unsigned int userlen ;
+  uint64_t key ;                  /* '=' only: the session's KEY */
 } ;
-#define RECORD_ZERO { .type = 0, .time = 0, .dur = 0, .ip = ADDR_ZERO, .source = "", .user = "", .userlen = 0 }
+#define RECORD_ZERO { .type = 0, .time = 0, .dur = 0, .ip = ADDR_ZERO, .source = "", .user = "", .userlen = 0, .key = 0 }
 
 /* sets source (filtered to the allowed set, cut at SOURCE_MAX) and user (cut at USER_MAX) */
 extern void record_setsource (record *r, char const *s, size_t len) ;

@@ -108,6 +108,35 @@ int lp_grant (loginok *out, logline const *l, addr const *a, char const *user, s
   out->user = user ;
   out->userlen = user ? userlen : 0 ;
   out->source = source ;
+  out->event = LOGIN_GRANT ;
+  out->skey = 0 ;
+  return 1 ;
+}
+
+/* FNV-1a, 64 bits; 0 is "no session", so it is never the key */
+uint64_t lp_skey (char const *s, size_t len)
+{
+  uint64_t h = 14695981039346656037ULL ;
+  for (size_t i = 0 ; i < len ; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ULL ;
+  return h ? h : 1 ;
+}
+
+int lp_end (loginok *out, logline const *l, uint64_t skey, char const *source)
+{
+  out->ip = (addr)ADDR_ZERO ;
+  out->time = l->time ;
+  out->user = 0 ;
+  out->userlen = 0 ;
+  out->source = source ;
+  out->event = LOGIN_END ;
+  out->skey = skey ;
+  return 1 ;
+}
+
+int lp_stop (loginok *out, logline const *l, char const *source)
+{
+  lp_end(out, l, 0, source) ;
+  out->event = LOGIN_STOP ;
   return 1 ;
 }
 
