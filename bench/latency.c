@@ -100,7 +100,7 @@ int main (int argc, char const *const *argv)
       }
       else
       {
-        relay_check(argv[1], &a, time(0), STATE_GRACE_DEFAULT, &rc) ;
+        relay_check(argv[1], &a, time(0), STATE_GRACE_DEFAULT, STATE_SESSIONMAX_DEFAULT, &rc) ;
         yes = rc.how == RELAY_LOGIN ;
       }
       if (yes) { lat[ok++] = (bench_now() - t0) * 1000 ; break ; }

@@ -70,7 +70,7 @@ int main (int argc, char const *const *argv)
   flush(&w, b, &nb) ;
   if (compact && n)
   {
-    if (state_compact(w.dir, now, STATE_GRACE_DEFAULT, 0) != 1)
+    if (state_compact(w.dir, now, STATE_GRACE_DEFAULT, STATE_SESSIONMAX_DEFAULT, 0) != 1)
       strerr_diefu2sys(111, "compact ", w.dir) ;
   }
   if (jbytes)

@@ -181,7 +181,7 @@ static void compactor (int fd)
       struct stat st ;
       double t0 = bench_now() ;
       if (stat(path, &st) == 0 && (uint64_t)st.st_size > maxj) maxj = st.st_size ;
-      if (state_compact(dir, now, STATE_GRACE_DEFAULT, 0) < 0) strerr_diefu1sys(111, "state_compact") ;
+      if (state_compact(dir, now, STATE_GRACE_DEFAULT, STATE_SESSIONMAX_DEFAULT, 0) < 0) strerr_diefu1sys(111, "state_compact") ;
       busy += bench_now() - t0 ;
       n++ ;
     }

@@ -104,8 +104,8 @@ int LLVMFuzzerTestOneInput (uint8_t const *data, size_t len)
       CHECK(m <= ENTRY_FMT, "entry_fmt wrote too much", s, len) ;
       CHECK(entry_scan(buf, m, &ip, &e2), "an entry written back does not read", s, len) ;
       CHECK(entry_fmt(buf2, &e2) == m && !memcmp(buf, buf2, m), "an entry written back reads otherwise", s, len) ;
-      (void)entry_allowed(&e, FUZZ_NOW, 1800, &why, &until) ;
-      (void)entry_useful(&e, FUZZ_NOW, 1800, 86400) ;
+      (void)entry_allowed(&e, FUZZ_NOW, 1800, 86400, &why, &until) ;
+      (void)entry_useful(&e, FUZZ_NOW, 1800, 86400, 86400) ;
     }
   }
   return 0 ;

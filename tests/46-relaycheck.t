@@ -33,6 +33,7 @@ check "healthy: exit 0" 0 "$rc"
 check "healthy: nothing on stderr" "" "$(cat "$T/err")"
 check "healthy: the findings" "ok state: $D owned by $owner, mode 0755
 ok grace: 1800 seconds
+ok sessionmax: 86400 seconds
 ok allow: 0 networks
 ok journalmax: 65536 bytes
 ok journal: N bytes

@@ -81,8 +81,20 @@ static void mkrecord (char const *const *argv, record *r)
 {
   static record const zero = RECORD_ZERO ;
   *r = zero ;
-  if (strcmp(argv[0], "+") && strcmp(argv[0], "-")) dieusage() ;
-  r->type = argv[0][0] ;
+  if (!strcmp(argv[0], "+") || !strcmp(argv[0], "-")) r->type = argv[0][0] ;
+  else if (argv[0][0] == '=' && strlen(argv[0]) == 17)
+  {
+    /* a session: "=" and its KEY, 16 hex digits */
+    r->type = '=' ;
+    for (unsigned int i = 1 ; i < 17 ; i++)
+    {
+      char c = argv[0][i] ;
+      int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1 ;
+      if (v < 0) dieusage() ;
+      r->key = r->key << 4 | (unsigned int)v ;
+    }
+  }
+  else dieusage() ;
   r->time = when(argv[1]) ;
   r->dur = num(argv[2]) ;
   getaddr(argv[3], &r->ip) ;
@@ -98,6 +110,15 @@ static uint32_t getgrace (char const *dir, char const *s)
   r = state_grace(dir, &g) ;
   if (r <= 0) state_die(r ? 111 : 100, dir) ;
   return g ;
+}
+
+/* sessionmax as the deciders read it */
+static uint32_t getsmax (char const *dir)
+{
+  uint32_t m ;
+  int r = state_sessionmax(dir, &m) ;
+  if (r <= 0) state_die(r ? 111 : 100, dir) ;
+  return m ;
 }
 
 static int do_append (char const *const *argv)
@@ -131,11 +152,12 @@ static int do_lookup (char const *const *argv)
   r = state_lookup(argv[0], &a, &e) ;
   if (r < 0) state_die(111, argv[0]) ;
   if (!r) { outs("unknown\n") ; flush() ; return 1 ; }
-  if (entry_allowed(&e, now, grace, &why, &until))
+  if (entry_allowed(&e, now, grace, getsmax(argv[0]), &why, &until))
   {
     outs("allowed ") ; outi(until) ; outs(" ") ;
     outs(why->source[0] ? why->source : "-") ; outs(" ") ;
     if (why->userlen) out(why->user, why->userlen) ; else outs("-") ;
+    if (why->type == '=') outs(entry_sess_open(why, now, getsmax(argv[0])) ? " session open" : " session ended") ;
     outs("\n") ;
     r = 0 ;
   }
@@ -149,7 +171,7 @@ static int do_compact (char const *const *argv)
 {
   int r ;
   if (!argv[0] || !argv[1]) dieusage() ;
-  r = state_compact(argv[0], when(argv[1]), getgrace(argv[0], argv[2]), argv[2] && argv[3] ? num(argv[3]) : 0) ;
+  r = state_compact(argv[0], when(argv[1]), getgrace(argv[0], argv[2]), getsmax(argv[0]), argv[2] && argv[3] ? num(argv[3]) : 0) ;
   if (r < 0) state_die(111, argv[0]) ;
   outs(r ? "compacted\n" : "busy\n") ;
   flush() ;
@@ -272,7 +294,7 @@ static int do_reader (char const *const *argv)
     if (!pickline(&sa, rnd >> 4, k & 1, &a)) continue ;
     /* the ack file was read before this lookup began */
     lookups++ ;
-    if (state_lookup(argv[0], &a, &e) <= 0 || !entry_allowed(&e, time(0), STATE_GRACE_DEFAULT, 0, 0))
+    if (state_lookup(argv[0], &a, &e) <= 0 || !entry_allowed(&e, time(0), STATE_GRACE_DEFAULT, 0, 0, 0))
     {
       char buf[ADDR_FMT + 1] ;
       int en = errno ;
@@ -412,7 +434,7 @@ static int do_revoked (char const *const *argv)
         if (t > maxrev[k]) maxrev[k] = t ;
         break ;
       case 5 :
-        if (state_compact(argv[0], t, graces[rnd(2)], rnd(2) ? 0 : rnd(600)) < 0) state_die(111, argv[0]) ;
+        if (state_compact(argv[0], t, graces[rnd(2)], STATE_SESSIONMAX_DEFAULT, rnd(2) ? 0 : rnd(600)) < 0) state_die(111, argv[0]) ;
         break ;
       default :
         t += rnd(1200) ;
@@ -427,7 +449,7 @@ static int do_revoked (char const *const *argv)
       uint32_t g = graces[rnd(4)] ;
       a.ip[0] = 192 ; a.ip[2] = 2 ; a.ip[3] = 1 + j ;
       if (state_lookup(argv[0], &a, &e) < 0) state_die(111, argv[0]) ;
-      if (entry_allowed(&e, t, g, &why, &until) && why->time <= maxrev[j])
+      if (entry_allowed(&e, t, g, STATE_SESSIONMAX_DEFAULT, &why, &until) && why->time <= maxrev[j])
       {
         outs("step ") ; outi(i) ; outs(": 192.0.2.") ; outi(1 + j) ;
         outs(" allowed at ") ; outi(t) ; outs(" with grace ") ; outi(g) ;

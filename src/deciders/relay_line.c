@@ -27,6 +27,13 @@ char const *relay_line (relayline *l, relay const *r, addr const *a, int64_t now
     s[w++] = ' ' ;
     w += int64_fmt(s + w, now - g->time) ;
     memcpy(s + w, "s ago", 5) ; w += 5 ;
+    if (g->type == '=' && r->sessopen) { memcpy(s + w, ", session open", 14) ; w += 14 ; }
+    else if (g->type == '=')
+    {
+      memcpy(s + w, ", session ended ", 16) ; w += 16 ;
+      w += int64_fmt(s + w, now - r->sessend) ;
+      memcpy(s + w, "s ago", 5) ; w += 5 ;
+    }
   }
   else if (r->how == RELAY_NETWORK)
   {

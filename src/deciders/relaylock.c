@@ -55,7 +55,7 @@ static void gccattr_noreturn setrelay (char const *const *argv, char const *valu
 int main (int argc, char const *const *argv)
 {
   char const *value = "" ;
-  uint32_t grace = 0 ;
+  uint32_t grace = 0, smax = 0 ;
   int hasgrace = 0 ;
   PROG = "relaylock" ;
   dir = auto_state ;
@@ -106,9 +106,11 @@ int main (int argc, char const *const *argv)
       if (r <= 0) { state_warn(dir) ; pass(argv) ; }
       state_warn_grace(dir, grace) ;
     }
+    r = state_sessionmax(dir, &smax) ;
+    if (r <= 0) { state_warn(dir) ; pass(argv) ; }
 
     now = time(0) ;
-    relay_check(dir, &c.a, now, grace, &rc) ;
+    relay_check(dir, &c.a, now, grace, smax, &rc) ;
     /* relay_check says no to everybody while the allow file is broken; state_failed says what failed */
     if (rc.allowerr || rc.lookuperr)
     {

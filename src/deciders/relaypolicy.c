@@ -46,7 +46,7 @@ static void decide (char const *client, size_t len)
 {
   addr a ;
   relay r ;
-  uint32_t grace = gopt ;
+  uint32_t grace = gopt, smax ;
   int64_t now = (int64_t)time(0) ;
   char text[ADDR_FMT + 1] ;
   if (!len) { strerr_warnw1x("request without client_address") ; answer("DUNNO") ; return ; }
@@ -69,7 +69,13 @@ static void decide (char const *client, size_t len)
     }
     state_warn_grace(dir, grace) ;
   }
-  relay_check(dir, &a, now, grace, &r) ;
+  if (state_sessionmax(dir, &smax) <= 0)
+  {
+    state_warn(dir) ;
+    answer("DUNNO") ;
+    return ;
+  }
+  relay_check(dir, &a, now, grace, smax, &r) ;
   if (r.allowerr)
   {
     errno = r.allowerr ;

@@ -31,8 +31,8 @@
 #define dieusage() strerr_dieusage(100, USAGE)
 
 /* what a row is, and the word printed for it */
-enum { ALLOWED, EXPIRED, REVOKED, FUTURE, NETWORK } ;
-static char const *const statusname[] = { "allowed", "expired", "revoked", "future", "network" } ;
+enum { ALLOWED, EXPIRED, REVOKED, FUTURE, NETWORK, SESSION } ;
+static char const *const statusname[] = { "allowed", "expired", "revoked", "future", "network", "session" } ;
 
 /* one output line: a host (a /32 or /128) with its grant, or a static network */
 typedef struct row_s row ;
@@ -42,14 +42,17 @@ struct row_s
   unsigned int status ;  /* ALLOWED ... NETWORK */
   record g ;
   int64_t until ;
+  uint32_t sess, nsess ;  /* its open sessions: in ctx's sess, from sess on */
 } ;
 
 typedef struct ctx_s ctx ;
 struct ctx_s
 {
   genalloc rows ;        /* row */
+  genalloc sess ;        /* record: the rows' open sessions */
   int64_t now ;
   uint32_t grace ;
+  uint32_t smax ;
   int asof ;             /* -t: forget what happened after now */
   int expired ;          /* -x */
 } ;
@@ -87,8 +90,27 @@ static int addrow (entry const *e0, void *data)
     if (e.login.time > c->now) e.login.type = 0 ;
     if (e.timed.time > c->now) e.timed.type = 0 ;
     if (e.revoke.time > c->now) e.revoke.type = 0 ;
+    {
+      /* a session begun later did not exist; one that ended later was open then, as its end says */
+      unsigned int k = 0 ;
+      for (unsigned int i = 0 ; i < e.nsess ; i++) if (e.sess[i].time <= c->now) e.sess[k++] = e.sess[i] ;
+      e.nsess = k ;
+    }
   }
-  if (entry_allowed(&e, c->now, c->grace, &why, &until)) w.status = ALLOWED ;
+  w.sess = genalloc_len(record, &c->sess) ;
+  w.nsess = 0 ;
+  if (entry_allowed(&e, c->now, c->grace, c->smax, &why, &until))
+  {
+    w.status = ALLOWED ;
+    /* the sessions that make it allowed: open, and not revoked */
+    for (unsigned int i = 0 ; c->smax && i < e.nsess ; i++)
+    {
+      record const *g = e.sess + i ;
+      if (!entry_sess_open(g, c->now, c->smax) || (e.revoke.type && g->time <= e.revoke.time)) continue ;
+      if (!genalloc_append(record, &c->sess, g)) oom() ;
+      w.nsess++ ;
+    }
+  }
   else
   {
     if (!c->expired) return 0 ;
@@ -114,7 +136,7 @@ static int addnet (net const *n, unsigned int line, void *data)
 {
   (void)line ;
   ctx *c = data ;
-  row w = { .n = *n, .status = NETWORK, .g = RECORD_ZERO, .until = 0 } ;
+  row w = { .n = *n, .status = NETWORK, .g = RECORD_ZERO, .until = 0, .sess = 0, .nsess = 0 } ;
   if (!genalloc_append(row, &c->rows, &w)) oom() ;
   return 0 ;
 }
@@ -166,23 +188,30 @@ static void putpad (char const *s, size_t len, size_t width)
  * address status login until left source user; Unix seconds, "-" where
  * a network has no value; the user escaped as in records.
  */
-static void machine (row const *w, int64_t now)
+static void machine1 (row const *w, unsigned int status, record const *g, int64_t until, int64_t now)
 {
   char fmt[ESCAPE_USER_FMT(USER_MAX) + NET_FMT + 1] ;
-  int net = w->status == NETWORK ;
   put(fmt, fmtaddr(fmt, w)) ;
-  put("\t", 1) ; puts_(statusname[w->status]) ;
-  if (net) { puts_("\t-\t-\t-\t-\t-\n") ; return ; }
-  put("\t", 1) ; put(fmt, int64_fmt(fmt, w->g.time)) ;
-  put("\t", 1) ; put(fmt, int64_fmt(fmt, w->until)) ;
-  put("\t", 1) ; put(fmt, int64_fmt(fmt, w->until > now ? w->until - now : 0)) ;
-  put("\t", 1) ; puts_(w->g.source[0] ? w->g.source : "-") ;
-  put("\t", 1) ; put(fmt, escape_user(fmt, w->g.user, w->g.userlen)) ;
+  put("\t", 1) ; puts_(statusname[status]) ;
+  if (status == NETWORK) { puts_("\t-\t-\t-\t-\t-\n") ; return ; }
+  put("\t", 1) ; put(fmt, int64_fmt(fmt, g->time)) ;
+  put("\t", 1) ; put(fmt, int64_fmt(fmt, until)) ;
+  put("\t", 1) ; put(fmt, int64_fmt(fmt, until > now ? until - now : 0)) ;
+  put("\t", 1) ; puts_(g->source[0] ? g->source : "-") ;
+  put("\t", 1) ; put(fmt, escape_user(fmt, g->user, g->userlen)) ;
   put("\n", 1) ;
 }
 
+/* then a line "session" per open session: since its login, until it lapses at the latest */
+static void machine (row const *w, record const *sess, uint32_t smax, int64_t now)
+{
+  machine1(w, w->status, &w->g, w->until, now) ;
+  for (uint32_t i = 0 ; i < w->nsess ; i++)
+    machine1(w, SESSION, sess + w->sess + i, entry_sess_end(sess + w->sess + i, 0, smax), now) ;
+}
+
 /* human format: the same facts, local time, columns lined up */
-static void human (row const *rows, size_t n, int64_t now)
+static void human (row const *rows, size_t n, record const *sess, int64_t now)
 {
   size_t wa = 0, wl = 0, ws = 0 ;
   char fmt[ESCAPE_USER_FMT(USER_MAX) + NET_FMT + 1] ;
@@ -227,6 +256,20 @@ static void human (row const *rows, size_t n, int64_t now)
     put("  ", 2) ;
     put(fmt, escape_user(fmt, w->g.user, w->g.userlen)) ;
     put("\n", 1) ;
+    for (uint32_t k = 0 ; k < w->nsess ; k++)
+    {
+      record const *g = sess + w->sess + k ;
+      putpad("", 0, wa) ;
+      puts_("  session open since ") ;
+      len = fmtlocal(fmt, g->time) ;
+      if (!len) { memcpy(fmt, "?", 1) ; len = 1 ; }
+      put(fmt, len) ;
+      put("  ", 2) ;
+      puts_(g->source[0] ? g->source : "-") ;
+      put("  ", 2) ;
+      put(fmt, escape_user(fmt, g->user, g->userlen)) ;
+      put("\n", 1) ;
+    }
   }
 }
 
@@ -244,7 +287,7 @@ static int64_t scantime (char const *s)
 int main (int argc, char const *const *argv)
 {
   char const *dir = auto_state ;
-  ctx c = { .rows = GENALLOC_ZERO, .now = 0, .grace = 0, .asof = 0, .expired = 0 } ;
+  ctx c = { .rows = GENALLOC_ZERO, .sess = GENALLOC_ZERO, .now = 0, .grace = 0, .smax = 0, .asof = 0, .expired = 0 } ;
   int hasgrace = 0, statics = 0, mach = 0 ;
   PROG = "showallowed" ;
   {
@@ -273,7 +316,7 @@ int main (int argc, char const *const *argv)
 
   {
     /* relaylock's reading: when it would refuse everybody, nobody may relay, and that comes first */
-    int r = relay_ready(dir, hasgrace, &c.grace) ;
+    int r = relay_ready(dir, hasgrace, &c.grace, &c.smax) ;
     if (r < 0) state_die(111, dir) ;
     if (!r)
     {
@@ -295,8 +338,9 @@ int main (int argc, char const *const *argv)
     row *rows = genalloc_s(row, &c.rows) ;
     size_t n = genalloc_len(row, &c.rows) ;
     if (n) qsort(rows, n, sizeof(row), &rowcmp) ;  /* rows is 0 when n is: qsort must not see it */
-    if (mach) for (size_t i = 0 ; i < n ; i++) machine(rows + i, c.now) ;
-    else human(rows, n, c.now) ;
+    record const *sess = genalloc_s(record, &c.sess) ;
+    if (mach) for (size_t i = 0 ; i < n ; i++) machine(rows + i, sess, c.smax, c.now) ;
+    else human(rows, n, sess, c.now) ;
   }
   if (!buffer_flush(buffer_1)) strerr_diefu1sys(111, "write to stdout") ;
   return 0 ;

@@ -26,6 +26,14 @@ struct entrytab_slot_s
   addr ip ;
   unsigned char done ;   /* for the caller: already emitted */
   uint32_t off[3] ;      /* login, timed, revoke (entry_slot) in buf */
+  uint32_t sess ;        /* its sessions: the first in sessnodes, newest first, or ENTRYTAB_NONE */
+} ;
+
+typedef struct entrytab_sessnode_s entrytab_sessnode ;
+struct entrytab_sessnode_s
+{
+  uint32_t off ;         /* the session's winning record in buf */
+  uint32_t next ;        /* the next older session, or ENTRYTAB_NONE */
 } ;
 
 typedef struct entrytab_s entrytab ;
@@ -33,10 +41,11 @@ struct entrytab_s
 {
   stralloc buf ;
   genalloc slots ;       /* entrytab_slot */
+  genalloc sessnodes ;   /* entrytab_sessnode: ENTRY_SESSIONS at most per slot */
   uint32_t *index ;      /* open addressing: 0 free, else 1 + slot number */
   uint32_t mask ;
 } ;
-#define ENTRYTAB_ZERO { .buf = STRALLOC_ZERO, .slots = GENALLOC_ZERO, .index = 0, .mask = 0 }
+#define ENTRYTAB_ZERO { .buf = STRALLOC_ZERO, .slots = GENALLOC_ZERO, .sessnodes = GENALLOC_ZERO, .index = 0, .mask = 0 }
 
 /* reads and folds the journal DIR/name: 1 done, 0 if it does not exist, -1 error (state_fail'd) */
 extern int entrytab_load (entrytab *t, char const *dir, char const *name) ;

@@ -25,6 +25,7 @@
  *   grace         control: seconds a login allows relaying (default 1800)
  *   allow         control: static networks, one per line, # comments
  *   journalmax    control: journal size that triggers compaction
+ *   sessionmax    control: seconds a session may last (default 86400, 0: off)
  *
  * Writers take no lock: after each append they check that their file is
  * still named journal, and append again to the new one if a compactor
@@ -86,6 +87,7 @@ extern void state_warn_to (state_warn_fn *f, void *data) ;
 #define STATE_TEXT_(n) #n
 #define STATE_TEXT(n) STATE_TEXT_(n)  /* a constant as text, for a message */
 #define STATE_JOURNALMAX_DEFAULT 65536
+#define STATE_SESSIONMAX_DEFAULT 86400
 #define STATE_COMPACT_AGE 300
 
 extern char const *auto_state ;   /* compiled-in default directory, from conf-state */
@@ -132,7 +134,7 @@ extern int state_scan (char const *dir, entry_fn *f, void *data) ;
  * seconds while the journal is not empty (never, with maxage
  * UINT32_MAX): readlog catching up on a backlog compacts less often.
  */
-extern int state_compact (char const *dir, int64_t now, uint32_t grace, uint32_t keep) ;
+extern int state_compact (char const *dir, int64_t now, uint32_t grace, uint32_t smax, uint32_t keep) ;
 extern int state_compact_due (char const *dir, int64_t now, uint32_t maxage, unsigned int factor) ;
 extern int state_compact_last (char const *dir, int64_t *t) ;
 
@@ -143,6 +145,8 @@ extern int state_compact_last (char const *dir, int64_t *t) ;
  */
 extern int state_grace (char const *dir, uint32_t *grace) ;
 extern int state_journalmax (char const *dir, uint64_t *max) ;
+/* state_sessionmax: as state_grace, for sessionmax (0 turns sessions off) */
+extern int state_sessionmax (char const *dir, uint32_t *smax) ;
 extern void state_warn_grace (char const *dir, uint32_t grace) ;  /* for programs: the warning if grace is 0 */
 
 /*

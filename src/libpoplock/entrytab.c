@@ -65,6 +65,49 @@ static int grow (entrytab *t)
   return 1 ;
 }
 
+static entrytab_sessnode *node (entrytab const *t, uint32_t i)
+{
+  return genalloc_s(entrytab_sessnode, &t->sessnodes) + i ;
+}
+
+/* the link to set after prev: the slot's head if prev is none */
+static uint32_t *linkafter (entrytab const *t, entrytab_slot *s, uint32_t prev)
+{
+  return prev == ENTRYTAB_NONE ? &s->sess : &node(t, prev)->next ;
+}
+
+/* entry_fold's sess_fold, on offsets: the same sessions win and stay */
+static int sessfold (entrytab *t, entrytab_slot *s, record const *r, uint32_t off)
+{
+  uint32_t prev = ENTRYTAB_NONE, i = s->sess, id ;
+  unsigned int n = 0 ;
+  for (; i != ENTRYTAB_NONE ; prev = i, i = node(t, i)->next, n++)
+  {
+    record cur ;
+    int c ;
+    record_scan(t->buf.s + node(t, i)->off, t->buf.len - node(t, i)->off, &cur) ;
+    c = entry_sesscmp(r, &cur) ;
+    if (!c)
+    {
+      if (entry_better(r, &cur)) node(t, i)->off = off ;
+      return 1 ;
+    }
+    if (c > 0) break ;
+  }
+  if (n == ENTRY_SESSIONS) return 1 ;
+  id = genalloc_len(entrytab_sessnode, &t->sessnodes) ;
+  if (id >= ENTRYTAB_NONE) return (errno = ENOMEM, 0) ;
+  {
+    entrytab_sessnode new = { .off = off, .next = i } ;
+    if (!genalloc_append(entrytab_sessnode, &t->sessnodes, &new)) return 0 ;
+  }
+  *linkafter(t, s, prev) = id ;
+  /* past ENTRY_SESSIONS, the oldest is cut off (its node stays, unused) */
+  for (prev = id, n++ ; node(t, prev)->next != ENTRYTAB_NONE ; prev = node(t, prev)->next, n++)
+    if (n == ENTRY_SESSIONS) { node(t, prev)->next = ENTRYTAB_NONE ; break ; }
+  return 1 ;
+}
+
 static int fold (entrytab *t, record const *r, uint32_t off)
 {
   uint32_t *p ;
@@ -75,11 +118,12 @@ static int fold (entrytab *t, record const *r, uint32_t off)
   p = probe(t, &r->ip) ;
   if (!*p)
   {
-    entrytab_slot new = { .ip = r->ip, .done = 0, .off = { ENTRYTAB_NONE, ENTRYTAB_NONE, ENTRYTAB_NONE } } ;
+    entrytab_slot new = { .ip = r->ip, .done = 0, .off = { ENTRYTAB_NONE, ENTRYTAB_NONE, ENTRYTAB_NONE }, .sess = ENTRYTAB_NONE } ;
     if (!genalloc_append(entrytab_slot, &t->slots, &new)) return 0 ;
     *p = entrytab_len(t) ;
   }
   s = entrytab_slotat(t, *p - 1) ;
+  if (k == 3) return sessfold(t, s, r, off) ;
   if (s->off[k] != ENTRYTAB_NONE)
   {
     record cur ;
@@ -134,12 +178,19 @@ void entrytab_entry (entrytab const *t, entrytab_slot const *s, entry *e)
       record r ;
       if (record_scan(t->buf.s + s->off[k], t->buf.len - s->off[k], &r)) entry_fold(e, &r) ;
     }
+  for (uint32_t i = s->sess ; i != ENTRYTAB_NONE ; i = node(t, i)->next)
+  {
+    record r ;
+    entrytab_sessnode const *x = node(t, i) ;
+    if (record_scan(t->buf.s + x->off, t->buf.len - x->off, &r)) entry_fold(e, &r) ;
+  }
 }
 
 void entrytab_free (entrytab *t)
 {
   stralloc_free(&t->buf) ;
   genalloc_free(entrytab_slot, &t->slots) ;
+  genalloc_free(entrytab_sessnode, &t->sessnodes) ;
   alloc_free(t->index) ;
   t->index = 0 ;
   t->mask = 0 ;

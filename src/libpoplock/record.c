@@ -54,7 +54,7 @@ size_t record_fmt (char *s, record const *r)
   static char const hex[16] = "0123456789abcdef" ;
   size_t n = 0 ;
   uint32_t crc ;
-  s[n++] = r->type == '-' ? '-' : '+' ;
+  s[n++] = r->type == '-' || r->type == '=' ? r->type : '+' ;
   s[n++] = ' ' ;
   n += fmt_u64(s + n, r->time > 0 ? (uint64_t)r->time : 0) ;  /* no time before 1970 */
   s[n++] = ' ' ;
@@ -70,6 +70,11 @@ size_t record_fmt (char *s, record const *r)
   else s[n++] = '-' ;
   s[n++] = ' ' ;
   n += escape_user(s + n, r->user, r->userlen) ;
+  if (r->type == '=')
+  {
+    s[n++] = ' ' ;
+    for (int i = 60 ; i >= 0 ; i -= 4) s[n++] = hex[(r->key >> i) & 15] ;
+  }
   crc = crc32_buf(s, n) ;
   s[n++] = ' ' ;
   for (int i = 28 ; i >= 0 ; i -= 4) s[n++] = hex[(crc >> i) & 15] ;
@@ -94,14 +99,35 @@ static size_t scan_dec (char const *s, size_t len, uint64_t max, uint64_t *u)
   return n ;
 }
 
-/* the fields of a line without " CRC": type, time, dur, addr, source, user */
+/* n lower-case hex digits at s, exactly: 1 and *u, or 0 */
+static int scan_hex (char const *s, size_t n, uint64_t *u)
+{
+  uint64_t v = 0 ;
+  for (size_t i = 0 ; i < n ; i++)
+  {
+    int d = hexval(s[i]) ;
+    if (d < 0 || (s[i] >= 'A' && s[i] <= 'F')) return 0 ;
+    v = (v << 4) | (unsigned int)d ;
+  }
+  *u = v ;
+  return 1 ;
+}
+
+/* the fields of a line without " CRC": type, time, dur, addr, source, user, and a session's key */
 static int scan_fields (char const *s, size_t len, record *r)
 {
   size_t i = 0, k ;
   uint64_t u ;
   char buf[ADDR_FMT] ;
-  if (len < 2 || (s[0] != '+' && s[0] != '-') || s[1] != ' ') return 0 ;
+  if (len < 2 || (s[0] != '+' && s[0] != '-' && s[0] != '=') || s[1] != ' ') return 0 ;
   r->type = s[0] ;
+  r->key = 0 ;
+  if (s[0] == '=')
+  {
+    /* the key last, after the user (whose escaped form holds no space) */
+    if (len < 19 || s[len - 17] != ' ' || !scan_hex(s + len - 16, 16, &r->key)) return 0 ;
+    len -= 17 ;
+  }
   i = 2 ;
   k = scan_dec(s + i, len - i, TIME_MAX, &u) ;
   if (!k || i + k >= len || s[i + k] != ' ') return 0 ;
@@ -138,11 +164,10 @@ size_t record_scan (char const *s, size_t len, record *r)
   if (!lf) return 0 ;
   n = lf - s ;
   if (n < 11 || s[n - 9] != ' ') return 0 ;
-  for (size_t i = n - 8 ; i < n ; i++)
   {
-    int v = hexval(s[i]) ;
-    if (v < 0 || (s[i] >= 'A' && s[i] <= 'F')) return 0 ;
-    crc = (crc << 4) | v ;
+    uint64_t u ;
+    if (!scan_hex(s + n - 8, 8, &u)) return 0 ;
+    crc = (uint32_t)u ;
   }
   if (crc != crc32_buf(s, n - 9)) return 0 ;
   if (!scan_fields(s, n - 9, &tmp)) return 0 ;
@@ -156,7 +181,7 @@ size_t record_find (char const *s, size_t len, size_t *pos, record *r)
   while (i + 1 < len)
   {
     size_t n ;
-    if ((s[i] == '+' || s[i] == '-') && s[i+1] == ' ' && (n = record_scan(s + i, len - i, r)))
+    if ((s[i] == '+' || s[i] == '-' || s[i] == '=') && s[i+1] == ' ' && (n = record_scan(s + i, len - i, r)))
     {
       *pos = i ;
       return n ;

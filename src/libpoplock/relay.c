@@ -4,7 +4,7 @@
 #include "state.h"
 #include "relay.h"
 
-int relay_check (char const *dir, addr const *a, int64_t now, uint32_t grace, relay *r)
+int relay_check (char const *dir, addr const *a, int64_t now, uint32_t grace, uint32_t smax, relay *r)
 {
   int k ;
   r->how = RELAY_NO ;
@@ -12,6 +12,8 @@ int relay_check (char const *dir, addr const *a, int64_t now, uint32_t grace, re
   r->lookuperr = 0 ;
   r->allowline = 0 ;
   r->why = 0 ;
+  r->sessopen = 0 ;
+  r->sessend = 0 ;
   k = state_allow_match(dir, a, &r->n, &r->allowline) ;
   if (k > 0) return (r->how = RELAY_NETWORK) ;
   if (k < 0)
@@ -22,7 +24,15 @@ int relay_check (char const *dir, addr const *a, int64_t now, uint32_t grace, re
   }
   k = state_lookup(dir, a, &r->e) ;
   if (k < 0) r->lookuperr = errno ;
-  else if (k && entry_allowed(&r->e, now, grace, &r->why, &r->until)) r->how = RELAY_LOGIN ;
+  else if (k && entry_allowed(&r->e, now, grace, smax, &r->why, &r->until))
+  {
+    r->how = RELAY_LOGIN ;
+    if (r->why->type == '=')
+    {
+      r->sessopen = entry_sess_open(r->why, now, smax) ;
+      r->sessend = entry_sess_end(r->why, 0, smax) ;
+    }
+  }
   return r->how ;
 }
 
@@ -32,13 +42,16 @@ static int nonet (net const *n, unsigned int line, void *data)
   return 0 ;
 }
 
-int relay_ready (char const *dir, int hasgrace, uint32_t *grace)
+int relay_ready (char const *dir, int hasgrace, uint32_t *grace, uint32_t *smax)
 {
+  int r ;
   if (!hasgrace)
   {
-    int r = state_grace(dir, grace) ;
+    r = state_grace(dir, grace) ;
     if (r <= 0) return r ;
   }
+  r = state_sessionmax(dir, smax) ;
+  if (r <= 0) return r ;
   if (state_allow_list(dir, &nonet, 0, 0) < 0) return errno == EINVAL ? 0 : -1 ;
   return 1 ;
 }

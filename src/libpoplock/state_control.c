@@ -92,6 +92,15 @@ int state_grace (char const *dir, uint32_t *grace)
   return 1 ;
 }
 
+int state_sessionmax (char const *dir, uint32_t *smax)
+{
+  uint64_t u ;
+  int r = control_number(dir, "sessionmax", GRANT_MAX, "it is not a number of seconds up to 31622400", &u) ;
+  if (r < 0) return errno == EINVAL ? 0 : -1 ;
+  *smax = r ? (uint32_t)u : STATE_SESSIONMAX_DEFAULT ;
+  return 1 ;
+}
+
 int state_journalmax (char const *dir, uint64_t *max)
 {
   uint64_t u ;

@@ -122,10 +122,11 @@ static int checkdir (void)
 
 /* the grace and allow files as relaylock reads them: 1 if relaying can work */
 static char const *broken = 0 ;   /* the control file that stops relaying */
+static uint32_t smax = 0 ;        /* sessionmax, as relaylock reads it */
 static int checkcontrol (uint32_t *grace, uint64_t *max)
 {
   char fmt[UINT64_FMT] ;
-  int r = relay_ready(dir, 0, grace), ready = r > 0 ;
+  int r = relay_ready(dir, 0, grace, &smax), ready = r > 0 ;
   if (!ready)
   {
     broken = state_failed.file ? state_failed.file : "" ;
@@ -136,6 +137,8 @@ static int checkcontrol (uint32_t *grace, uint64_t *max)
   {
     find(OK, "grace", u64(fmt, *grace), " seconds") ;
     say(WARNING, "grace") ; state_warn_grace(dir, *grace) ;
+    if (smax) find(OK, "sessionmax", u64(fmt, smax), " seconds") ;
+    else find(OK, "sessionmax", "0: sessions are not followed") ;
     r = state_allow_list(dir, &nonet, 0, 0) ;
     if (r >= 0) find(OK, "allow", u64(fmt, r), r == 1 ? " network" : " networks") ;
     say(WARNING, "allow") ; state_warn_allow(dir) ;
@@ -199,7 +202,7 @@ static int countone (entry const *e, void *data)
   struct count_s *c = data ;
   record const *why ;
   int64_t until ;
-  if (entry_allowed(e, now, c->grace, &why, &until)) c->n++ ;
+  if (entry_allowed(e, now, c->grace, smax, &why, &until)) c->n++ ;
   return 0 ;
 }
 

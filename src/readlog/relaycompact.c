@@ -19,7 +19,7 @@
 int main (int argc, char const *const *argv)
 {
   char const *dir = auto_state ;
-  uint32_t grace ;
+  uint32_t grace, smax ;
   int verbose = 0, r ;
   PROG = "relaycompact" ;
   {
@@ -52,7 +52,20 @@ int main (int argc, char const *const *argv)
     state_warn_effect(dir, "relaycompact compacts with the default of " STATE_TEXT(STATE_GRACE_DEFAULT) " seconds, relaylock lets no login relay until it is fixed") ;
   }
 
-  r = state_compact(dir, time(0), grace, 0) ;
+  /*
+   * The longest sessions may last says how long their records are
+   * needed: a bad sessionmax file keeps every session as long as any
+   * (GRANT_MAX), so that none is dropped too soon.
+   */
+  r = state_sessionmax(dir, &smax) ;
+  if (r < 0) state_die(111, dir) ;
+  if (!r)
+  {
+    smax = GRANT_MAX ;
+    state_warn_effect(dir, "relaycompact keeps every session as long as " STATE_TEXT(GRANT_MAX) " seconds, relaylock lets nobody relay until it is fixed") ;
+  }
+
+  r = state_compact(dir, time(0), grace, smax, 0) ;
   if (r < 0) state_die(111, dir) ;
   if (verbose) strerr_warni3x(r ? "compacted " : "another compactor holds ", dir, r ? "" : "/lock: nothing done") ;
   return 0 ;

@@ -82,29 +82,33 @@ struct fold_s
   cdbwrite *c ;
   int64_t now ;
   uint32_t grace ;
+  uint32_t smax ;
   uint32_t keep ;
 } ;
 
-static int emit (entry const *e, void *data)
+static int emit (entry const *e0, void *data)
 {
   struct fold_s *x = data ;
   char key[ADDR_FMT] ;
   char value[ENTRY_FMT] ;
   size_t len ;
-  if (!entry_useful(e, x->now, x->grace, x->keep)) return 0 ;
-  len = entry_fmt(value, e) ;
-  return cdbwrite_add(x->c, key, addr_fmt(key, &e->ip), value, len) ? 0 : state_fail("write", "snapshot.tmp", 0, errno) ;
+  entry e ;
+  if (!entry_useful(e0, x->now, x->grace, x->smax, x->keep)) return 0 ;
+  e = *e0 ;
+  entry_trim(&e, x->now, x->grace, x->smax, x->keep) ;
+  len = entry_fmt(value, &e) ;
+  return cdbwrite_add(x->c, key, addr_fmt(key, &e.ip), value, len) ? 0 : state_fail("write", "snapshot.tmp", 0, errno) ;
 }
 
 #define FAIL(verb, file) do { state_fail(verb, file, 0, errno) ; goto err ; } while (0)
 #define FAILC(verb, file) do { state_fail(verb, file, 0, errno) ; goto errc ; } while (0)
 
 /* snapshot.cdb + journal.old -> snapshot.cdb, then journal.old goes; 1 done, 0 (state_fail'd) on error */
-static int fold_old (struct paths_s *p, int64_t now, uint32_t grace, uint32_t keep)
+static int fold_old (struct paths_s *p, int64_t now, uint32_t grace, uint32_t smax, uint32_t keep)
 {
   entrytab t = ENTRYTAB_ZERO ;
   cdbwrite c ;
-  struct fold_s x = { .c = &c, .now = now, .grace = grace, .keep = keep } ;
+  struct fold_s x = { .c = &c, .now = now, .grace = grace, .smax = smax, .keep = keep } ;
   int fd = -1, e ;
   int had ;
 
@@ -238,7 +242,7 @@ static int lock_take (struct paths_s *p, uid_t owner)
   return state_fail("lock", "lock", "it keeps being replaced", EBUSY) ;
 }
 
-int state_compact (char const *dir, int64_t now, uint32_t grace, uint32_t keep)
+int state_compact (char const *dir, int64_t now, uint32_t grace, uint32_t smax, uint32_t keep)
 {
   size_t dirlen = strlen(dir) ;
   char buf[dirlen + 14] ;
@@ -257,11 +261,11 @@ int state_compact (char const *dir, int64_t now, uint32_t grace, uint32_t keep)
   /* a leftover from a compactor that died: its records come first */
   if (stat(path(&p, "journal.old"), &st) == 0)
   {
-    if (!fold_old(&p, now, grace, keep)) goto err ;
+    if (!fold_old(&p, now, grace, smax, keep)) goto err ;
   }
   else if (errno != ENOENT) FAIL("read", "journal.old") ;
   if (!move_journal(&p)) goto err ;
-  if (!fold_old(&p, now, grace, keep)) goto err ;
+  if (!fold_old(&p, now, grace, smax, keep)) goto err ;
   fd_close(lockfd) ;
   return 1 ;
 

@@ -83,6 +83,7 @@ struct scan_s
   genalloc addrs ;   /* addr */
   int64_t now ;
   uint32_t grace ;
+  uint32_t smax ;
   int64_t next ;     /* when the allowed set changes by itself, or -1 */
 } ;
 
@@ -96,7 +97,7 @@ static int collect (entry const *e, void *data)
   struct scan_s *s = data ;
   int64_t until ;
   /* the login test relay_check makes, on the entry state_scan folded */
-  if (entry_allowed(e, s->now, s->grace, 0, &until))
+  if (entry_allowed(e, s->now, s->grace, s->smax, 0, &until))
   {
     later(s, until) ;
     return genalloc_append(addr, &s->addrs, &e->ip) ? 0 : -1 ;
@@ -104,6 +105,8 @@ static int collect (entry const *e, void *data)
   /* a grant stamped too far ahead counts once the clock catches up */
   if (e->login.type && e->login.time > s->now + STATE_SKEW) later(s, e->login.time - STATE_SKEW) ;
   if (e->timed.type && e->timed.time > s->now + STATE_SKEW) later(s, e->timed.time - STATE_SKEW) ;
+  for (unsigned int i = 0 ; s->smax && i < e->nsess ; i++)
+    if (e->sess[i].time > s->now + STATE_SKEW) later(s, e->sess[i].time - STATE_SKEW) ;
   return 0 ;
 }
 
@@ -255,11 +258,11 @@ static int export_rulesfile (addr const *a, size_t n)
 /* returns 0 or 100 (the rules were refused); *next: when to rebuild anyway, or -1 */
 static int build (int64_t *next)
 {
-  struct scan_s s = { .addrs = GENALLOC_ZERO, .now = (int64_t)time(0), .grace = gopt, .next = -1 } ;
+  struct scan_s s = { .addrs = GENALLOC_ZERO, .now = (int64_t)time(0), .grace = gopt, .smax = 0, .next = -1 } ;
   size_t n = 0 ;
   int status = 0 ;
   /* relaylock's reading: when it refuses everybody (a broken grace or allow), nobody is exported */
-  int k = relay_ready(dir, hasg, &s.grace) ;
+  int k = relay_ready(dir, hasg, &s.grace, &s.smax) ;
   if (k < 0) state_die(111, dir) ;
   if (!k) state_warn_effect(dir, "no address is exported until it is fixed") ;
   else
