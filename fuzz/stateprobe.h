@@ -60,7 +60,7 @@ static int probe_one (entry const *e, void *data)
   if (p->n < PROBE_MAX)
   {
     p->ip[p->n] = e->ip ;
-    p->allowed[p->n] = entry_allowed(e, FUZZ_NOW, 1800, &why, &until) ;
+    p->allowed[p->n] = entry_allowed(e, FUZZ_NOW, 1800, 86400, &why, &until) ;
     p->until[p->n] = until ;
     p->revoked[p->n] = e->revoke.type ? e->revoke.time : -1 ;
     p->n++ ;
@@ -75,7 +75,7 @@ static void probe_state (char const *dir, char const *s, size_t len, int damaged
   p.n = 0 ; p.s = s ; p.len = len ; p.dir = dir ; p.damaged = damaged ;
   r = state_scan(dir, &probe_one, &p) ;
   if (r < 0) { CHECK(errno == EPROTO, "state_scan fails, not with EPROTO", s, len) ; return ; }
-  r = state_compact(dir, FUZZ_NOW, 1800, 0) ;
+  r = state_compact(dir, FUZZ_NOW, 1800, 86400, 0) ;
   if (r < 0) { CHECK(errno == EPROTO, "state_compact fails, not with EPROTO", s, len) ; return ; }
   CHECK(r == 1, "state_compact finds the lock taken", s, len) ;
   q.n = 0 ; q.s = s ; q.len = len ; q.dir = dir ; q.damaged = 0 ;
@@ -94,7 +94,7 @@ static void probe_state (char const *dir, char const *s, size_t len, int damaged
     if (!p.allowed[i]) continue ;
     r = state_lookup(dir, &p.ip[i], &e) ;
     CHECK(r == 1, "an allowed address is gone after compaction", s, len) ;
-    CHECK(entry_allowed(&e, FUZZ_NOW, 1800, &why, &until) && until == p.until[i], "compaction changed what an address is allowed", s, len) ;
+    CHECK(entry_allowed(&e, FUZZ_NOW, 1800, 86400, &why, &until) && until == p.until[i], "compaction changed what an address is allowed", s, len) ;
   }
 }
 
