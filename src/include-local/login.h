@@ -35,6 +35,7 @@ struct loginok_s
                                           login_scan; userlen 0 if unknown */
   char const *source ;                 /* static: "dovecot/imap" etc. */
   unsigned int event ;                 /* LOGIN_GRANT, LOGIN_END, LOGIN_STOP */
+  char const *host ; size_t hostlen ;  /* the host the line joins under (the syslog host, -j's, or none) */
   uint64_t skey ;                      /* the server's key of the session, 0 if none */
 } ;
 

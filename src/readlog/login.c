@@ -230,6 +230,8 @@ static inline int scan (logline const *given, char const *s, size_t len, int64_t
   if (granted < 0) return -2 ;
   *out = got ;
   if (out->time < 0) out->time = l.now ;
+  out->host = l.joinhost ;
+  out->hostlen = l.joinhostlen ;
   return granted ;
 }
 
